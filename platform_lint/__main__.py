@@ -1,0 +1,3 @@
+from platform_lint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Parsed documents and the objects inside them that rules look at.
+
+Every source turns a file into `Document`s: plain Python data (dicts, lists,
+str, int, float, bool, None) plus a map from each value's *path* to its
+`Span`. Rules read the plain data and report paths; the engine resolves a path
+to a line and column late, so rules never deal with positions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PathKey = str | int
+Path = tuple[PathKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region in a file. Lines and columns are 1-based; `end_col` is exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def point(cls, line: int, col: int = 1) -> Span:
+        return cls(line, col, line, col + 1)
+
+
+@dataclass(eq=False, slots=True)
+class Document:
+    """One parsed document from one file (a YAML file may hold several).
+
+    `kind` is the source kind: kubernetes, pipeline, terraform, yaml, text,
+    codeowners or charter. `spans` maps a path to the span of the value there;
+    `key_spans` maps a path to the span of the mapping key that leads to it.
+    `model` carries a source-specific normalised form (for example the
+    pipeline model of jobs and steps), and `lines` the raw text lines.
+    """
+
+    path: str
+    kind: str
+    data: Any
+    spans: dict[Path, Span] = field(default_factory=dict)
+    key_spans: dict[Path, Span] = field(default_factory=dict)
+    index: int = 0
+    model: Any = None
+    lines: tuple[str, ...] = ()
+
+    def locate(self, path: Path, *, key: bool = False) -> Span:
+        """The span at `path`: the key when asked and there is one, else the value.
+
+        A path that does not exist (a missing key) resolves to its nearest
+        existing ancestor, preferring that ancestor's key.
+        """
+        probe = path
+        while True:
+            if key or probe != path:
+                found = self.key_spans.get(probe)
+                if found is not None:
+                    return found
+            found = self.spans.get(probe)
+            if found is not None:
+                return found
+            if not probe:
+                return Span.point(1)
+            probe = probe[:-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Obj:
+    """A unit a rule is applied to: a Kubernetes object, a Terraform block,
+    a pipeline, a text file. `path` is where `value` lives in `doc.data`."""
+
+    doc: Document
+    kind: str
+    name: str
+    path: Path = ()
+    value: Any = None
+
+    def get(self, *path: PathKey, default: Any = None) -> Any:
+        """Value at `path` below this object, or `default` when any step is missing."""
+        node = self.value
+        for step in path:
+            if isinstance(node, dict) and isinstance(step, str):
+                if step not in node:
+                    return default
+                node = node[step]
+            elif isinstance(node, list) and isinstance(step, int) and -len(node) <= step < len(node):
+                node = node[step]
+            else:
+                return default
+        return node

@@ -1,0 +1,92 @@
+"""Turn files into Documents, each file parsed once.
+
+`classify` decides from a path which source reads a file; `load` runs it.
+Every source module offers:
+
+    load(path: str, text: str, files: FileReader) -> Parsed
+    objects(doc: Document) -> Iterator[Obj]
+
+Parsers are imported only when a file of their kind is present.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from platform_lint.model import Document, Obj
+from platform_lint.sources.yaml_tree import Problem
+
+FileReader = Callable[[str], str | None]
+"""Reads another file of the scanned tree by its relative path (None if absent)."""
+
+
+@dataclass(slots=True)
+class Parsed:
+    documents: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: str | None = None
+    """Why the whole file was set aside on purpose (Helm template, Kustomize patch...)."""
+
+
+class Source(Protocol):
+    def load(self, path: str, text: str, files: FileReader) -> Parsed: ...
+
+    def objects(self, doc: Document) -> Iterator[Obj]: ...
+
+
+_PIPELINE_PATTERNS = (
+    re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$"),
+    re.compile(r"(^|/)action\.ya?ml$"),
+    re.compile(r"(^|/)\.gitlab-ci\.ya?ml$"),
+    re.compile(r"(^|/)azure-pipelines[^/]*\.ya?ml$"),
+    re.compile(r"(^|/)\.azure-pipelines/[^/]+\.ya?ml$"),
+    re.compile(r"(^|/)\.circleci/config\.ya?ml$"),
+    re.compile(r"(^|/)bitbucket-pipelines\.ya?ml$"),
+)
+_CODEOWNERS = re.compile(r"^(\.github/|docs/|\.gitlab/)?CODEOWNERS$")
+
+# source kind -> module under platform_lint.sources
+_MODULES = {
+    "kubernetes": "kubernetes",
+    "pipeline": "pipelines",
+    "terraform": "terraform",
+    "codeowners": "codeowners",
+    "charter": "charters",
+}
+
+
+def classify(path: str, charter_globs: Callable[[str], bool] | None = None) -> str | None:
+    """The structured source kind for `path`, or None for plain text only.
+
+    YAML that is not a pipeline goes to the Kubernetes source, which keeps
+    the documents that are Kubernetes objects and ignores the rest.
+    """
+    if any(p.search(path) for p in _PIPELINE_PATTERNS):
+        return "pipeline"
+    if path.endswith((".tf", ".tf.json")):
+        return "terraform"
+    if _CODEOWNERS.match(path):
+        return "codeowners"
+    if charter_globs is not None and charter_globs(path):
+        return "charter"
+    if path.endswith((".yaml", ".yml")):
+        return "kubernetes"
+    return None
+
+
+def source_for(kind: str) -> Source:
+    module = importlib.import_module(f"{__name__}.{_MODULES[kind]}")
+    return module  # type: ignore[return-value]
+
+
+def text_document(path: str, text: str) -> Document:
+    """The raw-text view of any file, for rules that read lines (secrets)."""
+    return Document(path=path, kind="text", data=None, lines=tuple(text.splitlines()))
+
+
+def text_objects(doc: Document) -> Iterator[Obj]:
+    yield Obj(doc=doc, kind="text", name=doc.path)

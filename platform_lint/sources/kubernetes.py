@@ -1,0 +1,76 @@
+"""Kubernetes manifests: multi-document YAML, objects known by apiVersion + kind.
+
+`List` objects are unpacked into their items. Helm templates (`{{ }}` in a
+chart's templates/) and Kustomize files (kustomization.yaml and the patches
+it names) are not manifests: the discovery step marks them and they are
+skipped with a reason instead of failing to parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from platform_lint.model import Document, Obj
+from platform_lint.sources import FileReader, Parsed
+from platform_lint.sources.yaml_tree import parse_yaml
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.S)
+_KUSTOMIZATION = re.compile(r"(^|/)kustomization\.ya?ml$")
+
+
+def skip_reason(path: str, text: str) -> str | None:
+    """Why a YAML file is not a plain manifest, if it is not."""
+    if _KUSTOMIZATION.search(path):
+        return "kustomize"
+    if ("/templates/" in f"/{path}" or path.endswith(".tpl")) and _TEMPLATE.search(text):
+        return "helm-template"
+    return None
+
+
+def is_object(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("apiVersion"), str)
+        and isinstance(data.get("kind"), str)
+    )
+
+
+def load(path: str, text: str, files: FileReader) -> Parsed:
+    reason = skip_reason(path, text)
+    if reason is not None:
+        return Parsed(skipped=reason)
+    docs, problems = parse_yaml(text)
+    lines = tuple(text.splitlines())
+    out = [
+        Document(
+            path=path,
+            kind="kubernetes" if is_object(d.data) else "yaml",
+            data=d.data,
+            spans=d.spans,
+            key_spans=d.key_spans,
+            index=i,
+            lines=lines,
+        )
+        for i, d in enumerate(docs)
+    ]
+    return Parsed(documents=out, problems=problems)
+
+
+def objects(doc: Document) -> Iterator[Obj]:
+    if doc.kind != "kubernetes":
+        return
+    data = doc.data
+    if data["kind"].endswith("List") and isinstance(data.get("items"), list):
+        for i, item in enumerate(data["items"]):
+            if is_object(item):
+                yield _obj(doc, item, ("items", i))
+        return
+    yield _obj(doc, data, ())
+
+
+def _obj(doc: Document, value: dict[str, Any], path: tuple[str | int, ...]) -> Obj:
+    metadata = value.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return Obj(doc=doc, kind=value["kind"], name=str(name or f"#{doc.index}"), path=path, value=value)

@@ -1,0 +1,153 @@
+"""YAML text to plain data with a span for every key and value.
+
+Uses ruamel.yaml's composer (the libyaml-based one when ruamel.yaml.clib is
+present) and builds values ourselves from the node graph. Building from nodes
+rather than constructed objects keeps every position, keeps keys as their
+source text (so GitHub's `on:` stays "on" and never becomes True), lets us
+report duplicate keys, and resolves `<<` merge keys the way GitLab CI uses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from platform_lint.model import Path, Span
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_BOOL = {"true": True, "false": False}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A syntax or structure problem found while reading a file."""
+
+    span: Span
+    message: str
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    data: Any
+    spans: dict[Path, Span] = field(default_factory=dict)
+    key_spans: dict[Path, Span] = field(default_factory=dict)
+
+
+def _span(node: Any) -> Span:
+    start, end = node.start_mark, node.end_mark
+    end_line, end_col = end.line + 1, end.column + 1
+    if end_col == 1 and end_line > start.line + 1:
+        # Block values end at column 0 of the next line; keep the span on its own lines.
+        end_line -= 1
+        end_col = start.column + 2 if end_line == start.line + 1 else 1
+    return Span(start.line + 1, start.column + 1, end_line, end_col)
+
+
+def _scalar(node: Any) -> Any:
+    tag: str = node.tag
+    text: str = node.value
+    if tag.endswith(":str") or node.style:
+        return text
+    if tag.endswith(":int"):
+        try:
+            return int(text.replace("_", ""), 0)
+        except ValueError:
+            try:
+                return int(text, 8) if text.startswith("0") else text
+            except ValueError:
+                return text
+    if tag.endswith(":float"):
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:
+            lowered = text.lower()
+            if lowered in (".inf", "+.inf"):
+                return float("inf")
+            if lowered == "-.inf":
+                return float("-inf")
+            return float("nan") if lowered == ".nan" else text
+    if tag.endswith(":bool"):
+        return _BOOL.get(text.lower(), text)
+    if tag.endswith(":null"):
+        return None
+    return text
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.doc = YamlDocument(data=None)
+        self.problems: list[Problem] = []
+        self._active: set[int] = set()
+
+    def build(self, node: Any, path: Path) -> Any:
+        self.doc.spans[path] = _span(node)
+        if node.id == "scalar":
+            return _scalar(node)
+        if id(node) in self._active:
+            self.problems.append(Problem(_span(node), "recursive alias"))
+            return None
+        self._active.add(id(node))
+        try:
+            if node.id == "sequence":
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            return self._mapping(node, path)
+        finally:
+            self._active.discard(id(node))
+
+    def _mapping(self, node: Any, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        explicit = [(k, v) for k, v in node.value if k.tag != _MERGE_TAG]
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                sources = value_node.value if value_node.id == "sequence" else [value_node]
+                for source in reversed(sources):  # earlier sources take precedence
+                    self._merge(source, path, out)
+        seen: set[str] = set()
+        for key_node, value_node in explicit:
+            key = str(key_node.value) if key_node.id == "scalar" else _flow_text(key_node)
+            if key in seen:
+                self.problems.append(
+                    Problem(_span(key_node), f"duplicate key {key!r} (the later value wins)")
+                )
+            seen.add(key)
+            child = (*path, key)
+            self.doc.key_spans[child] = _span(key_node)
+            out[key] = self.build(value_node, child)
+        return out
+
+    def _merge(self, source: Any, path: Path, out: dict[str, Any]) -> None:
+        if source.id != "mapping":
+            self.problems.append(Problem(_span(source), "merge key '<<' needs a mapping"))
+            return
+        out.update(self._mapping(source, path))
+
+
+def _flow_text(node: Any) -> str:
+    return f"<{node.id} key at line {node.start_mark.line + 1}>"
+
+
+def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
+    """Every document in `text`, and the problems found. On a syntax error the
+    documents before it are kept and the error is reported at its position."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    loader = YAML(typ="safe", pure=False)
+    docs: list[YamlDocument] = []
+    problems: list[Problem] = []
+    try:
+        for node in loader.compose_all(text):
+            if node is None:
+                continue
+            builder = _Builder()
+            builder.doc.data = builder.build(node, ())
+            docs.append(builder.doc)
+            problems.extend(builder.problems)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        problems.append(Problem(Span.point(line, col), f"YAML syntax error: {detail}"))
+    except YAMLError as exc:
+        problems.append(Problem(Span.point(1), f"YAML error: {exc}"))
+    return docs, problems
