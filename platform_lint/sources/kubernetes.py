@@ -8,6 +8,7 @@ skipped with a reason instead of failing to parse.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -27,6 +28,24 @@ def skip_reason(path: str, text: str) -> str | None:
     if ("/templates/" in f"/{path}" or path.endswith(".tpl")) and _TEMPLATE.search(text):
         return "helm-template"
     return None
+
+
+def kustomize_patch_paths(path: str, content: bytes) -> list[str]:
+    """The files a kustomization names as patches, relative to the scan root."""
+    if not _KUSTOMIZATION.search(path):
+        return []
+    docs, _ = parse_yaml(content.decode("utf-8-sig", errors="replace"))
+    data = docs[0].data if docs else None
+    if not isinstance(data, dict):
+        return []
+    base = posixpath.dirname(path)
+    names: list[str] = []
+    for key in ("patches", "patchesStrategicMerge", "patchesJson6902"):
+        for item in data.get(key) or ():
+            ref = item.get("path") if isinstance(item, dict) else item
+            if isinstance(ref, str) and "\n" not in ref:
+                names.append(posixpath.normpath(posixpath.join(base, ref)))
+    return names
 
 
 def is_object(data: Any) -> bool:

@@ -1,0 +1,45 @@
+"""Checks over the documents the engine itself builds: parse problems,
+suppression directives and config exemptions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from platform_lint.checks import Registry
+from platform_lint.finding import Hit
+from platform_lint.model import Obj
+
+CHECKS = Registry()
+
+
+@CHECKS.check("parse-error")
+def parse_error(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    for i, problem in enumerate(obj.value):
+        yield Hit(obj, problem["message"], path=(i,))
+
+
+@CHECKS.check("invalid-suppression")
+def invalid_suppression(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    for i, directive in enumerate(obj.value):
+        if not directive["known"]:
+            yield Hit(obj, f"suppression names unknown rule {directive['rule']!r}", path=(i,))
+        elif not directive["reason"]:
+            yield Hit(
+                obj,
+                f"suppression of {directive['rule']!r} gives no reason: "
+                f"write `platform-lint: ignore[{directive['rule']}] <why this is safe>`",
+                path=(i,),
+            )
+
+
+@CHECKS.check("expired-exemption")
+def expired_exemption(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    for i, exemption in enumerate(obj.value):
+        if exemption["expired"]:
+            yield Hit(
+                obj,
+                f"exemption for {exemption['rule']!r} expired on {exemption['expires']} "
+                "and no longer suppresses anything: fix the findings or renew it",
+                path=(i,),
+            )

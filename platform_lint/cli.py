@@ -1,0 +1,196 @@
+"""Command line: parse arguments, load config and rules, call the engine,
+pick a reporter, return the exit code (0 clean, 1 findings, 2 error)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from platform_lint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(click.UsageError):
+    exit_code = EXIT_ERROR
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="platform-lint")
+def cli() -> None:
+    """Policy-as-code guardrails: ownership, secrets, deploy safety, delivery pipelines."""
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
+    """The scan root and, when files rather than one directory were named, those files."""
+    if not paths:
+        return Path.cwd(), None
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        return Path(paths[0]), None
+    root = Path.cwd()
+    only: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            raise UsageError(f"{p}: no such file or directory")
+        try:
+            rel = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            raise UsageError(f"{p}: outside the current directory") from None
+        if path.is_dir():
+            from platform_lint.discovery import discover
+
+            files, _ = discover(root, None, max_size=sys.maxsize)
+            prefix = f"{rel.as_posix()}/" if rel.parts else ""
+            only.extend(f.path for f in files if f.path.startswith(prefix))
+        else:
+            only.append(rel.as_posix())
+    return root, only
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json", "sarif"]),
+              help="Output format (default: github inside GitHub Actions, else text).")
+@click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+              help="Configuration file (default: .platform-lint.yaml or pyproject.toml at the root).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--baseline", type=click.Path(dir_okay=False, exists=True),
+              help="Report only findings that are not in this baseline file.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--show-skipped", is_flag=True, help="List the files skipped on purpose, with reasons.")
+def check(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_path: str | None,
+    output: str | None,
+    baseline: str | None,
+    exit_zero: bool,
+    show_skipped: bool,
+) -> None:
+    """Check PATHS (default: the current directory) against the policy pack."""
+    from platform_lint.report import ReportContext, default_format, render
+    from platform_lint.run import Run
+
+    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline)
+    result = run.scan()
+    fmt = fmt or default_format()
+    ctx = ReportContext(
+        rules=run.all_rules,
+        display=run.display,
+        color=output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        show_skipped=show_skipped,
+        env=dict(os.environ),
+    )
+    _emit(render(fmt, result, ctx), output)
+    if result.errors:
+        raise SystemExit(EXIT_ERROR)
+    failing = any(f.severity >= run.config.fail_on for f in result.findings)
+    raise SystemExit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules_command(fmt: str) -> None:
+    """List the rules: id, severity, category and title."""
+    from platform_lint.rules import load_rules
+
+    rules = load_rules()
+    if fmt == "json":
+        import json
+
+        rows: list[dict[str, Any]] = [
+            {"id": r.id, "severity": str(r.severity), "category": r.category, "title": r.title}
+            for r in sorted(rules.values(), key=lambda r: r.id)
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(r) for r in rules)
+    for rule in sorted(rules.values(), key=lambda r: (r.category, r.id)):
+        click.echo(f"{rule.id:<{width}}  {rule.severity!s:<7}  {rule.category:<17}  {rule.title}")
+
+
+@cli.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Show a rule's documentation."""
+    from platform_lint.rules import load_rules
+    from platform_lint.rule_docs import markdown
+
+    rules = load_rules()
+    if rule_id not in rules:
+        raise UsageError(f"unknown rule {rule_id!r}; `platform-lint rules` lists them")
+    click.echo(markdown(rules[rule_id]))
+
+
+@cli.group()
+def baseline() -> None:
+    """Accept today's findings so that only new ones are reported."""
+
+
+@baseline.command("create")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True))
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              default=".platform-lint-baseline.json", show_default=True)
+def baseline_create(paths: tuple[str, ...], config_path: str | None, output: str) -> None:
+    """Write every current finding to a baseline file (no line numbers, no secrets)."""
+    from platform_lint.baseline import baseline_text
+    from platform_lint.run import Run
+
+    run = Run.prepare(_target(paths), config_path, (), (), None)
+    result = run.scan()
+    if result.errors:
+        for error in result.errors:
+            click.echo(f"internal error: {error}", err=True)
+        raise SystemExit(EXIT_ERROR)
+    Path(output).write_text(baseline_text(result.findings), encoding="utf-8")
+    click.echo(f"wrote {len(result.findings)} findings to {output}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code; no traceback ever reaches the user."""
+    from platform_lint.baseline import BaselineError
+    from platform_lint.config import ConfigError
+    from platform_lint.rules import RuleError
+
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="platform-lint",
+                 standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_ERROR
+    except (ConfigError, RuleError, BaselineError) as exc:
+        click.echo(f"platform-lint: {exc}", err=True)
+        return EXIT_ERROR
+    except Exception as exc:
+        click.echo(f"platform-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        return EXIT_ERROR
+    return EXIT_CLEAN

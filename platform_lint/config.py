@@ -1,0 +1,148 @@
+"""The configuration file, validated, as a frozen `Config`.
+
+Looked for at the scan root: `.platform-lint.yaml` / `.platform-lint.yml`,
+else `[tool.platform-lint]` in `pyproject.toml`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platform_lint.finding import Severity
+from platform_lint.model import Document, Span
+from platform_lint.resources import schema
+from platform_lint.sources.yaml_tree import parse_yaml
+from platform_lint.validation import ValidationCache, describe
+
+CONFIG_NAMES = (".platform-lint.yaml", ".platform-lint.yml")
+DEFAULT_CHARTERS = ("docs/charters/*.md", "charters/*.md", "**/CHARTER.md")
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+
+
+class ConfigError(ValueError):
+    """An invalid configuration; the message names the file, line and key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    rule: str
+    paths: tuple[str, ...]
+    reason: str
+    expires: dt.date | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    source: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    rule_dirs: tuple[Path, ...] = ()
+    fail_on: Severity = Severity.NOTE
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    charters: tuple[str, ...] = DEFAULT_CHARTERS
+    exemptions: tuple[Exemption, ...] = ()
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Topic settings (ownership, pipelines, secrets) passed through to their users."""
+
+
+def find_config(root: Path) -> Path | None:
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and "[tool.platform-lint]" in pyproject.read_text(errors="replace"):
+        return pyproject
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    doc = _pyproject(path, content) if path.name == "pyproject.toml" else _yaml(path, content)
+    data = doc.data if doc.data is not None else {}
+    cache = ValidationCache()
+    errors = cache.validate(content, data, schema("config"))
+    cache.save()
+    if errors:
+        raise ConfigError(describe(str(path), errors[0], lambda p: doc.locate(p, key=True)))
+    return _build(path, data, doc)
+
+
+def _yaml(path: Path, content: bytes) -> Document:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 at byte {exc.start}") from None
+    docs, problems = parse_yaml(text)
+    if problems:
+        p = problems[0]
+        raise ConfigError(f"{path}:{p.span.line}:{p.span.col}: {p.message}")
+    if not docs:
+        return Document(path=str(path), kind="config", data={})
+    return Document(path=str(path), kind="config", data=docs[0].data,
+                    spans=docs[0].spans, key_spans=docs[0].key_spans)
+
+
+def _pyproject(path: Path, content: bytes) -> Document:
+    import tomllib
+
+    try:
+        table = tomllib.loads(content.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    data = table.get("tool", {}).get("platform-lint", {})
+    # TOML positions are not available from tomllib; errors point at the table header.
+    line = next((i for i, text in enumerate(content.decode("utf-8-sig").splitlines(), 1)
+                 if text.strip() == "[tool.platform-lint]"), 1)
+    return Document(path=str(path), kind="config", data=data, spans={(): Span.point(line)})
+
+
+def _build(path: Path, data: Mapping[str, Any], doc: Document) -> Config:
+    rules: dict[str, Mapping[str, Any]] = {}
+    for rule_id, setting in data.get("rules", {}).items():
+        rules[rule_id] = {"enabled": setting} if isinstance(setting, bool) else setting
+    exemptions = tuple(
+        Exemption(
+            rule=item["rule"],
+            paths=tuple(item["paths"]),
+            reason=item["reason"],
+            expires=_date(path, doc, i, item.get("expires")),
+            span=doc.locate(("exemptions", i)),
+        )
+        for i, item in enumerate(data.get("exemptions", ()))
+    )
+    return Config(
+        source=str(path),
+        select=tuple(data.get("select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        rules=rules,
+        exclude=tuple(data.get("exclude", ())),
+        rule_dirs=tuple((path.parent / d).resolve() for d in data.get("rule_dirs", ())),
+        fail_on=Severity.parse(data.get("fail_on", "note")),
+        max_file_size=data.get("max_file_size", DEFAULT_MAX_FILE_SIZE),
+        charters=tuple(data.get("charters", DEFAULT_CHARTERS)),
+        exemptions=exemptions,
+        sections={k: data[k] for k in ("ownership", "pipelines", "secrets") if k in data},
+    )
+
+
+def _date(path: Path, doc: Document, index: int, text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        span = doc.locate(("exemptions", index, "expires"))
+        raise ConfigError(f"{path}:{span.line}:{span.col}: exemptions.{index}.expires: "
+                          f"{text!r} is not a date") from None

@@ -1,0 +1,134 @@
+"""Which files a scan reads, and which it sets aside (and why).
+
+Inside a git checkout git gives the file list, so `.gitignore` (every level,
+plus global excludes) is honoured exactly; elsewhere a walk honours the
+root `.gitignore`. Symlinks are never followed out of the root; binary and
+oversized files are skipped with a reason that is counted and can be listed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+BINARY_PROBE = 8192
+PathMatcher = Callable[[str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str
+    """Relative to the scan root, with forward slashes."""
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+def _git_files(root: Path) -> list[str] | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
+
+
+def _walk(root: Path) -> list[str]:
+    ignore = _gitignore(root)
+    found: list[str] = []
+    for directory, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(directory, root).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else f"{rel_dir}/"
+        dirnames[:] = sorted(
+            d for d in dirnames if d != ".git" and not (ignore and ignore(f"{prefix}{d}/"))
+        )
+        found.extend(f"{prefix}{f}" for f in filenames if not (ignore and ignore(f"{prefix}{f}")))
+    return sorted(found)
+
+
+def _gitignore(root: Path) -> PathMatcher | None:
+    try:
+        lines = (root / ".gitignore").read_text(errors="replace").splitlines()
+    except OSError:
+        return None
+    return path_matcher(lines)
+
+
+def path_matcher(patterns: Iterable[str]) -> PathMatcher | None:
+    """A predicate for gitignore-style `patterns`, or None when there are none."""
+    kept = [p for p in patterns if p.strip() and not p.lstrip().startswith("#")]
+    if not kept:
+        return None
+    import pathspec
+
+    spec = pathspec.PathSpec.from_lines("gitignore", kept)
+    return spec.match_file
+
+
+def _within(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def discover(
+    root: Path,
+    only: Sequence[str] | None,
+    *,
+    exclude: Sequence[str] = (),
+    max_size: int,
+) -> tuple[list[SourceFile], list[Skipped]]:
+    """Read the files to scan under `root` (or just `only`, relative to root)."""
+    root = root.resolve()
+    if only is None:
+        listed = _git_files(root) if (root / ".git").exists() or _in_git(root) else None
+        names = listed if listed is not None else _walk(root)
+    else:
+        names = sorted(set(only))
+    excluded = path_matcher(exclude)
+    files: list[SourceFile] = []
+    skipped: list[Skipped] = []
+    for name in names:
+        if excluded is not None and excluded(name):
+            continue
+        result = _read(root, name, max_size)
+        if isinstance(result, Skipped):
+            skipped.append(result)
+        elif result is not None:
+            files.append(result)
+    return files, skipped
+
+
+def _in_git(root: Path) -> bool:
+    return any((parent / ".git").exists() for parent in root.parents)
+
+
+def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
+    path = root / name
+    if path.is_symlink() and not _within(root, path):
+        return Skipped(name, "symlink outside the scanned root")
+    try:
+        if not path.is_file():
+            return None  # deleted in the work tree, or a directory/submodule
+        size = path.stat().st_size
+        if size > max_size:
+            return Skipped(name, f"larger than {max_size} bytes")
+        content = path.read_bytes()
+    except OSError as exc:
+        return Skipped(name, f"unreadable: {exc.strerror}")
+    if b"\0" in content[:BINARY_PROBE]:
+        return Skipped(name, "binary")
+    return SourceFile(name, content)

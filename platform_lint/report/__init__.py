@@ -1,0 +1,38 @@
+"""Reporters turn a ScanResult into text. They format; they never decide.
+
+Each module offers `render(result: ScanResult, ctx: ReportContext) -> str`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platform_lint.engine import ScanResult
+    from platform_lint.rules import Rule
+
+FORMATS = ("text", "github", "json", "sarif")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    rules: Mapping[str, Rule]
+    display: Callable[[str], str] = str
+    """Maps a root-relative path to the path shown (relative to the working directory)."""
+    color: bool = False
+    show_skipped: bool = False
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+def render(fmt: str, result: ScanResult, ctx: ReportContext) -> str:
+    module = importlib.import_module(f"{__name__}.{fmt}_report")
+    out: str = module.render(result, ctx)
+    return out
+
+
+def default_format(env: Mapping[str, str] = os.environ) -> str:
+    return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"

@@ -1,0 +1,156 @@
+"""Loading declarative rules: the built-in pack and the user's rule directories.
+
+A rule file is data. Its logic is either a JSON Schema or the name of a
+check that ships in `platform_lint.checks`; nothing in a rule file can make
+platform-lint import or run code of its own.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platform_lint.checks import CheckSpec, UnknownCheck, resolve
+from platform_lint.finding import Severity
+from platform_lint.model import Document, Span
+from platform_lint.resources import data_dir, schema
+from platform_lint.sources.yaml_tree import parse_yaml
+from platform_lint.validation import SchemaError, ValidationCache, describe
+
+
+class RuleError(ValueError):
+    """A rule file that is not valid; the message names file, line and key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    documents: frozenset[str]
+    kinds: frozenset[str] = frozenset()
+    paths: tuple[str, ...] = ()
+    exclude_paths: tuple[str, ...] = ()
+
+    def admits_path(self, path: str) -> bool:
+        if self.paths and not any(_glob(path, g) for g in self.paths):
+            return False
+        return not any(_glob(path, g) for g in self.exclude_paths)
+
+
+def _glob(path: str, pattern: str) -> bool:
+    if "/" not in pattern.rstrip("/"):
+        return fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], pattern)
+    return fnmatch.fnmatchcase(path, pattern.lstrip("/"))
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: str
+    severity: Severity
+    category: str
+    scope: Scope
+    docs: Mapping[str, Any]
+    source: str
+    schema: Mapping[str, Any] | None = None
+    message: str | None = None
+    check: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def spec(self) -> CheckSpec:
+        assert self.check is not None
+        return resolve(self.check)
+
+
+# Rules the engine itself reports; they have docs like any other rule.
+ENGINE_RULES = frozenset({"parse-error", "invalid-suppression", "expired-exemption"})
+
+
+def load_rule_file(path: Path, cache: ValidationCache) -> Rule:
+    content = path.read_bytes()
+    text = content.decode("utf-8-sig", errors="replace")
+    docs, problems = parse_yaml(text)
+    if problems:
+        p = problems[0]
+        raise RuleError(f"{path}:{p.span.line}:{p.span.col}: {p.message}")
+    if len(docs) != 1:
+        raise RuleError(f"{path}:1:1: a rule file holds exactly one YAML document")
+    doc = Document(path=str(path), kind="rule", data=docs[0].data, spans=docs[0].spans,
+                   key_spans=docs[0].key_spans)
+
+    def fail(error: SchemaError) -> RuleError:
+        return RuleError(describe(str(path), error, lambda p: doc.locate(p, key=True)))
+
+    errors = cache.validate(content, doc.data, schema("rule"))
+    if errors:
+        raise fail(errors[0])
+    data: dict[str, Any] = doc.data
+    if data["id"] in ENGINE_RULES and path.parent != data_dir("rules"):
+        raise RuleError(f"{path}:1:1: id: {data['id']!r} is reserved for the engine")
+    rule = _rule(data, str(path))
+    if rule.check is not None:
+        try:
+            spec = rule.spec()
+        except UnknownCheck as exc:
+            raise RuleError(f"{_at(path, doc, ('check',))}: check: {exc}") from None
+        param_errors = cache.validate(content, dict(rule.params), spec.params_schema)
+        if param_errors:
+            err = param_errors[0]
+            raise fail(SchemaError(("params", *err.path), err.message))
+    return rule
+
+
+def _at(path: Path, doc: Document, key: tuple[str, ...]) -> str:
+    span: Span = doc.locate(key, key=True)
+    return f"{path}:{span.line}:{span.col}"
+
+
+def _rule(data: Mapping[str, Any], source: str) -> Rule:
+    scope = data["scope"]
+    return Rule(
+        id=data["id"],
+        title=data["title"],
+        severity=Severity.parse(data["severity"]),
+        category=data["category"],
+        scope=Scope(
+            documents=frozenset(scope["documents"]),
+            kinds=frozenset(scope.get("kinds", ())),
+            paths=tuple(scope.get("paths", ())),
+            exclude_paths=tuple(scope.get("exclude_paths", ())),
+        ),
+        docs=data["docs"],
+        source=source,
+        schema=data.get("schema"),
+        message=data.get("message"),
+        check=data.get("check"),
+        params=data.get("params", {}),
+    )
+
+
+def rule_files(directories: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for directory in directories:
+        if not directory.is_dir():
+            raise RuleError(f"{directory}: rule directory not found")
+        out.extend(sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml")))
+    return out
+
+
+def load_rules(extra_dirs: Sequence[Path] = ()) -> dict[str, Rule]:
+    """The built-in pack plus the rules in `extra_dirs`, by id.
+
+    A user rule may not reuse a built-in id: two rules with one id would make
+    suppressions and baselines ambiguous.
+    """
+    cache = ValidationCache()
+    rules: dict[str, Rule] = {}
+    try:
+        for path in rule_files([data_dir("rules"), *extra_dirs]):
+            rule = load_rule_file(path, cache)
+            if rule.id in rules:
+                raise RuleError(f"{path}:1:1: id: {rule.id!r} is already defined by {rules[rule.id].source}")
+            rules[rule.id] = rule
+    finally:
+        cache.save()
+    return rules

@@ -1,0 +1,65 @@
+"""One CLI run's setup: config, rules and baseline resolved from arguments."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from platform_lint.config import Config, ConfigError, find_config, load_config
+from platform_lint.engine import ScanOptions, ScanResult, scan, select_rules
+from platform_lint.rules import Rule, load_rules
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    root: Path
+    only: list[str] | None
+    config: Config
+    all_rules: Mapping[str, Rule]
+    active: list[Rule]
+    options: ScanOptions
+
+    @classmethod
+    def prepare(
+        cls,
+        target: tuple[Path, list[str] | None],
+        config_path: str | None,
+        select: Sequence[str],
+        ignore: Sequence[str],
+        baseline: str | None,
+    ) -> Run:
+        root, only = target
+        config = load_config(Path(config_path) if config_path else find_config(root))
+        rules = load_rules(config.rule_dirs)
+        unknown = [r for r in (*select, *ignore) if r not in rules and not _is_category(r, rules)]
+        if unknown:
+            raise ConfigError(f"unknown rule or category: {', '.join(unknown)}")
+        options = ScanOptions(
+            only=only,
+            baseline=_baseline(baseline) if baseline else frozenset(),
+            known_rules=frozenset(rules),
+        )
+        active = select_rules(rules, config, select, ignore)
+        return cls(root, only, config, rules, active, options)
+
+    def scan(self) -> ScanResult:
+        return scan(self.root, self.config, self.active, self.options)
+
+    def display(self, path: str) -> str:
+        full = self.root / path
+        try:
+            return os.path.relpath(full, Path.cwd()).replace(os.sep, "/")
+        except ValueError:
+            return full.as_posix()
+
+
+def _is_category(name: str, rules: Mapping[str, Rule]) -> bool:
+    return any(r.category == name for r in rules.values())
+
+
+def _baseline(path: str) -> frozenset[tuple[str, str, str]]:
+    from platform_lint.baseline import read_baseline
+
+    return read_baseline(Path(path))

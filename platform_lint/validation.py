@@ -1,0 +1,97 @@
+"""JSON Schema validation with errors located in the source file, and a cache.
+
+Importing jsonschema costs more than a whole pre-commit run should, so a
+document that has validated once is remembered by the hash of its bytes and
+the schema's, in the user's cache directory; a run that meets only known
+content never imports jsonschema. The cache holds hashes only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from platform_lint import __version__
+from platform_lint.model import Path as DataPath
+from platform_lint.model import Span
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    path: DataPath
+    message: str
+
+
+def schema_errors(instance: Any, schema: Mapping[str, Any]) -> Iterator[SchemaError]:
+    """Every place `instance` fails `schema`, deepest first within each branch."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema, format_checker=None)
+    for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path))):
+        leaf = _deepest(error)
+        yield SchemaError(tuple(leaf.absolute_path), leaf.message)
+
+
+def _deepest(error: Any) -> Any:
+    """For oneOf/anyOf failures the best sub-error is the one that went deepest."""
+    if not error.context:
+        return error
+    best = max(error.context, key=lambda e: (len(e.absolute_path), -e.relative_schema_path.__len__()))
+    return _deepest(best)
+
+
+def _cache_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "platform-lint" / f"validated-{__version__}.txt"
+
+
+def _digest(content: bytes, schema: Mapping[str, Any]) -> str:
+    h = hashlib.sha256(content)
+    h.update(json.dumps(schema, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+class ValidationCache:
+    """Hashes of (content, schema) pairs already known to be valid."""
+
+    def __init__(self) -> None:
+        self._path = _cache_file()
+        try:
+            self._known = set(self._path.read_text().split())
+        except OSError:
+            self._known = set()
+        self._new: set[str] = set()
+
+    def validate(
+        self, content: bytes, instance: Any, schema: Mapping[str, Any]
+    ) -> list[SchemaError]:
+        digest = _digest(content, schema)
+        if digest in self._known:
+            return []
+        errors = list(schema_errors(instance, schema))
+        if not errors:
+            self._new.add(digest)
+        return errors
+
+    def save(self) -> None:
+        if not self._new:
+            return
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            with self._path.open("a") as out:
+                out.write("".join(f"{d}\n" for d in sorted(self._new)))
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+        self._new.clear()
+
+
+def describe(path: str, error: SchemaError, locate: Callable[[DataPath], Span]) -> str:
+    """`file:line:col: key: message` for a schema error in a parsed file."""
+    span = locate(error.path)
+    where = ".".join(str(p) for p in error.path) or "(top level)"
+    return f"{path}:{span.line}:{span.col}: {where}: {error.message}"
