@@ -1,0 +1,295 @@
+"""CODEOWNERS files: parsing and matching with GitHub's and GitLab's semantics.
+
+Matching is our own rather than gitignore's: GitHub treats a trailing lone
+`*` segment (`docs/*`) as "files directly in docs/", brackets as literal text,
+and every other pattern as matching the path or anything below it.
+Lines GitHub rejects (`!` negation, `[ ]` ranges, a `\\#` escape, malformed
+owners) are kept as `SyntaxIssue`s at their line and take no part in matching,
+as GitHub skips them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+Flavour = Literal["github", "gitlab"]
+
+# Where each host looks, in its order; the first file found wins.
+LOCATIONS: dict[Flavour, tuple[str, ...]] = {
+    "github": (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"),
+    "gitlab": ("CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"),
+}
+
+_SECTION = re.compile(r"^(?P<optional>\^)?\[(?P<name>[^\]]+)\](?:\[(?P<approvals>\d+)\])?(?=\s|$)")
+_BRACKET = re.compile(r"\[([^\]/]*)\]")
+_CLASS_RANGE = re.compile(r"([A-Za-z0-9])-([A-Za-z0-9])")
+_USER = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
+_TEAM = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+_GITLAB_OWNER = re.compile(r"^@@?[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of a line with its 1-based start column and exclusive end column."""
+
+    text: str
+    col: int
+    end_col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    text: str
+    regex: re.Pattern[str]
+
+    def matches(self, path: str) -> bool:
+        return self.regex.fullmatch(path.lstrip("/")) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One valid rule line: a pattern and its owners (empty: explicitly unowned)."""
+
+    line: int
+    pattern: Pattern
+    pattern_token: Token
+    owners: tuple[Token, ...]
+    section: str | None = None
+    inherited: bool = False
+    """True when the owners are the GitLab section's defaults."""
+
+    @property
+    def owner_names(self) -> tuple[str, ...]:
+        return tuple(o.text for o in self.owners)
+
+    def matches(self, path: str) -> bool:
+        return self.pattern.matches(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A GitLab section; GitHub files have none."""
+
+    name: str
+    line: int
+    optional: bool = False
+    approvals: int | None = None
+    defaults: tuple[Token, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxIssue:
+    line: int
+    col: int
+    end_col: int
+    message: str
+
+
+@dataclass(slots=True)
+class CodeOwners:
+    path: str
+    flavour: Flavour
+    entries: list[Entry] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    issues: list[SyntaxIssue] = field(default_factory=list)
+
+    def decide(self, path: str) -> list[Entry]:
+        """The deciding entry for `path`: the last match, one per GitLab section."""
+        winners: dict[str | None, Entry] = {}
+        for entry in self.entries:
+            if entry.matches(path):
+                winners[_section_key(entry.section)] = entry
+        return list(winners.values())
+
+
+def _section_key(name: str | None) -> str | None:
+    # GitLab section names are case-insensitive; same-named sections combine.
+    return None if name is None else name.lower()
+
+
+def compile_pattern(text: str) -> Pattern:
+    """A CODEOWNERS pattern as a regular expression over repository-relative paths."""
+    segments = text.split("/")
+    anchored = False
+    dir_only = False
+    if segments[0] == "":
+        anchored = True
+        segments = segments[1:]
+    if len(segments) > 1 and segments[-1] == "":
+        dir_only = True
+        segments = segments[:-1]
+    anchored = anchored or len(segments) > 1
+    body = ""
+    last = len(segments) - 1
+    for i, segment in enumerate(segments):
+        if segment == "**":
+            body += "(?:.*/)?" if i < last else ".*"
+            continue
+        body += _segment(segment) + ("/" if i < last else "")
+    final = segments[-1]
+    if final == "**":
+        suffix = ""
+    elif dir_only:
+        suffix = "/.*"
+    elif final == "*" and anchored:
+        suffix = ""  # `docs/*`: files directly in docs/, not below
+    else:
+        suffix = "(?:/.*)?"
+    prefix = "" if anchored else "(?:.*/)?"
+    return Pattern(text, re.compile(f"{prefix}{body}{suffix}", re.S))
+
+
+def _segment(segment: str) -> str:
+    if segment == "*":
+        return "[^/]+"
+    out: list[str] = []
+    chars = iter(segment)
+    for ch in chars:
+        if ch == "\\":
+            out.append(re.escape(next(chars, "\\")))
+        elif ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def tokens(line: str) -> Iterator[Token]:
+    """Whitespace-separated words, honouring `\\ ` escapes, up to an inline `#` comment."""
+    i, n = 0, len(line)
+    while i < n:
+        while i < n and line[i] in " \t":
+            i += 1
+        if i >= n or line[i] == "#":
+            return
+        start = i
+        while i < n and line[i] not in " \t":
+            i += 2 if line[i] == "\\" else 1
+        i = min(i, n)
+        yield Token(line[start:i], start + 1, i + 1)
+
+
+def detect_flavour(path: str, text: str) -> Flavour:
+    """GitLab when the file lives in `.gitlab/` or has section headers, else GitHub."""
+    if path.startswith(".gitlab/"):
+        return "gitlab"
+    if path.startswith(".github/"):
+        return "github"
+    for raw in text.splitlines():
+        if _SECTION.match(raw.strip()):
+            return "gitlab"
+    return "github"
+
+
+def parse(text: str, path: str = "CODEOWNERS", flavour: Flavour | None = None) -> CodeOwners:
+    """Parse a CODEOWNERS file; `flavour` None detects it."""
+    result = CodeOwners(path=path, flavour=flavour or detect_flavour(path, text))
+    section: Section | None = None
+    for number, raw in enumerate(text.splitlines(), 1):
+        words = list(tokens(raw))
+        if not words:
+            continue
+        if result.flavour == "gitlab":
+            header = _SECTION.match(raw.lstrip())
+            if header is not None:
+                section = _section(result, number, raw, header)
+                continue
+        _entry(result, number, words, section)
+    return result
+
+
+def _section(result: CodeOwners, number: int, raw: str, header: re.Match[str]) -> Section:
+    indent = len(raw) - len(raw.lstrip())
+    rest = [t for t in tokens(raw) if t.col > indent + header.end()]
+    defaults = tuple(t for t in rest if _owner_ok(result, number, t))
+    approvals = header["approvals"]
+    section = Section(
+        name=header["name"].strip(),
+        line=number,
+        optional=header["optional"] is not None,
+        approvals=int(approvals) if approvals is not None else None,
+        defaults=defaults,
+    )
+    result.sections.append(section)
+    return section
+
+
+def _entry(result: CodeOwners, number: int, words: list[Token], section: Section | None) -> None:
+    first, owners = words[0], words[1:]
+    problem = pattern_problem(first.text)
+    if problem is not None:
+        result.issues.append(SyntaxIssue(number, first.col, first.end_col, problem))
+        return
+    valid = [t for t in owners if _owner_ok(result, number, t)]
+    if len(valid) != len(owners):
+        return  # GitHub skips a line with an unknown owner; the issue says where
+    inherited = not valid and section is not None and bool(section.defaults)
+    result.entries.append(
+        Entry(
+            line=number,
+            pattern=compile_pattern(first.text),
+            pattern_token=first,
+            owners=section.defaults if inherited and section is not None else tuple(valid),
+            section=section.name if section is not None else None,
+            inherited=inherited,
+        )
+    )
+
+
+def pattern_problem(text: str) -> str | None:
+    """Why GitHub rejects this pattern, or None."""
+    if text.startswith("!"):
+        return (f"negation is not supported in CODEOWNERS: {text!r}; a later line with "
+                "no owners makes a path explicitly unowned instead")
+    if text.startswith("\\#"):
+        return (f"escaping '#' is not supported in CODEOWNERS: {text!r}; "
+                "match the file with a wildcard such as '?" + text[2:] + "'")
+    for found in _BRACKET.finditer(text):
+        if _is_class(found[1]):
+            return (f"character ranges are not supported in CODEOWNERS: {found[0]!r} in "
+                    f"{text!r}; list the paths separately or use '*'")
+    return None
+
+
+def _is_class(content: str) -> bool:
+    """`[!x]`, `[^x]` or `[a-z0-9]`-style content; `[param]` and `[param-id]` are literal."""
+    if content[:1] in ("!", "^"):
+        return True
+    ranges = list(_CLASS_RANGE.finditer(content))
+    valid = [m for m in ranges if m[1] <= m[2] and m[1].isdigit() == m[2].isdigit()
+             and m[1].islower() == m[2].islower()]
+    return bool(valid) and len(valid) == len(ranges)
+
+
+def _owner_ok(result: CodeOwners, number: int, token: Token) -> bool:
+    text = token.text
+    if result.flavour == "gitlab":
+        ok = _GITLAB_OWNER.match(text) is not None
+    else:
+        ok = _USER.match(text) is not None or _TEAM.match(text) is not None
+    if ok or _EMAIL.match(text):
+        return True
+    hint = f"@{text}" if not text.startswith("@") else "@org/team-name"
+    result.issues.append(
+        SyntaxIssue(number, token.col, token.end_col,
+                    f"owner {text!r} is not a @user, @org/team or email address; "
+                    f"did you mean {hint!r}?")
+    )
+    return False
+
+
+def is_team(owner: str) -> bool:
+    """True for `@org/team` (and GitLab `@group/subgroup`) owners."""
+    return owner.startswith("@") and "/" in owner
+
+
+def active_file(files: Collection[str], flavour: Flavour | None = None) -> str | None:
+    """The CODEOWNERS file the host reads among `files`; None when there is none."""
+    order = LOCATIONS[flavour] if flavour else LOCATIONS["github"] + (".gitlab/CODEOWNERS",)
+    return next((p for p in order if p in files), None)
