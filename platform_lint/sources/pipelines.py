@@ -1,0 +1,850 @@
+"""CI/CD pipeline files, normalised into `pipeline_model.Pipeline`.
+
+The system is known from the file's path (see `system_for`). Each file gives
+one `Document(kind="pipeline")` whose `model` is the `Pipeline`; a GitLab CI
+file also gives one Document per local file it includes, sharing the same
+model, so findings in jobs defined there point into that file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from platform_lint.model import Document, Obj, Path, Span
+from platform_lint.sources import FileReader, Parsed
+from platform_lint.sources.pipeline_model import Environment, Include, Job, Pipeline, Step
+from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml
+
+_SYSTEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$"), "github-actions"),
+    (re.compile(r"(^|/)action\.ya?ml$"), "github-actions"),
+    (re.compile(r"(^|/)\.gitlab-ci\.ya?ml$"), "gitlab-ci"),
+    (re.compile(r"(^|/)(azure-pipelines[^/]*|\.azure-pipelines/[^/]+)\.ya?ml$"), "azure-pipelines"),
+    (re.compile(r"(^|/)\.circleci/config\.ya?ml$"), "circleci"),
+    (re.compile(r"(^|/)bitbucket-pipelines\.ya?ml$"), "bitbucket-pipelines"),
+)
+_FAILED = re.compile(r"(?<![!\w])(failure|failed)\(\)")
+
+
+def system_for(path: str) -> str | None:
+    """The CI system a file belongs to, from its path alone."""
+    for pattern, system in _SYSTEMS:
+        if pattern.search(path):
+            return system
+    return None
+
+
+def load(path: str, text: str, files: FileReader) -> Parsed:
+    system = system_for(path)
+    docs, problems = parse_yaml(text)
+    if system is None or not docs:
+        return Parsed(problems=problems)
+    data = docs[-1].data  # a GitLab `spec:` header document comes first
+    if not isinstance(data, dict):
+        span = docs[-1].spans.get((), Span.point(1))
+        problems.append(Problem(span, f"a {system} file must be a mapping at the top level"))
+        return Parsed(problems=problems)
+    lines = tuple(text.splitlines())
+    if system == "gitlab-ci":
+        return _load_gitlab(path, docs[-1], lines, files, problems)
+    model = _BUILDERS[system](path, data)
+    doc = _document(path, docs[-1], lines, model)
+    return Parsed(documents=[doc], problems=problems)
+
+
+def objects(doc: Document) -> Iterator[Obj]:
+    model = doc.model
+    if isinstance(model, Pipeline):
+        yield Obj(doc=doc, kind=model.system, name=doc.path, path=(), value=doc.data)
+
+
+def _document(path: str, yd: YamlDocument, lines: tuple[str, ...], model: Pipeline) -> Document:
+    return Document(
+        path=path, kind="pipeline", data=yd.data, spans=yd.spans, key_spans=yd.key_spans,
+        model=model, lines=lines,
+    )
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _text(value: Any) -> str | None:
+    """A condition or command as text (lists joined by newlines), None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        parts = [_text(v) for v in value]
+        return "\n".join(p for p in parts if p)
+    if isinstance(value, dict):
+        return " ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """A string or a list of strings as a tuple of strings."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _on_failure(condition: str | None) -> bool:
+    return condition is not None and _FAILED.search(condition) is not None
+
+
+def _fields(base: Path, node: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Path]:
+    """Location of each present source key, under its normalised field name."""
+    return {norm: (*base, key) for key, norm in names.items() if key in node}
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+# ---------------------------------------------------------------- GitHub Actions
+
+_GH_STEP = {"run": "run", "uses": "uses", "with": "with", "env": "env", "if": "condition",
+            "continue-on-error": "continue_on_error", "name": "name"}
+_GH_JOB = {"needs": "needs", "if": "condition", "environment": "environment", "env": "env",
+           "permissions": "permissions", "continue-on-error": "continue_on_error",
+           "container": "image", "services": "services", "steps": "steps", "uses": "uses",
+           "name": "name", "with": "with", "strategy": "strategy"}
+
+
+def _github_step(node: Any, path: Path, file: str) -> Step:
+    step = _mapping(node)
+    run = step.get("run")
+    uses = step.get("uses")
+    condition = _text(step.get("if"))
+    label = step.get("name") or uses or (_first_line(run) if isinstance(run, str) else None)
+    return Step(
+        name=str(label or f"step {path[-1]}"),
+        path=path,
+        file=file,
+        run=run if isinstance(run, str) else None,
+        uses=uses if isinstance(uses, str) else None,
+        with_=_mapping(step.get("with")),
+        env=_mapping(step.get("env")),
+        condition=condition,
+        continue_on_error=step.get("continue-on-error") is True,
+        on_failure=_on_failure(condition),
+        fields=_fields(path, step, _GH_STEP),
+    )
+
+
+def _github_images(
+    job: dict[str, Any], base: Path, steps: tuple[Step, ...]
+) -> tuple[tuple[str, Path], ...]:
+    found: list[tuple[str, Path]] = []
+    container = job.get("container")
+    if isinstance(container, str):
+        found.append((container, (*base, "container")))
+    elif isinstance(container, dict) and isinstance(container.get("image"), str):
+        found.append((container["image"], (*base, "container", "image")))
+    for name, service in _mapping(job.get("services")).items():
+        if isinstance(service, dict) and isinstance(service.get("image"), str):
+            found.append((service["image"], (*base, "services", name, "image")))
+    for step in steps:
+        if step.uses and step.uses.startswith("docker://"):
+            found.append((step.uses.removeprefix("docker://"), step.at("uses")))
+    return tuple(found)
+
+
+def _github_environment(value: Any, base: Path) -> Environment | None:
+    if isinstance(value, str):
+        return Environment(name=value, path=(*base, "environment"))
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return Environment(name=value["name"], path=(*base, "environment", "name"))
+    return None
+
+
+def _github_triggers(on: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if isinstance(on, str | list):
+        return _names(on), ()
+    if isinstance(on, dict):
+        push = _mapping(on.get("push"))
+        return tuple(on), _names(push.get("branches"))
+    return (), ()
+
+
+def _build_github(path: str, data: dict[str, Any]) -> Pipeline:
+    if "runs" in data and "jobs" not in data:
+        return _build_action(path, data)
+    jobs: list[Job] = []
+    for job_id, node in _mapping(data.get("jobs")).items():
+        job = _mapping(node)
+        base: Path = ("jobs", job_id)
+        steps = tuple(
+            _github_step(s, (*base, "steps", i), path) for i, s in enumerate(job.get("steps") or [])
+            if isinstance(s, dict)
+        )
+        condition = _text(job.get("if"))
+        jobs.append(Job(
+            id=job_id,
+            name=str(job.get("name") or job_id),
+            path=base,
+            file=path,
+            needs=_names(job.get("needs")),
+            environment=_github_environment(job.get("environment"), base),
+            condition=condition,
+            on_failure=_on_failure(condition),
+            continue_on_error=job.get("continue-on-error") is True,
+            steps=steps,
+            images=_github_images(job, base, steps),
+            env=_mapping(job.get("env")),
+            permissions=job.get("permissions"),
+            uses=job["uses"] if isinstance(job.get("uses"), str) else None,
+            fields=_fields(base, job, _GH_JOB),
+        ))
+    triggers, branches = _github_triggers(data.get("on"))
+    return Pipeline(
+        system="github-actions", path=path, jobs=tuple(jobs), triggers=triggers,
+        trigger_branches=branches, permissions=data.get("permissions"),
+        env=_mapping(data.get("env")), files=(path,),
+        fields=_fields((), data, {"on": "triggers", "permissions": "permissions", "env": "env"}),
+    )
+
+
+def _build_action(path: str, data: dict[str, Any]) -> Pipeline:
+    """A composite (or Docker) action as a pipeline of one job, `action`."""
+    runs = _mapping(data.get("runs"))
+    base: Path = ("runs",)
+    steps = tuple(
+        _github_step(s, (*base, "steps", i), path) for i, s in enumerate(runs.get("steps") or [])
+        if isinstance(s, dict)
+    )
+    images: tuple[tuple[str, Path], ...] = ()
+    image = runs.get("image")
+    if isinstance(image, str) and image.startswith("docker://"):
+        images = ((image.removeprefix("docker://"), (*base, "image")),)
+    job = Job(id="action", name=str(data.get("name") or "action"), path=base, file=path,
+              steps=steps, images=images, env=_mapping(runs.get("env")))
+    return Pipeline(system="github-actions", path=path, jobs=(job,), files=(path,))
+
+
+# ---------------------------------------------------------------- GitLab CI
+
+_GITLAB_GLOBAL = {"stages", "variables", "default", "include", "workflow", "image", "services",
+                  "before_script", "after_script", "cache", "types", "spec"}
+_GITLAB_DEFAULTS = ("image", "services", "before_script", "after_script")
+_GITLAB_STAGES = ("build", "test", "deploy")
+_GITLAB_JOB = {"needs": "needs", "dependencies": "needs", "rules": "condition", "only": "condition",
+               "except": "condition", "when": "manual", "environment": "environment",
+               "variables": "env", "allow_failure": "continue_on_error", "image": "image",
+               "services": "services", "script": "steps", "stage": "stage", "extends": "extends",
+               "trigger": "uses"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """Where a GitLab value was written: file, and path of its key in that file's data."""
+
+    file: str
+    path: Path
+
+
+@dataclass
+class _GitlabFile:
+    path: str
+    data: dict[str, Any]
+
+
+class _Gitlab:
+    """Reads a GitLab CI file and its local includes, and resolves `extends`."""
+
+    def __init__(self, path: str, data: dict[str, Any], files: FileReader,
+                 problems: list[Problem]) -> None:
+        self.root = path
+        self.problems = problems
+        self.files: list[_GitlabFile] = []
+        self.yaml: dict[str, YamlDocument] = {}
+        # name -> (job mapping, origin of the job key); the including file wins
+        self.entries: dict[str, tuple[dict[str, Any], _Origin]] = {}
+        self.includes: list[Include] = []
+        self._read(path, data, files, set())
+
+    def _read(self, path: str, data: dict[str, Any], files: FileReader, seen: set[str]) -> None:
+        seen.add(path)
+        self.includes += _gitlab_includes(data.get("include"), path)
+        for include in (i.location for i in self.includes if i.kind == "local" and i.file == path):
+            if include in seen or "*" in include or "$" in include:
+                continue
+            text = files(include)
+            if text is None:
+                continue
+            # An included file's own syntax problems are reported when it is scanned itself.
+            docs, _problems = parse_yaml(text)
+            if docs and isinstance(docs[-1].data, dict):
+                self.yaml[include] = docs[-1]
+                self._read(include, docs[-1].data, files, seen)
+        self.files.append(_GitlabFile(path, data))
+        for name, node in data.items():
+            if isinstance(node, dict) and (name.startswith(".") or name not in _GITLAB_GLOBAL):
+                self.entries[name] = (node, _Origin(path, (name,)))
+
+    def resolve(self, name: str, trail: tuple[str, ...] = ()) -> dict[str, tuple[Any, _Origin]]:
+        """The job's top-level keys after `extends`, each with where it was written."""
+        node, origin = self.entries[name]
+        merged: dict[str, tuple[Any, _Origin]] = {}
+        for parent in _names(node.get("extends")):
+            if parent in self.entries and parent not in trail:
+                for key, (value, where) in self.resolve(parent, (*trail, name)).items():
+                    merged[key] = _deep_merge(merged.get(key), value, where)
+        for key, value in node.items():
+            if key != "extends":
+                where = _Origin(origin.file, (*origin.path, key))
+                merged[key] = _deep_merge(merged.get(key), value, where)
+        if "extends" in node:
+            merged["extends"] = (node["extends"], _Origin(origin.file, (*origin.path, "extends")))
+        return merged
+
+    def globals(self) -> dict[str, tuple[Any, _Origin]]:
+        """Defaults every job inherits: `default:` keys and the old top-level ones."""
+        out: dict[str, tuple[Any, _Origin]] = {}
+        for gl_file in self.files:
+            for key in _GITLAB_DEFAULTS:
+                if key in gl_file.data:
+                    out[key] = (gl_file.data[key], _Origin(gl_file.path, (key,)))
+                default = _mapping(gl_file.data.get("default"))
+                if key in default:
+                    out[key] = (default[key], _Origin(gl_file.path, ("default", key)))
+        return out
+
+    def stages(self) -> list[str]:
+        for gl_file in reversed(self.files):
+            if isinstance(gl_file.data.get("stages"), list):
+                return [".pre", *_names(gl_file.data["stages"]), ".post"]
+        return [".pre", *_GITLAB_STAGES, ".post"]
+
+
+def _gitlab_includes(value: Any, file: str) -> list[Include]:
+    """Every `include:` entry; local paths made relative to the repository root."""
+    items, base = (value, ("include",)) if isinstance(value, list) else ([value], None)
+    out: list[Include] = []
+    for i, item in enumerate(items):
+        path: Path = (*base, i) if base else ("include",)
+        if isinstance(item, str):
+            kind = "remote" if "://" in item else "local"
+            location = item if kind == "remote" else item.lstrip("/")
+            out.append(Include(kind, location, None, path, file))
+            continue
+        node = _mapping(item)
+        for kind in ("local", "project", "remote", "template", "component"):
+            if isinstance(node.get(kind), str):
+                location: str = node[kind]
+                ref = node.get("ref")
+                if kind == "component" and "@" in location:
+                    location, ref = location.rsplit("@", 1)
+                if kind == "local":
+                    location = location.lstrip("/")
+                out.append(Include(kind, location, ref if isinstance(ref, str) else None,
+                                   (*path, kind), file))
+                break
+    return out
+
+
+def _deep_merge(old: tuple[Any, _Origin] | None, value: Any, where: _Origin) -> tuple[Any, _Origin]:
+    if old is not None and isinstance(old[0], dict) and isinstance(value, dict):
+        return {**old[0], **value}, where
+    return value, where
+
+
+def _load_gitlab(path: str, yd: YamlDocument, lines: tuple[str, ...], files: FileReader,
+                 problems: list[Problem]) -> Parsed:
+    reader = _Gitlab(path, yd.data, files, problems)
+    model = _build_gitlab(reader)
+    docs = [_document(path, yd, lines, model)]
+    for include, inc_doc in reader.yaml.items():
+        text = files(include) or ""
+        docs.append(_document(include, inc_doc, tuple(text.splitlines()), model))
+    return Parsed(documents=docs, problems=problems)
+
+
+def _gitlab_condition(job: dict[str, Any]) -> str | None:
+    parts: list[str] = []
+    for node in job.get("rules") or []:
+        rule = _mapping(node)
+        keys = ("if", "changes", "exists", "when")
+        parts.append(" ".join(f"{k}: {_text(rule[k])}" for k in keys if k in rule))
+    for key in ("only", "except"):
+        if key in job:
+            value = job[key]
+            refs = _names(value.get("refs")) if isinstance(value, dict) else _names(value)
+            parts.append(f"{key}: {', '.join(refs)}")
+    return "; ".join(parts) or None
+
+
+def _gitlab_manual(job: dict[str, Any]) -> bool:
+    if job.get("when") == "manual":
+        return True
+    rules = [_mapping(r) for r in job.get("rules") or []]
+    running = [r for r in rules if r.get("when", job.get("when")) != "never"]
+    return bool(running) and all(r.get("when", job.get("when")) == "manual" for r in running)
+
+
+def _gitlab_environment(
+    value: Any, origin: _Origin, locate: Callable[[_Origin], Path]
+) -> Environment | None:
+    if isinstance(value, str):
+        return Environment(name=value, path=locate(origin))
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        base = locate(origin)
+        inner = (*base, "name") if base == origin.path else base
+        return Environment(name=value["name"], path=inner, tier=value.get("deployment_tier"),
+                           action=value.get("action"))
+    return None
+
+
+def _gitlab_image(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    name = _mapping(value).get("name")
+    return name if isinstance(name, str) else None
+
+
+def _build_gitlab(reader: _Gitlab) -> Pipeline:
+    stages = reader.stages()
+    defaults = reader.globals()
+    raw: list[tuple[str, dict[str, tuple[Any, _Origin]], _Origin]] = []
+    for name, (_node, origin) in reader.entries.items():
+        if name.startswith("."):
+            continue
+        resolved = reader.resolve(name)
+        for key, inherited in defaults.items():
+            resolved.setdefault(key, inherited)
+        raw.append((name, resolved, origin))
+
+    def stage_of(resolved: dict[str, tuple[Any, _Origin]]) -> str:
+        stage = resolved.get("stage", ("test", None))[0]
+        return stage if isinstance(stage, str) else "test"
+
+    rank = {s: i for i, s in enumerate(stages)}
+    jobs: list[Job] = []
+    for name, resolved, origin in raw:
+        def locate(
+            where: _Origin, origin: _Origin = origin, resolved: dict[str, Any] = resolved
+        ) -> Path:
+            """Paths into the job's own file; values from another file land on `extends`."""
+            if where.file == origin.file:
+                return where.path
+            extends = resolved.get("extends")
+            return extends[1].path if extends and extends[1].file == origin.file else origin.path
+
+        values = {k: v for k, (v, _o) in resolved.items()}
+        stage = stage_of(resolved)
+        if isinstance(values.get("needs"), list):
+            needs = [n if isinstance(n, str) else _mapping(n).get("job") for n in values["needs"]]
+        else:
+            needs = [other for other, res, _o in raw
+                     if rank.get(stage_of(res), 0) < rank.get(stage, 0)]
+        needs += list(_names(values.get("dependencies")))
+        steps: list[Step] = []
+        for key in ("before_script", "script", "after_script"):
+            if key in resolved:
+                steps.extend(_gitlab_steps(key, *resolved[key]))
+        images: list[tuple[str, Path]] = []
+        if (image := _gitlab_image(values.get("image"))) is not None:
+            where = resolved["image"][1]
+            images.append((image, locate(_Origin(where.file, (*where.path, "name")))
+                           if isinstance(values["image"], dict) else locate(where)))
+        for i, service in enumerate(values.get("services") or []):
+            if (image := _gitlab_image(service)) is not None:
+                images.append((image, locate(_Origin(resolved["services"][1].file,
+                                                     (*resolved["services"][1].path, i)))))
+        condition = _gitlab_condition(values)
+        jobs.append(Job(
+            id=name,
+            name=name,
+            path=origin.path,
+            file=origin.file,
+            needs=tuple(dict.fromkeys(n for n in needs if isinstance(n, str) and n != name)),
+            environment=(
+                _gitlab_environment(values["environment"], resolved["environment"][1], locate)
+                if "environment" in values else None
+            ),
+            condition=condition,
+            on_failure=values.get("when") == "on_failure",
+            manual=_gitlab_manual(values),
+            continue_on_error=values.get("allow_failure") is True,
+            stage=stage,
+            steps=tuple(steps),
+            images=tuple(images),
+            env=_mapping(values.get("variables")),
+            uses=_text(values.get("trigger")),
+            fields={_GITLAB_JOB[k]: locate(o) for k, (_v, o) in reversed(list(resolved.items()))
+                    if k in _GITLAB_JOB},
+        ))
+    return Pipeline(system="gitlab-ci", path=reader.root, jobs=tuple(jobs),
+                    env=_mapping(reader.files[-1].data.get("variables")),
+                    includes=tuple(reader.includes),
+                    files=(reader.root, *reader.yaml))
+
+
+def _gitlab_steps(key: str, value: Any, origin: _Origin) -> Iterator[Step]:
+    """One step per script line (nested lists flattened)."""
+    if isinstance(value, str):
+        yield Step(name=f"{key}", path=origin.path, file=origin.file, run=value,
+                   fields={"run": origin.path})
+        return
+    if not isinstance(value, list):
+        return
+    for i, line in enumerate(value):
+        path = (*origin.path, i)
+        if isinstance(line, list):
+            yield from _gitlab_steps(key, line, _Origin(origin.file, path))
+        elif isinstance(line, str):
+            yield Step(name=f"{key}[{i}]", path=path, file=origin.file, run=line,
+                       condition="always()" if key == "after_script" else None,
+                       fields={"run": path})
+
+
+# ---------------------------------------------------------------- Azure Pipelines
+
+_AZ_RUN = ("script", "bash", "pwsh", "powershell")
+_AZ_STEP = {"displayName": "name", "condition": "condition", "continueOnError": "continue_on_error",
+            "env": "env", "inputs": "with", "task": "uses", **{k: "run" for k in _AZ_RUN}}
+_AZ_JOB = {"dependsOn": "needs", "condition": "condition", "environment": "environment",
+           "continueOnError": "continue_on_error", "container": "image", "variables": "env",
+           "strategy": "strategy", "steps": "steps", "displayName": "name"}
+_AZ_HOOKS = ("preDeploy", "deploy", "routeTraffic", "postRouteTraffic")
+
+
+def _azure_step(node: dict[str, Any], path: Path, file: str, on_failure: bool) -> Step:
+    run = next((node[k] for k in _AZ_RUN if isinstance(node.get(k), str)), None)
+    task = node.get("task")
+    uses = task if isinstance(task, str) else None
+    if uses is None:
+        keys = ("template", "checkout", "download", "publish")
+        other = next((k for k in keys if k in node), None)
+        uses = f"{other}: {node[other]}" if other else None
+    condition = _text(node.get("condition"))
+    label = node.get("displayName") or uses or (_first_line(run) if run else None)
+    return Step(
+        name=str(label or f"step {path[-1]}"), path=path, file=file, run=run, uses=uses,
+        with_=_mapping(node.get("inputs")), env=_mapping(node.get("env")), condition=condition,
+        continue_on_error=node.get("continueOnError") is True,
+        on_failure=on_failure or _on_failure(condition),
+        fields=_fields(path, node, _AZ_STEP),
+    )
+
+
+def _azure_steps(job: dict[str, Any], base: Path, file: str) -> tuple[tuple[Step, ...], str | None]:
+    """The job's steps, including every hook of a deployment strategy; and the strategy name."""
+    found: list[Step] = []
+
+    def add(node: Any, path: Path, on_failure: bool = False) -> None:
+        for i, step in enumerate(_mapping(node).get("steps") or []):
+            if isinstance(step, dict):
+                found.append(_azure_step(step, (*path, "steps", i), file, on_failure))
+
+    add(job, base)
+    strategy_name: str | None = None
+    for name, strategy in _mapping(job.get("strategy")).items():
+        if not isinstance(strategy, dict) or name not in ("runOnce", "rolling", "canary"):
+            continue
+        strategy_name = name
+        spath = (*base, "strategy", name)
+        for hook in _AZ_HOOKS:
+            add(strategy.get(hook), (*spath, hook))
+        on = _mapping(strategy.get("on"))
+        add(on.get("failure"), (*spath, "on", "failure"), on_failure=True)
+        add(on.get("success"), (*spath, "on", "success"))
+    return tuple(found), strategy_name
+
+
+def _azure_environment(value: Any, base: Path) -> Environment | None:
+    if isinstance(value, str):
+        return Environment(name=value.split(".")[0], path=(*base, "environment"))
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return Environment(name=value["name"], path=(*base, "environment", "name"))
+    return None
+
+
+def _azure_job(node: dict[str, Any], base: Path, file: str, *, job_id: str,
+               needs: tuple[str, ...], stage: str | None, stage_condition: str | None) -> Job:
+    steps, strategy = _azure_steps(node, base, file)
+    own = _text(node.get("condition"))
+    condition = "; ".join(c for c in (stage_condition, own) if c) or None
+    images: tuple[tuple[str, Path], ...] = ()
+    container = node.get("container")
+    if isinstance(container, str):
+        images = ((container, (*base, "container")),)
+    elif isinstance(container, dict) and isinstance(container.get("image"), str):
+        images = ((container["image"], (*base, "container", "image")),)
+    return Job(
+        id=job_id,
+        name=str(node.get("displayName") or node.get("deployment") or node.get("job") or job_id),
+        path=base, file=file, needs=needs,
+        environment=_azure_environment(node.get("environment"), base),
+        condition=condition, on_failure=_on_failure(own),
+        manual=any((s.uses or "").startswith("ManualValidation@") for s in steps),
+        continue_on_error=node.get("continueOnError") is True,
+        deployment="deployment" in node, strategy=strategy, stage=stage, steps=steps,
+        images=images, env=_mapping(node.get("variables")),
+        fields={**_fields(base, node, _AZ_JOB), **({"id": (*base, "deployment")}
+                                                    if "deployment" in node else {})},
+    )
+
+
+def _azure_jobs(nodes: Any, base: Path, file: str, *, stage: str | None = None,
+                stage_needs: tuple[str, ...] = (), stage_condition: str | None = None) -> list[Job]:
+    prefix = f"{stage}." if stage else ""
+    out: list[Job] = []
+    for i, node in enumerate(nodes or []):
+        if not isinstance(node, dict):
+            continue
+        name = node.get("job") or node.get("deployment")
+        if not isinstance(name, str):
+            continue
+        own = tuple(f"{prefix}{d}" for d in _names(node.get("dependsOn")))
+        out.append(_azure_job(node, (*base, i), file, job_id=f"{prefix}{name}",
+                              needs=stage_needs + own, stage=stage,
+                              stage_condition=stage_condition))
+    return out
+
+
+def _build_azure(path: str, data: dict[str, Any]) -> Pipeline:
+    jobs: list[Job] = []
+    if isinstance(data.get("stages"), list):
+        by_stage: dict[str, list[Job]] = {}
+        previous: str | None = None
+        for i, node in enumerate(data["stages"]):
+            if not isinstance(node, dict) or not isinstance(node.get("stage"), str):
+                continue
+            stage = node["stage"]
+            if "dependsOn" in node:
+                depends = _names(node["dependsOn"])
+            else:
+                depends = (previous,) if previous else ()
+            needs = tuple(j.id for d in depends for j in by_stage.get(d, []))
+            staged = _azure_jobs(node.get("jobs"), ("stages", i, "jobs"), path, stage=stage,
+                                 stage_needs=needs, stage_condition=_text(node.get("condition")))
+            by_stage[stage] = staged
+            jobs.extend(staged)
+            previous = stage
+    elif isinstance(data.get("jobs"), list):
+        jobs = _azure_jobs(data["jobs"], ("jobs",), path)
+    elif isinstance(data.get("steps"), list):
+        jobs = [_azure_job(data, (), path, job_id="job", needs=(), stage=None,
+                           stage_condition=None)]
+    trigger = data.get("trigger")
+    branches = _names(_mapping(_mapping(trigger).get("branches")).get("include")) or _names(trigger)
+    return Pipeline(system="azure-pipelines", path=path, jobs=tuple(jobs),
+                    triggers=tuple(k for k in ("trigger", "pr", "schedules") if k in data),
+                    trigger_branches=branches, env=_mapping(data.get("variables")), files=(path,))
+
+
+# ---------------------------------------------------------------- CircleCI
+
+_CIRCLE_JOB = {"docker": "image", "environment": "env", "steps": "steps", "executor": "image"}
+
+
+def _circle_steps(nodes: Any, base: Path, file: str, condition: str | None = None) -> list[Step]:
+    found: list[Step] = []
+    for i, node in enumerate(nodes or []):
+        path = (*base, i)
+        if isinstance(node, str):
+            found.append(Step(name=node, path=path, file=file, uses=node, condition=condition))
+            continue
+        if not isinstance(node, dict) or len(node) != 1:
+            continue
+        (kind, body), = node.items()
+        if kind in ("when", "unless") and isinstance(body, dict):
+            found.extend(_circle_steps(body.get("steps"), (*path, kind, "steps"), file,
+                                       f"{kind}: {_text(body.get('condition'))}"))
+        elif kind == "run":
+            found.append(_circle_run(body, (*path, "run"), file, condition))
+        else:
+            params = _mapping(body)
+            found.append(Step(name=str(params.get("name") or kind), path=path, file=file, uses=kind,
+                              with_=params, condition=condition,
+                              fields={"uses": path, "with": (*path, kind)}))
+    return found
+
+
+def _circle_run(body: Any, path: Path, file: str, condition: str | None) -> Step:
+    if isinstance(body, str):
+        return Step(name=_first_line(body), path=path, file=file, run=body, condition=condition,
+                    fields={"run": path})
+    node = _mapping(body)
+    command = node.get("command")
+    when = node.get("when")
+    return Step(
+        name=str(node.get("name") or _first_line(str(command or "run"))), path=path, file=file,
+        run=command if isinstance(command, str) else None, env=_mapping(node.get("environment")),
+        condition=f"when: {when}" if when else condition, on_failure=when == "on_fail",
+        fields=_fields(path, node, {"command": "run", "when": "condition", "name": "name",
+                                    "environment": "env"}),
+    )
+
+
+def _circle_images(job: dict[str, Any], base: Path, data: dict[str, Any]) -> list[tuple[str, Path]]:
+    images: list[tuple[str, Path]] = []
+    docker = job.get("docker")
+    where = base
+    if docker is None and isinstance(job.get("executor"), str):
+        executor = _mapping(_mapping(data.get("executors")).get(job["executor"]))
+        docker, where = executor.get("docker"), ("executors", job["executor"])
+    for i, image in enumerate(docker or []):
+        if isinstance(image, dict) and isinstance(image.get("image"), str):
+            images.append((image["image"], (*where, "docker", i, "image")))
+    return images
+
+
+def _build_circleci(path: str, data: dict[str, Any]) -> Pipeline:
+    defined = _mapping(data.get("jobs"))
+    instances: dict[str, dict[str, Any]] = {}
+    for wf_name, workflow in _mapping(data.get("workflows")).items():
+        for i, entry in enumerate(_mapping(workflow).get("jobs") or []):
+            job_name: Any
+            if isinstance(entry, str):
+                job_name, params = entry, {}
+            else:
+                job_name, params = next(iter(_mapping(entry).items()), (None, {}))
+            if not isinstance(job_name, str):
+                continue
+            params = _mapping(params)
+            entry_path: Path = ("workflows", wf_name, "jobs", i)
+            if not isinstance(entry, str):
+                entry_path = (*entry_path, job_name)
+            instance_id = str(params.get("name") or job_name)
+            seen = instances.setdefault(instance_id, {"job": job_name, "params": params,
+                                                      "path": entry_path, "requires": []})
+            seen["requires"] += list(_names(params.get("requires")))
+    if not instances:
+        instances = {n: {"job": n, "params": {}, "path": ("jobs", n), "requires": []}
+                     for n in defined}
+    jobs: list[Job] = []
+    for instance_id, info in instances.items():
+        job_name, params, entry_path = info["job"], info["params"], info["path"]
+        node = _mapping(defined.get(job_name))
+        base: Path = ("jobs", job_name) if job_name in defined else entry_path
+        branches = _mapping(_mapping(params.get("filters")).get("branches"))
+        condition = " ".join(f"branches {k}: {', '.join(_names(branches[k]))}"
+                             for k in ("only", "ignore") if k in branches) or None
+        fields = _fields(base, node, _CIRCLE_JOB)
+        fields.update(_fields(entry_path, params, {"requires": "needs", "filters": "condition",
+                                                   "type": "manual", "context": "context"}))
+        fields["entry"] = entry_path
+        jobs.append(Job(
+            id=instance_id, name=instance_id, path=base, file=path,
+            needs=tuple(dict.fromkeys(info["requires"])), condition=condition,
+            manual=params.get("type") == "approval",
+            steps=tuple(_circle_steps(node.get("steps"), (*base, "steps"), path)),
+            images=tuple(_circle_images(node, base, data)), env=_mapping(node.get("environment")),
+            uses=job_name if job_name not in defined and params.get("type") != "approval" else None,
+            fields=fields,
+        ))
+    return Pipeline(system="circleci", path=path, jobs=tuple(jobs), files=(path,))
+
+
+# ---------------------------------------------------------------- Bitbucket Pipelines
+
+
+def _bitbucket_script(nodes: Any, base: Path, file: str, key: str) -> list[Step]:
+    found: list[Step] = []
+    for i, line in enumerate(nodes or []):
+        path = (*base, key, i)
+        if isinstance(line, str):
+            found.append(Step(name=f"{key}[{i}]", path=path, file=file, run=line,
+                              condition="always()" if key == "after-script" else None,
+                              fields={"run": path}))
+        elif isinstance(line, dict) and isinstance(line.get("pipe"), str):
+            found.append(Step(name=line["pipe"], path=path, file=file, uses=line["pipe"],
+                              with_=_mapping(line.get("variables")),
+                              fields=_fields(path, line, {"pipe": "uses", "variables": "with"})))
+    return found
+
+
+@dataclass
+class _BitbucketReader:
+    path: str
+    image: tuple[str, Path] | None
+    jobs: list[Job] = field(default_factory=list)
+
+    def sequence(self, items: Any, base: Path, label: str, condition: str | None) -> None:
+        """Steps of one pipeline: each item waits for every job of the item before it."""
+        previous: tuple[str, ...] = ()
+        for i, entry in enumerate(items or []):
+            item = _mapping(entry)
+            group: list[tuple[dict[str, Any], Path, str | None]] = []
+            if "step" in item:
+                group.append((_mapping(item["step"]), (*base, i, "step"), None))
+            elif "parallel" in item:
+                par = item["parallel"]
+                par_path: Path = (*base, i, "parallel")
+                if isinstance(par, dict):
+                    par, par_path = par.get("steps"), (*par_path, "steps")
+                group += [(_mapping(p.get("step")), (*par_path, j, "step"), None)
+                          for j, p in enumerate(par or []) if isinstance(p, dict)]
+            elif "stage" in item:
+                stage = _mapping(item["stage"])
+                group += [(_mapping(s.get("step")), (*base, i, "stage", "steps", j, "step"),
+                           stage.get("deployment"))
+                          for j, s in enumerate(stage.get("steps") or []) if isinstance(s, dict)]
+            suffix = [f".{k + 1}" for k in range(len(group))] if len(group) > 1 else [""]
+            made = [
+                self.job(node, path, job_id=f"{label} #{i + 1}{suffix[k]}", needs=previous,
+                         condition=condition, stage_deployment=deployment)
+                for k, (node, path, deployment) in enumerate(group)
+            ]
+            previous = tuple(j.id for j in made) or previous
+
+    def job(self, node: dict[str, Any], path: Path, *, job_id: str, needs: tuple[str, ...],
+            condition: str | None, stage_deployment: Any) -> Job:
+        steps = [*_bitbucket_script(node.get("script"), path, self.path, "script"),
+                 *_bitbucket_script(node.get("after-script"), path, self.path, "after-script")]
+        deployment = node.get("deployment", stage_deployment)
+        environment = (Environment(name=deployment, path=(*path, "deployment"))
+                       if isinstance(deployment, str) else None)
+        images: list[tuple[str, Path]] = []
+        image = _gitlab_image(node.get("image"))
+        if image is not None:
+            images.append((image, (*path, "image")))
+        elif self.image is not None:
+            images.append(self.image)
+        job = Job(
+            id=job_id, name=str(node.get("name") or job_id), path=path, file=self.path, needs=needs,
+            environment=environment, condition=condition, manual=node.get("trigger") == "manual",
+            steps=tuple(steps), images=tuple(images),
+            fields=_fields(path, node, {"deployment": "environment", "trigger": "manual",
+                                        "image": "image", "script": "steps", "name": "name"}),
+        )
+        self.jobs.append(job)
+        return job
+
+
+def _build_bitbucket(path: str, data: dict[str, Any]) -> Pipeline:
+    image = _gitlab_image(data.get("image"))
+    reader = _BitbucketReader(path, (image, ("image",)) if image else None)
+    pipelines = _mapping(data.get("pipelines"))
+    triggers: list[str] = []
+    for group, value in pipelines.items():
+        triggers.append(group)
+        if group == "default":
+            reader.sequence(value, ("pipelines", group), group, None)
+            continue
+        for selector, items in _mapping(value).items():
+            condition = f"branch: {selector}" if group == "branches" else f"{group}: {selector}"
+            reader.sequence(items, ("pipelines", group, selector), f"{group}.{selector}", condition)
+    branches = tuple(_mapping(pipelines.get("branches")))
+    return Pipeline(system="bitbucket-pipelines", path=path, jobs=tuple(reader.jobs),
+                    triggers=tuple(triggers), trigger_branches=branches, files=(path,))
+
+
+_BUILDERS: dict[str, Callable[[str, dict[str, Any]], Pipeline]] = {
+    "github-actions": _build_github,
+    "azure-pipelines": _build_azure,
+    "circleci": _build_circleci,
+    "bitbucket-pipelines": _build_bitbucket,
+}
