@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from platform_lint.config import Config
-from platform_lint.discovery import Skipped, SourceFile, discover, path_matcher
+from platform_lint.discovery import Skipped, SourceFile, discover
+from platform_lint.globs import matcher
 from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.model import Document, Obj, Span
 from platform_lint.rules import Rule
@@ -135,7 +136,7 @@ def scan_files(
     result = ScanResult(root=root, skipped=list(skipped), rules=[r.id for r in rules])
     by_path = {f.path: f for f in files}
     reader = _reader(by_path)
-    is_charter = path_matcher(config.charters)
+    is_charter = matcher(config.charters)
     patched = _kustomize_patches(files)
     known = options.known_rules or frozenset(r.id for r in rules)
     objects: list[Obj] = []

@@ -7,7 +7,6 @@ platform-lint import or run code of its own.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from platform_lint.checks import CheckSpec, UnknownCheck, resolve
 from platform_lint.finding import Severity
+from platform_lint.globs import matches
 from platform_lint.model import Document, Span
 from platform_lint.resources import data_dir, schema
 from platform_lint.sources.yaml_tree import parse_yaml
@@ -33,15 +33,9 @@ class Scope:
     exclude_paths: tuple[str, ...] = ()
 
     def admits_path(self, path: str) -> bool:
-        if self.paths and not any(_glob(path, g) for g in self.paths):
+        if self.paths and not any(matches(path, g) for g in self.paths):
             return False
-        return not any(_glob(path, g) for g in self.exclude_paths)
-
-
-def _glob(path: str, pattern: str) -> bool:
-    if "/" not in pattern.rstrip("/"):
-        return fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], pattern)
-    return fnmatch.fnmatchcase(path, pattern.lstrip("/"))
+        return not any(matches(path, g) for g in self.exclude_paths)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ def inline_directives(doc: Document) -> list[Directive]:
         if "platform-lint" not in text:
             continue
         for match in _INLINE.finditer(text):
-            reason = match["reason"].strip()
+            reason = match["reason"].split(" #", 1)[0].strip()  # a later comment is not a reason
             for rule in (r.strip() for r in match["ids"].split(",")):
                 # A comment alone on its line covers the next line; a trailing one, its own.
                 own_line = not text[: match.start()].strip()
