@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,9 +47,10 @@ class Run:
         return scan(self.root, self.config, self.active, self.options)
 
     def display(self, path: str) -> str:
-        full = self.root / path
+        """Relative to the working directory when below it, else absolute."""
+        full = (self.root / path).resolve()
         try:
-            return os.path.relpath(full, Path.cwd()).replace(os.sep, "/")
+            return full.relative_to(Path.cwd().resolve()).as_posix()
         except ValueError:
             return full.as_posix()
 

@@ -1,0 +1,173 @@
+"""The command line end to end: exit codes, config errors, suppression, baseline, determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from platform_lint.cli import main
+from repo_helpers import write
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  strategy:
+    type: Recreate
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_repository_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"k8s/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"})
+    code, out, _ = run(capsys, "check", str(tmp_path), "--select", "recreate-deploy-strategy")
+    assert code == 0
+    assert "0 errors, 0 warnings, 0 notes" in out
+
+
+def test_findings_exit_one_with_exact_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"k8s/web.yaml": DEPLOYMENT})
+    code, out, _ = run(capsys, "check", str(tmp_path), "--select", "recreate-deploy-strategy")
+    assert code == 1
+    assert "web.yaml:7:5: error [recreate-deploy-strategy]" in out
+
+
+def test_exit_zero_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"k8s/web.yaml": DEPLOYMENT})
+    code, _, _ = run(capsys, "check", str(tmp_path), "--select", "recreate-deploy-strategy",
+                     "--exit-zero")
+    assert code == 0
+
+
+def test_invalid_config_names_file_line_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {".platform-lint.yaml": "select: [secrets]\nfail_on: sometimes\n"})
+    code, out, err = run(capsys, "check", str(tmp_path))
+    assert code == 2
+    assert ".platform-lint.yaml:2:1: fail_on:" in err
+    assert "Traceback" not in out + err
+
+
+def test_unknown_rule_in_select_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "check", str(tmp_path), "--select", "no-such-rule")
+    assert code == 2
+    assert "no-such-rule" in err
+
+
+def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "does/not/exist.yaml", "other.yaml")
+    assert code == 2
+    assert "no such file" in err
+
+
+def test_inline_and_annotation_suppressions_are_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {
+        "k8s/a.yaml": DEPLOYMENT.replace(
+            "type: Recreate", "type: Recreate  # platform-lint: ignore[recreate-deploy-strategy] "
+            "singleton by design"),
+        "k8s/b.yaml": DEPLOYMENT.replace(
+            "  name: web\n", "  name: web\n  annotations:\n    platform-lint.io/ignore: "
+            "\"recreate-deploy-strategy=holds an exclusive lock\"\n"),
+        "k8s/c.yaml": DEPLOYMENT.replace(
+            "    type: Recreate", "    # platform-lint: ignore[recreate-deploy-strategy]\n"
+            "    type: Recreate"),
+    })
+    code, out, _ = run(capsys, "check", str(tmp_path), "--format", "json",
+                       "--select", "recreate-deploy-strategy,invalid-suppression")
+    report = json.loads(out)
+    assert report["summary"]["suppressed"] == 2
+    assert sorted((f["path"], f["rule"]) for f in report["findings"]) == [
+        ("k8s/c.yaml", "invalid-suppression"),
+        ("k8s/c.yaml", "recreate-deploy-strategy"),  # no reason given: not suppressed
+    ]
+    assert code == 1
+
+
+def test_config_exemption_with_future_expiry_suppresses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {
+        "k8s/web.yaml": DEPLOYMENT,
+        ".platform-lint.yaml": "exemptions:\n  - rule: recreate-deploy-strategy\n"
+                               "    paths: [k8s/]\n    reason: migration in progress\n"
+                               "    expires: 2999-01-01\n",
+    })
+    code, out, _ = run(capsys, "check", str(tmp_path), "--select", "recreate-deploy-strategy")
+    assert code == 0
+    assert "1 suppressed" in out
+
+
+def test_baseline_accepts_existing_findings_and_survives_line_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, baseline = tmp_path / "repo", tmp_path / "baseline.json"
+    write(repo, {"k8s/web.yaml": DEPLOYMENT})
+    code, _, _ = run(capsys, "baseline", "create", str(repo), "-o", str(baseline),
+                     )
+    assert code == 0
+    text = baseline.read_text()
+    assert '"line"' not in text
+    write(repo, {"k8s/web.yaml": "# moved down\n\n" + DEPLOYMENT})
+    code, out, _ = run(capsys, "check", str(repo), "--baseline", str(baseline),
+                       "--select", "recreate-deploy-strategy")
+    assert code == 0, out
+    write(repo, {"k8s/copy.yaml": DEPLOYMENT})
+    code, out, _ = run(capsys, "check", str(repo), "--baseline", str(baseline),
+                       "--select", "recreate-deploy-strategy")
+    assert code == 1
+    assert "copy.yaml:7:5" in out
+
+
+def test_same_input_gives_byte_identical_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"k8s/web.yaml": DEPLOYMENT, "k8s/bad.yaml": "a: [1\n"})
+    outputs = {run(capsys, "check", str(tmp_path), "--format", fmt)[1]
+               for fmt in ("json", "json")}
+    assert len(outputs) == 1
+
+
+def test_rules_lists_every_rule_and_explain_shows_docs(capsys: pytest.CaptureFixture[str]) -> None:
+    from platform_lint.rules import load_rules
+
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    listed = {line.split()[0] for line in out.splitlines()}
+    assert listed == set(load_rules())
+    code, out, _ = run(capsys, "explain", "parse-error")
+    assert code == 0
+    assert "## Why it matters" in out
+
+
+def test_helm_templates_and_kustomize_files_are_skipped_and_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {
+        "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+        "chart/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n"
+                                           "metadata:\n  name: {{ .Release.Name }}\n",
+        "overlay/kustomization.yaml": "resources: [../base]\npatches:\n  - path: replicas.yaml\n",
+        "overlay/replicas.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+                                 "spec: {replicas: 5}\n",
+        "logo.png": "\x89PNG\r\n\x1a\n\x00\x00",
+    })
+    code, out, _ = run(capsys, "check", str(tmp_path), "--show-skipped")
+    assert f"skipped {tmp_path.resolve()}/chart/templates/deployment.yaml: helm-template" in out
+    assert "kustomize patch" in out
+    assert "binary" in out
+    assert "Traceback" not in out
