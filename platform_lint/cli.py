@@ -96,6 +96,10 @@ def check(
         env=dict(os.environ),
     )
     _emit(render(fmt, result, ctx), output)
+    if fmt == "github":
+        from platform_lint.report.github_report import write_step_summary
+
+        write_step_summary(result, ctx)
     if result.errors:
         raise SystemExit(EXIT_ERROR)
     failing = any(f.severity >= run.config.fail_on for f in result.findings)
@@ -134,8 +138,8 @@ def rules_command(fmt: str) -> None:
 @click.argument("rule_id")
 def explain(rule_id: str) -> None:
     """Show a rule's documentation."""
-    from platform_lint.rules import load_rules
     from platform_lint.rule_docs import markdown
+    from platform_lint.rules import load_rules
 
     rules = load_rules()
     if rule_id not in rules:

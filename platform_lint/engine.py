@@ -17,8 +17,8 @@ from typing import Any
 
 from platform_lint.config import Config
 from platform_lint.discovery import Skipped, SourceFile, discover
-from platform_lint.globs import matcher
 from platform_lint.finding import Finding, Hit, Severity
+from platform_lint.globs import matcher
 from platform_lint.model import Document, Obj, Span
 from platform_lint.rules import Rule
 from platform_lint.sources import (

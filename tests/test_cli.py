@@ -166,7 +166,7 @@ def test_helm_templates_and_kustomize_files_are_skipped_and_counted(
                                  "spec: {replicas: 5}\n",
         "logo.png": "\x89PNG\r\n\x1a\n\x00\x00",
     })
-    code, out, _ = run(capsys, "check", str(tmp_path), "--show-skipped")
+    _, out, _ = run(capsys, "check", str(tmp_path), "--show-skipped")
     assert f"skipped {tmp_path.resolve()}/chart/templates/deployment.yaml: helm-template" in out
     assert "kustomize patch" in out
     assert "binary" in out

@@ -80,7 +80,7 @@ def classify(path: str, charter_globs: Callable[[str], bool] | None = None) -> s
 
 def source_for(kind: str) -> Source:
     module = importlib.import_module(f"{__name__}.{_MODULES[kind]}")
-    return module  # type: ignore[return-value]
+    return module
 
 
 def text_document(path: str, text: str) -> Document:
