@@ -292,15 +292,22 @@ _EXAMPLE = {
 )
 def missing_resources(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Containers (init containers included: they are scheduled too) lacking
-    `resources.<field>.<name>` for each name in `resources` (default cpu, memory)."""
+    `resources.<field>.<name>` for each name in `resources` (default cpu, memory).
+
+    A limit without a request counts as the request, as the API server
+    defaults the request to the limit.
+    """
     field = params["field"]
     wanted: list[str] = list(params.get("resources") or ["cpu", "memory"])
     for path, container in containers(obj, init=True):
         if path[-2] == "ephemeralContainers":
             continue  # ephemeral containers may not set resources
         declared = container.get("resources")
-        section = declared.get(field) if isinstance(declared, dict) else None
-        have = section if isinstance(section, dict) else {}
+        declared = declared if isinstance(declared, dict) else {}
+        section = declared.get(field)
+        have = set(section) if isinstance(section, dict) else set()
+        if field == "requests" and isinstance(declared.get("limits"), dict):
+            have |= set(declared["limits"])
         missing = [name for name in wanted if name not in have]
         if missing:
             example = ", ".join(f"{n}: {_EXAMPLE[field].get(n, '<amount>')}" for n in missing)
@@ -312,7 +319,6 @@ def missing_resources(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
                 if section is not None
                 else (*path, "resources", field),
             )
-
 
 
 # --- rollout strategy -------------------------------------------------------------
