@@ -242,7 +242,7 @@ _GITLAB_JOB = {"needs": "needs", "dependencies": "needs", "rules": "condition", 
                "except": "condition", "when": "manual", "environment": "environment",
                "variables": "env", "allow_failure": "continue_on_error", "image": "image",
                "services": "services", "script": "steps", "stage": "stage", "extends": "extends",
-               "trigger": "uses"}
+               "trigger": "uses", "id_tokens": "id_tokens"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +341,7 @@ def _gitlab_includes(value: Any, file: str) -> list[Include]:
         node = _mapping(item)
         for kind in ("local", "project", "remote", "template", "component"):
             if isinstance(node.get(kind), str):
-                location: str = node[kind]
+                location = str(node[kind])
                 ref = node.get("ref")
                 if kind == "component" and "@" in location:
                     location, ref = location.rsplit("@", 1)
@@ -622,10 +622,8 @@ def _build_azure(path: str, data: dict[str, Any]) -> Pipeline:
             if not isinstance(node, dict) or not isinstance(node.get("stage"), str):
                 continue
             stage = node["stage"]
-            if "dependsOn" in node:
-                depends = _names(node["dependsOn"])
-            else:
-                depends = (previous,) if previous else ()
+            default = (previous,) if previous else ()
+            depends = _names(node["dependsOn"]) if "dependsOn" in node else default
             needs = tuple(j.id for d in depends for j in by_stage.get(d, []))
             staged = _azure_jobs(node.get("jobs"), ("stages", i, "jobs"), path, stage=stage,
                                  stage_needs=needs, stage_condition=_text(node.get("condition")))
