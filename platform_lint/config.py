@@ -16,7 +16,7 @@ from platform_lint.finding import Severity
 from platform_lint.model import Document, Span
 from platform_lint.resources import schema
 from platform_lint.sources.yaml_tree import parse_yaml
-from platform_lint.validation import ValidationCache, describe
+from platform_lint.validation import describe
 
 CONFIG_NAMES = (".platform-lint.yaml", ".platform-lint.yml")
 DEFAULT_CHARTERS = ("docs/charters/*.md", "charters/*.md", "**/CHARTER.md")
@@ -71,11 +71,12 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     doc = _pyproject(path, content) if path.name == "pyproject.toml" else _yaml(path, content)
     data = doc.data if doc.data is not None else {}
-    cache = ValidationCache()
-    errors = cache.validate(content, data, schema("config"))
-    cache.save()
-    if errors:
-        raise ConfigError(describe(str(path), errors[0], lambda p: doc.locate(p, key=True)))
+    if data:
+        from platform_lint.validation import schema_errors
+
+        errors = list(schema_errors(data, schema("config")))
+        if errors:
+            raise ConfigError(describe(str(path), errors[0], lambda p: doc.locate(p, key=True)))
     return _build(path, data, doc)
 
 

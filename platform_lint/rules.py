@@ -18,7 +18,7 @@ from platform_lint.globs import matches
 from platform_lint.model import Document, Span
 from platform_lint.resources import data_dir, schema
 from platform_lint.sources.yaml_tree import parse_yaml
-from platform_lint.validation import SchemaError, ValidationCache, describe
+from platform_lint.validation import MISS, SchemaError, ValidatedCache, describe, schema_errors
 
 
 class RuleError(ValueError):
@@ -61,8 +61,11 @@ class Rule:
 ENGINE_RULES = frozenset({"parse-error", "invalid-suppression", "expired-exemption"})
 
 
-def load_rule_file(path: Path, cache: ValidationCache) -> Rule:
+def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
     content = path.read_bytes()
+    known = cache.lookup(content, schema("rule"))
+    if known is not MISS:
+        return _rule(known, str(path))
     text = content.decode("utf-8-sig", errors="replace")
     docs, problems = parse_yaml(text)
     if problems:
@@ -76,7 +79,7 @@ def load_rule_file(path: Path, cache: ValidationCache) -> Rule:
     def fail(error: SchemaError) -> RuleError:
         return RuleError(describe(str(path), error, lambda p: doc.locate(p, key=True)))
 
-    errors = cache.validate(content, doc.data, schema("rule"))
+    errors = list(schema_errors(doc.data, schema("rule")))
     if errors:
         raise fail(errors[0])
     data: dict[str, Any] = doc.data
@@ -88,10 +91,11 @@ def load_rule_file(path: Path, cache: ValidationCache) -> Rule:
             spec = rule.spec()
         except UnknownCheck as exc:
             raise RuleError(f"{_at(path, doc, ('check',))}: check: {exc}") from None
-        param_errors = cache.validate(content, dict(rule.params), spec.params_schema)
+        param_errors = list(schema_errors(dict(rule.params), spec.params_schema))
         if param_errors:
             err = param_errors[0]
             raise fail(SchemaError(("params", *err.path), err.message))
+    cache.remember(content, schema("rule"), data)
     return rule
 
 
@@ -137,7 +141,7 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> dict[str, Rule]:
     A user rule may not reuse a built-in id: two rules with one id would make
     suppressions and baselines ambiguous.
     """
-    cache = ValidationCache()
+    cache = ValidatedCache()
     rules: dict[str, Rule] = {}
     try:
         for path in rule_files([data_dir("rules"), *extra_dirs]):

@@ -47,7 +47,7 @@ def _deepest(error: Any) -> Any:
 
 def _cache_file() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "platform-lint" / f"validated-{__version__}.txt"
+    return Path(base) / "platform-lint" / f"validated-{__version__}.json"
 
 
 def _digest(content: bytes, schema: Mapping[str, Any]) -> str:
@@ -56,38 +56,44 @@ def _digest(content: bytes, schema: Mapping[str, Any]) -> str:
     return h.hexdigest()
 
 
-class ValidationCache:
-    """Hashes of (content, schema) pairs already known to be valid."""
+MISS = object()
+
+
+class ValidatedCache:
+    """Parsed data of files already known to be valid, by hash of (bytes, schema).
+
+    Lets a run that meets only known rule files and config skip both the YAML
+    parse and jsonschema. Holds rule and config data only, never scanned content.
+    """
 
     def __init__(self) -> None:
         self._path = _cache_file()
         try:
-            self._known = set(self._path.read_text().split())
-        except OSError:
-            self._known = set()
-        self._new: set[str] = set()
+            loaded = json.loads(self._path.read_text())
+            self._known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self._known = {}
+        self._dirty = False
 
-    def validate(
-        self, content: bytes, instance: Any, schema: Mapping[str, Any]
-    ) -> list[SchemaError]:
-        digest = _digest(content, schema)
-        if digest in self._known:
-            return []
-        errors = list(schema_errors(instance, schema))
-        if not errors:
-            self._new.add(digest)
-        return errors
+    def lookup(self, content: bytes, schema: Mapping[str, Any]) -> Any:
+        """The data remembered for valid `content`, or `MISS`."""
+        return self._known.get(_digest(content, schema), MISS)
+
+    def remember(self, content: bytes, schema: Mapping[str, Any], data: Any) -> None:
+        self._known[_digest(content, schema)] = data
+        self._dirty = True
 
     def save(self) -> None:
-        if not self._new:
+        if not self._dirty:
             return
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            with self._path.open("a") as out:
-                out.write("".join(f"{d}\n" for d in sorted(self._new)))
+            temporary = self._path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(self._known))
+            temporary.replace(self._path)  # atomic: concurrent runs never see half a file
         except OSError:
             pass  # a cache that cannot be written only costs speed
-        self._new.clear()
+        self._dirty = False
 
 
 def describe(path: str, error: SchemaError, locate: Callable[[DataPath], Span]) -> str:
