@@ -361,6 +361,7 @@ def _identifiers(obj: Obj, module: Module) -> set[str]:
 # ---------------------------------------------------------------- autoscaling groups
 
 _TEMPLATE_REF = re.compile(r"\baws_launch_template\.([A-Za-z_][A-Za-z0-9_-]*)")
+_TEMPLATE_KEYS = ("id", "name", "launch_template_id", "launch_template_name")
 _MOVING_VERSION = re.compile(r"\.(latest|default)_version\b")
 
 
@@ -375,8 +376,8 @@ def asg_instance_refresh(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iter
         if _has_dynamic(obj.value, "instance_refresh"):
             continue
         for template in _templates(obj.value):
-            source = next((t for t in (template.get("id"), template.get("name")) if t), None)
-            ref = _TEMPLATE_REF.search(source) if isinstance(source, str) else None
+            names = (template.get(k) for k in _TEMPLATE_KEYS)
+            ref = next((m for n in names if isinstance(n, str) and (m := _TEMPLATE_REF.search(n))), None)
             if ref is None or not _moving(template.get("version"), module):
                 continue
             yield Hit(
