@@ -1,0 +1,178 @@
+"""Hardcoded secrets. See `platform_lint.secrets` for who reports what.
+
+Every message names the kind and shows `identity.redact(...)`; `Hit.fingerprint`
+is `identity.fingerprint(...)` of the secret, so baselines key on the secret and
+not on its line. Nothing here puts a secret's text in a message or property.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from platform_lint.checks import Registry
+from platform_lint.finding import Hit
+from platform_lint.model import Obj, Path, Span
+from platform_lint.secrets import detect
+from platform_lint.secrets.identity import fingerprint, redact
+from platform_lint.secrets.structured import judged_structurally
+
+CHECKS = Registry()
+
+_FIX_TEXT = "revoke it, then load it at run time from a secret store or CI secret"
+_FIX_ENV = "use valueFrom.secretKeyRef (or an external secret store) instead of a literal"
+_FIX_SECRET = "keep the values out of git: External Secrets, Sealed Secrets or sops"
+_FIX_TERRAFORM = "take it from a sensitive variable without default, or a secrets-manager data source"
+_FIX_PIPELINE = "store it as a masked CI secret and reference it (e.g. ${{ secrets.NAME }})"
+_KEY_STORE_SUFFIXES = (".jks", ".p12", ".pfx", ".keystore", ".kdbx")
+
+
+def _hit(
+    obj: Obj, secret: detect.Secret, where: str, fix: str, *, path: Path = (), span: Span | None = None
+) -> Hit:
+    shown = redact(secret.text, secret.kind)
+    return Hit(
+        obj,
+        f"{secret.title}{where} [{shown}]: {fix}",
+        path=path,
+        span=span,
+        fingerprint=fingerprint(secret.identity),
+        properties={"secret_kind": secret.kind, "redacted": shown},
+    )
+
+
+def _text_hits(obj: Obj, found: list[detect.Secret], lines: detect.Lines) -> Iterator[Hit]:
+    for secret in found:
+        line, col = lines.position(secret.start)
+        end_line, end_col = lines.position(secret.end)
+        yield _hit(obj, secret, "", _FIX_TEXT, span=Span(line, col, end_line, end_col))
+
+
+# ------------------------------------------------------------------ text
+
+
+@CHECKS.check("provider-token")
+def provider_token(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Fixed-shape provider tokens and private keys, in any text file."""
+    lines = detect.Lines(obj.doc.lines)
+    yield from _text_hits(obj, detect.find_tokens(lines.text), lines)
+
+
+@CHECKS.check("url-credentials")
+def url_credentials(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Passwords inside URLs and connection strings, in any text file."""
+    lines = detect.Lines(obj.doc.lines)
+    yield from _text_hits(obj, detect.find_url_credentials(lines.text), lines)
+
+
+@CHECKS.check("assignment")
+def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Secret-like names given literals, in files no structure-aware check reads."""
+    lines = detect.Lines(obj.doc.lines)
+    if judged_structurally(obj.doc.path, lines.text):
+        return
+    found = [s for s in detect.find_assignments(lines.text) if not _seen_by_text_scan("", s.text)]
+    yield from _text_hits(obj, found, lines)
+
+
+# ------------------------------------------------------------------ parsed values
+
+
+def _seen_by_text_scan(name: str, value: str) -> bool:
+    """Whether the text scan reports this value already (a token or URL credentials)."""
+    return bool(
+        detect.find_tokens(f'{name}: "{value}"' if name else value) or detect.find_url_credentials(value)
+    )
+
+
+def _pairs(node: Any, path: Path = ()) -> Iterator[tuple[str, str, Path]]:
+    """(name, literal, path) for every string under a name in `node`: mapping
+    entries, `{name: N, value: V}` items (container env, Azure variables) and
+    `N: {value: V}` / `N: {default: V}` entries (GitLab variables, action inputs)."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _pairs(item, (*path, i))
+        return
+    if not isinstance(node, dict):
+        return
+    name = node.get("name")
+    if isinstance(name, str) and isinstance(node.get("value"), str):
+        yield name, node["value"], (*path, "value")
+    for key, value in node.items():
+        if isinstance(value, str):
+            yield key, value, (*path, key)
+            continue
+        if isinstance(value, dict):
+            for field in ("value", "default"):
+                if isinstance(value.get(field), str):
+                    yield key, value[field], (*path, key, field)
+        yield from _pairs(value, (*path, key))
+
+
+def _judge_pairs(obj: Obj, node: Any, fix: str, *, allow_example: bool = False) -> Iterator[Hit]:
+    for name, value, path in _pairs(node):
+        secret = detect.judge(name, value, allow_example=allow_example)
+        if secret is not None and not _seen_by_text_scan(name, value):
+            yield _hit(obj, secret, f" in `{name}`", fix, path=path)
+
+
+@CHECKS.check("kubernetes")
+def kubernetes(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Secret `data` (base64-decoded) and `stringData`; literals under
+    secret-like names anywhere else, container `env[].value` included."""
+    if obj.kind == "SealedSecret":
+        return
+    if obj.kind != "Secret":
+        yield from _judge_pairs(obj, obj.value, _FIX_ENV)
+        return
+    for section in ("data", "stringData"):
+        entries = obj.get(section)
+        if not isinstance(entries, dict):
+            continue
+        for key, raw in entries.items():
+            if not isinstance(raw, str):
+                continue
+            secret = _secret_entry(key, raw) if section == "data" else detect.judge_secret_entry(key, raw)
+            if secret is None or (section == "stringData" and _seen_by_text_scan(key, raw)):
+                continue
+            yield _hit(obj, secret, f" in Secret {section} `{key}`", _FIX_SECRET, path=(section, key))
+
+
+def _secret_entry(key: str, encoded: str) -> detect.Secret | None:
+    """Judge a `Secret.data` entry on its decoded value."""
+    try:
+        decoded = base64.b64decode("".join(encoded.split()), validate=True)
+    except binascii.Error:
+        return None
+    try:
+        return detect.judge_secret_entry(key, decoded.decode("utf-8"))
+    except UnicodeDecodeError:
+        if key.lower().endswith(_KEY_STORE_SUFFIXES):
+            return detect.Secret("key-store", "binary key store", encoded, 0, len(encoded))
+        return None
+
+
+@CHECKS.check("terraform")
+def terraform(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Provider credentials, resource secret attributes and secret-like
+    variable defaults given literals. Terraform authenticates with whatever it
+    is given, so documentation example keys (`...EXAMPLE`) count here."""
+    if obj.kind == "variable":
+        default = obj.get("default")
+        if isinstance(default, str):
+            secret = detect.judge(obj.name, default, allow_example=True)
+            if secret is not None and not _seen_by_text_scan(obj.name, default):
+                yield _hit(
+                    obj, secret, f" as default of variable `{obj.name}`", _FIX_TERRAFORM, path=("default",)
+                )
+        return
+    yield from _judge_pairs(obj, obj.value, _FIX_TERRAFORM, allow_example=True)
+
+
+@CHECKS.check("pipeline")
+def pipeline(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Literals under secret-like names in `env:`, `variables:`, `with:` and
+    anywhere else in a pipeline file."""
+    yield from _judge_pairs(obj, obj.value, _FIX_PIPELINE)

@@ -1,0 +1,322 @@
+"""Finding secrets in raw text and judging values read from parsed documents.
+
+Three scans over raw text, each behind a keyword prefilter (only lines that
+contain a keyword reach a regex):
+
+- `find_tokens`: the provider catalogue (`patterns.py`) and private keys;
+- `find_url_credentials`: `scheme://user:password@host` and `Password=` in
+  connection strings;
+- `find_assignments`: a secret-like name given a literal (`name = value`,
+  `name: value`, `"name": "value"`, `export NAME=value`, `ENV NAME=value`).
+
+`judge` decides on one (name, value) pair from a parsed document, and
+`judge_secret_entry` on one entry of a Kubernetes Secret.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from platform_lint.secrets import names, placeholders
+from platform_lint.secrets.entropy import looks_like_password, looks_random
+from platform_lint.secrets.patterns import Provider, compiled
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A secret found in a text: its kind and where it is (offsets, end exclusive).
+
+    `text` is the secret itself; it is only ever hashed or measured, never shown.
+    """
+
+    kind: str
+    title: str
+    text: str = field(repr=False)
+    start: int = 0
+    end: int = 0
+    marker: str = ""
+
+    @property
+    def identity(self) -> str:
+        """What the fingerprint hashes: a private key's base64 body only, so the
+        same key fingerprints alike as PEM lines and as an escaped JSON string."""
+        if self.kind.endswith("private-key"):
+            return "".join(re.findall(r"[A-Za-z0-9+/=]", self.text.replace("\\n", "")))
+        return self.text
+
+
+PASSWORD = ("password", "hardcoded password")
+SECRET = ("secret", "hardcoded secret")
+
+
+# ------------------------------------------------------------------ prefilter
+
+
+def _line_windows(text: str, hay: str, keywords: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) of each distinct line of `text` where a keyword occurs in `hay`."""
+    windows: set[tuple[int, int]] = set()
+    for keyword in keywords:
+        pos = hay.find(keyword)
+        while pos >= 0:
+            start, end = line_bounds(text, pos)
+            windows.add((start, end))
+            pos = hay.find(keyword, end)
+    return sorted(windows)
+
+
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end offsets of the line of `text` holding offset `pos`."""
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+def _matches(
+    text: str, lowered: str | None, pattern: re.Pattern[str], keywords: Iterable[str], multiline: bool
+) -> Iterator[re.Match[str]]:
+    hay = text if lowered is None else lowered
+    if multiline or len(hay) != len(text):
+        # Lower-casing changed some offsets (rare non-ASCII): scan the whole text.
+        if any(k in hay for k in keywords):
+            yield from pattern.finditer(text)
+        return
+    for start, end in _line_windows(text, hay, keywords):
+        yield from pattern.finditer(text, start, end)
+
+
+def _secret_group(match: re.Match[str]) -> tuple[str, int, int]:
+    if "secret" in match.re.groupindex and match.group("secret") is not None:
+        return match.group("secret"), match.start("secret"), match.end("secret")
+    return match.group(0), match.start(), match.end()
+
+
+def _drop_overlaps(found: list[Secret]) -> list[Secret]:
+    kept: list[Secret] = []
+    for secret in sorted(found, key=lambda s: (s.start, -s.end)):
+        if kept and secret.start < kept[-1].end:
+            continue
+        kept.append(secret)
+    return kept
+
+
+# ------------------------------------------------------------------ tokens
+
+
+def _is_placeholder_token(provider: Provider, secret: str, allow_example: bool) -> bool:
+    if provider.multiline:
+        return False  # a key body is judged by its own validator
+    return placeholders.reason(secret, allow_example=allow_example) == "placeholder"
+
+
+def find_tokens(text: str, *, allow_example: bool = False) -> list[Secret]:
+    """Provider tokens and private keys in `text`, placeholders left out
+    (documentation examples too, unless `allow_example`)."""
+    lowered: str | None = None
+    found: list[Secret] = []
+    for provider, pattern in compiled():
+        hay: str | None = None
+        if provider.lower:
+            lowered = text.lower() if lowered is None else lowered
+            hay = lowered
+        for match in _matches(text, hay, pattern, provider.keywords, provider.multiline):
+            secret, start, end = _secret_group(match)
+            if provider.valid is not None and not provider.valid(secret):
+                continue
+            if _is_placeholder_token(provider, secret, allow_example):
+                continue
+            if provider.multiline:
+                start, end = match.start(), match.end()
+            marker = provider.marker if secret.startswith(provider.marker) else ""
+            found.append(Secret(provider.kind, provider.title, secret, start, end, marker))
+    return _drop_overlaps(found)
+
+
+# ------------------------------------------------------------------ URLs
+
+
+@cache
+def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    return (
+        re.compile(
+            r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<user>[^:@/\s\"'<>{}]{1,128}):"
+            r"(?P<secret>[^@/\s\"'<>]{1,256})@[A-Za-z0-9_.\[\]-]+"
+        ),
+        re.compile(r"(?i)(?:^|[;\"'\s])(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s]+)\s*(?=;|$|[\"'])"),
+        re.compile(r"(?i)[?&](?:password|pwd)=(?P<secret>[^&\s\"'#]+)"),
+    )
+
+
+_CONNECTION_STRING = ("server=", "data source=", "host=", "jdbc:", "?", "&")
+
+
+def _url_password_ok(password: str) -> bool:
+    return (
+        placeholders.reason(password) is None
+        and len(password) >= 4
+        and not find_tokens(password)
+        and not password.startswith("%")
+    )
+
+
+def find_url_credentials(text: str) -> list[Secret]:
+    """Passwords in URLs (`postgres://u:p@h`) and connection strings (`;Password=p;`)."""
+    found: list[Secret] = []
+    url, conn, query = _url_patterns()
+    if "://" in text:
+        for match in _matches(text, None, url, ("://",), False):
+            secret, start, end = _secret_group(match)
+            if _url_password_ok(secret) and secret != match.group("user"):
+                found.append(Secret("url-credentials", "credentials in a URL", secret, start, end))
+    lowered = text.lower()
+    for pattern in (conn, query):
+        for match in _matches(text, lowered, pattern, ("password=", "pwd="), False):
+            start, end = line_bounds(text, match.start())
+            line = text[start:end].lower()
+            if pattern is conn and not any(m in line for m in _CONNECTION_STRING):
+                continue
+            secret, start, end = _secret_group(match)
+            if _url_password_ok(secret) and looks_like_password(secret):
+                found.append(
+                    Secret(
+                        "connection-string-password", "password in a connection string", secret, start, end
+                    )
+                )
+    return _drop_overlaps(found)
+
+
+# ------------------------------------------------------------------ assignments
+
+
+_NAME_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth")
+
+
+@cache
+def _assignment() -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?"
+        r"\s*(?::=|=>|=|:)\s*"
+        r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s\"']+)"
+    )
+
+
+def _unquote(value: str) -> tuple[str, int]:
+    """The value without quotes or trailing separators, and its offset in `value`."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1], 1
+    return value.rstrip(",;}])"), 0
+
+
+def judge(name: str, value: str, *, allow_example: bool = False) -> Secret | None:
+    """Whether `value`, given to `name`, is a hardcoded secret (offsets within
+    the stripped value: a whole-value secret, or a provider token inside it)."""
+    if not names.is_secret_name(name):
+        return None
+    text = value.strip()
+    if placeholders.reason(text, allow_example=allow_example) is not None:
+        return None
+    if text.lower() in names.words(name):
+        return None
+    tokens = find_tokens(text, allow_example=allow_example)
+    if tokens:
+        return tokens[0]
+    if names.is_password_name(name):
+        kind = PASSWORD if looks_like_password(text) else None
+    else:
+        kind = SECRET if looks_random(text) else None
+    return None if kind is None else Secret(kind[0], kind[1], text, 0, len(text))
+
+
+def find_assignments(text: str) -> list[Secret]:
+    """Secret-like names given literal values on one line, in any common syntax."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text  # keywords are ASCII; fall back to a case-sensitive prefilter
+    found: list[Secret] = []
+    pattern = _assignment()
+    for start, end in _line_windows(text, lowered, _NAME_KEYWORDS):
+        for match in pattern.finditer(text, start, end):
+            value, offset = _unquote(match.group("value"))
+            secret = judge(match.group("name"), value)
+            if secret is None:
+                continue
+            at = match.start("value") + offset + secret.start
+            found.append(Secret(secret.kind, secret.title, secret.text, at, at + len(secret.text)))
+    return _drop_overlaps(found)
+
+
+# ------------------------------------------------------------------ Kubernetes Secret entries
+
+
+_NOT_SECRET_ENTRIES = frozenset(
+    [
+        "username",
+        "user",
+        "login",
+        "host",
+        "hostname",
+        "server",
+        "port",
+        "database",
+        "db",
+        "dbname",
+        "email",
+        "region",
+        "namespace",
+        "endpoint",
+        "url",
+        "uri",
+        "address",
+        "domain",
+        "realm",
+        "project",
+        "account",
+        "tenant",
+        "audience",
+        "issuer",
+        "scope",
+        "scopes",
+    ]
+)
+_NOT_SECRET_FILE = re.compile(r"(?i)(?:^|[._-])(?:crt|cert|certificate|pub|ca|ca-bundle)(?:\.pem)?$")
+
+
+def judge_secret_entry(key: str, value: str) -> Secret | None:
+    """An entry of a Kubernetes Secret's data or stringData: every entry is
+    meant to be secret, so no secret-like name is needed, only a literal that
+    is not a placeholder, a certificate or an obviously public field."""
+    tokens = find_tokens(value)
+    if tokens:
+        return tokens[0]
+    parts = names.words(key)
+    if (parts and parts[-1] in _NOT_SECRET_ENTRIES) or _NOT_SECRET_FILE.search(key):
+        return None
+    if placeholders.reason(value) is not None:
+        return None
+    if looks_like_password(value) or looks_random(value):
+        return Secret(SECRET[0], SECRET[1], value, 0, len(value))
+    return None
+
+
+# ------------------------------------------------------------------ positions
+
+
+class Lines:
+    """Offset <-> (line, column) for a text made of `lines` joined by newlines."""
+
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        self.text = "\n".join(lines)
+        self._starts: list[int] | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of `offset`."""
+        if self._starts is None:
+            starts, at = [], 0
+            for line in self.text.split("\n"):
+                starts.append(at)
+                at += len(line) + 1
+            self._starts = starts
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return index + 1, offset - self._starts[index] + 1

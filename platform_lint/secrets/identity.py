@@ -1,0 +1,33 @@
+"""What a finding may say about a secret: a redacted form and a keyed fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from platform_lint.secrets.patterns import by_kind
+
+_KEY = b"platform-lint/secret-fingerprint/v1"
+MAX_MARKER = 5
+"""Longest public prefix a redacted form shows; kept under the 6 characters
+from which a shown substring would count as leaking the secret."""
+
+
+def fingerprint(secret: str, salt: str = "") -> str:
+    """A stable, keyed hash of `secret` (HMAC-SHA256, 128 bits as hex).
+
+    The same secret gives the same fingerprint in every run and file, so a
+    baseline keyed on (path, rule, fingerprint) survives line moves. `salt`
+    lets an organisation make its fingerprints its own.
+    """
+    key = _KEY + salt.encode("utf-8")
+    return hmac.new(key, secret.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def redact(secret: str, kind: str) -> str:
+    """`kind`, the public prefix when the kind has one, and the length:
+    `github-pat ghp_… (40 chars)`, `password (11 chars)`."""
+    provider = by_kind().get(kind)
+    marker = provider.marker if provider is not None else ""
+    shown = f" {marker}…" if marker and len(marker) <= MAX_MARKER and secret.startswith(marker) else ""
+    return f"{kind}{shown} ({len(secret)} chars)"

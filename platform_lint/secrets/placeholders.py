@@ -1,0 +1,138 @@
+"""Values that sit where a secret would but are not one.
+
+References and templates (`${VAR}`, `${{ secrets.X }}`, `{{ .Values.x }}`,
+`var.x`, `data.*`, vault paths, `ENC[...]`), placeholders (`<your-token>`,
+`changeme`, `xxxxxxxx`, `...EXAMPLE`), digests and hashes, UUIDs, public
+keys and certificates. `reason(value)` names why a value is not a secret, or
+returns None when it may be one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+_PLACEHOLDER_WORDS = frozenset(
+    [
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "replaceme",
+        "replace_me",
+        "replace-me",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "api-key",
+        "key",
+        "value",
+        "none",
+        "null",
+        "nil",
+        "undefined",
+        "empty",
+        "todo",
+        "tbd",
+        "fixme",
+        "redacted",
+        "removed",
+        "hidden",
+        "masked",
+        "placeholder",
+        "dummy",
+        "fake",
+        "sample",
+        "example",
+        "test",
+        "testing",
+        "default",
+        "notasecret",
+        "not-a-secret",
+        "your_password",
+        "your_token",
+        "your_secret",
+        "your_api_key",
+        "mypassword",
+        "mysecret",
+        "secretpassword",
+        "password123",
+        "pass1234",
+        "admin123",
+        "foobar",
+        "foo",
+        "bar",
+        "baz",
+    ]
+)
+
+
+@cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    table = (
+        # ${VAR}, $VAR, ${{ secrets.X }}, {{ .Values.x }}, #{x}, %(x)s, ((x)), @x@
+        ("reference", r"\$\{|\$\(|^\$[A-Za-z_]|\{\{|\}\}|#\{|%\([a-z_]+\)s|^\(\(.*\)\)$|^@\w+@$|^%\w+%$"),
+        # Terraform and CloudFormation references, function calls
+        ("reference", r"^(?:var|local|data|module|each|self|resource|count)\.[\w.\[\]\"-]+$"),
+        ("reference", r"^![A-Z][A-Za-z]+\b|^[a-z_][a-z0-9_]*\(.*\)$"),
+        ("reference", r"^(?:arn:aws[\w-]*:(?:secretsmanager|ssm|kms):|projects/[^/]+/secrets/)"),
+        (
+            "vault-path",
+            r"^(?:vault:|ref\+\w+://|(?:vault|sm|ssm|akv|gcpsm|awssm|op|keyvault|secret)://|secret/data/)",
+        ),
+        ("encrypted", r"^ENC\[|^AgB[A-Za-z0-9+/]{100,}|^sops:|^\$ANSIBLE_VAULT|^-----BEGIN PGP MESSAGE"),
+        ("placeholder", r"^<[^<>]+>$|^\[[^\[\]]+\]$|\.\.\.|…"),
+        ("placeholder", r"(?i)^(?:your|my|enter|insert|put|add)[-_ ]?(?:own[-_ ]?)?[a-z_-]*$"),
+        ("placeholder", r"(?i)^([x*#.?_-])\1*$|x{4,}|X{4,}|\*{3,}"),
+        ("placeholder", r"EXAMPLE|(?i:example|placeholder|changeme|replace[-_]?me|dummy|redacted)"),
+        # sha256:..., sha512-<base64> (package integrity), md5:...
+        ("digest", r"^(?:sha1|sha224|sha256|sha384|sha512|md5|blake2b?)[:-]"),
+        ("uuid", r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
+        (
+            "public-key",
+            r"^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-(?:ssh|ecdsa)-[\w@.-]+) AAAA"
+            r"|-----BEGIN (?:RSA |EC |SSH2 |PGP )?PUBLIC KEY"
+            r"|^age1[a-z0-9]{58}$",
+        ),
+        (
+            "certificate",
+            r"-----BEGIN (?:TRUSTED )?CERTIFICATE|-----BEGIN X509 CRL|-----BEGIN CERTIFICATE REQUEST",
+        ),
+        (
+            "path",
+            r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\)[\w./\\ -]*$"
+            r"|^[\w.-]+/[\w./-]+\.\w{1,5}$|^[\w-]+\.(?:pem|key|json|txt|crt|p12|pfx)$",
+        ),
+        ("url", r"^[a-z][a-z0-9+.-]*://[^:@\s]*$"),
+        ("number", r"^[+-]?\d+(?:\.\d+)?$"),
+    )
+    return tuple((name, re.compile(pattern)) for name, pattern in table)
+
+
+_EXAMPLE = "EXAMPLE"
+
+
+def reason(value: str, *, allow_example: bool = False) -> str | None:
+    """Why `value` is not a secret, or None when it may be one.
+
+    `allow_example` treats documentation examples (AWS's `...EXAMPLE` keys)
+    as real: a Terraform provider authenticates with whatever it is given.
+    """
+    text = value.strip().strip("\"'")
+    if not text:
+        return "empty"
+    if text.lower() in _PLACEHOLDER_WORDS:
+        return "placeholder"
+    if len(set(text)) <= 2:
+        return "placeholder"
+    for name, pattern in _patterns():
+        found = pattern.search(text)
+        if found is None:
+            continue
+        if allow_example and name == "placeholder" and found.group(0) == _EXAMPLE:
+            continue
+        return name
+    return None
