@@ -137,14 +137,14 @@ def _at_path(path: str) -> Obj:
 
 
 def _owning(ownership: Ownership) -> str:
-    """Who owns a path and who to escalate to, for messages."""
+    """Who owns a path, the lines that say so, and who to escalate to, for messages."""
     if ownership.teams:
         names = ", ".join(t.name for t in ownership.teams)
         contacts = ", ".join(dict.fromkeys(t.contact for t in ownership.teams))
     else:
         names = ", ".join(ownership.owners)
-        contacts = "no charter names an escalation contact for these owners"
-    return f"{names} (owned via {describe(ownership)}; escalation: {contacts})"
+        contacts = "none (no charter describes these owners)"
+    return f"{names} ({describe(ownership)}; escalation contact: {contacts})"
 
 
 def _where_obj(ctx: Context, where: Where) -> Obj | None:
@@ -173,7 +173,7 @@ def cross_team_edit(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[
             continue
         yield Hit(
             _at_path(path),
-            f"{path} ({status}) belongs to {_owning(ownership)}; the acting team {how} "
+            f"{path} ({status}) is owned by {_owning(ownership)}; the acting team {how} "
             "may not change it unilaterally: get the owning team's review or escalate",
             properties={"owning_teams": [t.name for t in ownership.teams],
                         "owners": list(ownership.owners), "acting_team": team.name},
@@ -217,7 +217,7 @@ def unowned_path(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit
             continue
         top = path.split("/", 1)[0] + ("/" if "/" in path else "")
         if ownership.state == "unowned":
-            why = (f"{describe(ownership)} leaves it explicitly unowned")
+            why = f"{describe(ownership)} leaves it explicitly unowned"
         else:
             where = ctx.model.codeowners.path if ctx.model.codeowners else "CODEOWNERS"
             why = f"no pattern in {where} and no charter's owned surfaces cover it"

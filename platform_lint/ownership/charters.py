@@ -37,7 +37,7 @@ _LABEL = re.compile(
 _MARKUP = re.compile(r"\*\*(?P<bold>.+?)\*\*|__(?P<under>.+?)__|`(?P<code>[^`]+)`")
 _PATHLIKE = re.compile(r"[\w.\-/*?@+~\[\]{}:]+")
 _TITLE_PREFIX = re.compile(r"^(?:team\s+)?charter\s*[:\-\u2013\u2014]\s*", re.I)
-_TITLE_SUFFIX = re.compile(r"\s*[:\-\u2013\u2014]?\s*(?:team\s+)?charter$", re.I)
+_TITLE_SUFFIX = re.compile(r"\s*[:\-\u2013\u2014]?\s*charter$", re.I)
 _DESC_LEAD = re.compile(r"^(?:[\s,:;\-\u2013\u2014]|\band\b|&)+", re.I)
 _DESC_TAIL = re.compile(r"(?:[\s,:;.]|\b(?:under|in|at|within|and)\b)+$", re.I)
 

@@ -10,7 +10,7 @@ team slug equal to the team's name (`@acme/platform-engineering-team` is the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -237,15 +237,8 @@ def build(
 
 
 def describe(ownership: Ownership) -> str:
-    """`Platform Team (CODEOWNERS:4 '/server/ @acme/platform')` style text for messages."""
-    parts: list[str] = []
-    for decision in ownership.decisions:
-        names = ", ".join(decision.owners) or "no one (explicitly unowned)"
-        parts.append(f"{names} by {decision.where} '{decision.where.text}'")
-    parts.extend(f"{team.name} by charter {where} '{where.text}'"
-                 for team, where in ownership.claims)
-    return "; ".join(parts) or "no one"
-
-
-def teams_text(teams: Sequence[Team]) -> str:
-    return ", ".join(f"{t.name} (escalate to {t.contact})" for t in teams)
+    """The lines that give a path its owners, for messages:
+    `.github/CODEOWNERS:4 '/server/ @acme/platform'; charter docs/charters/platform.md:14`."""
+    parts = [f"{d.where} '{' '.join((d.where.text, *d.owners))}'" for d in ownership.decisions]
+    parts += [f"charter {where}" for _, where in ownership.claims]
+    return "; ".join(parts) or "no CODEOWNERS line or charter"
