@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from platform_lint.changes import change_from_text, full_repository
 from platform_lint.config import find_config, load_config
 from platform_lint.discovery import discover
 from platform_lint.engine import ScanOptions, ScanResult, scan_files
@@ -40,8 +41,14 @@ def expectations(root: Path) -> Counter[Expectation]:
 def scan_fixture(root: Path, rules: list[Rule], known: frozenset[str]) -> ScanResult:
     config = load_config(find_config(root))
     files, skipped = discover(root, None, exclude=config.exclude, max_size=config.max_file_size)
-    files = [f for f in files if f.path != "EXPECT"]
-    return scan_files(str(root), files, skipped, config, rules, ScanOptions(known_rules=known))
+    files = [f for f in files if f.path not in ("EXPECT", "CHANGE")]
+    # Ownership fixtures describe the change under check in a CHANGE sidecar;
+    # without one the scan is of the whole repository.
+    sidecar = root / "CHANGE"
+    change = (change_from_text(sidecar.read_text()) if sidecar.is_file()
+              else full_repository([f.path for f in files]))
+    options = ScanOptions(known_rules=known, extra_documents=[change])
+    return scan_files(str(root), files, skipped, config, rules, options)
 
 
 def found(result: ScanResult) -> Counter[Expectation]:
