@@ -291,8 +291,13 @@ def _parse_hcl(text: str) -> tuple[dict[str, Any], _HclBuilder]:
 
 def _syntax_problem(exc: Any, pos: _Positions) -> Problem:
     last_line = max(len(pos.starts) - 1, 1) if pos.text.endswith("\n") else len(pos.starts)
-    line = min(max(int(getattr(exc, "line", 1) or 1), 1), last_line)
+    line = max(int(getattr(exc, "line", 1) or 1), 1)
     col = max(int(getattr(exc, "column", 1) or 1), 1)
+    if line > last_line:  # at the end of the file: point just after its last character
+        line = last_line
+        start = pos.starts[line - 1]
+        end = pos.starts[line] if line < len(pos.starts) else len(pos.text)
+        col = len(pos.text[start:end].rstrip("\r\n")) + 1
     token = getattr(exc, "token", None)
     if token is not None and token.type == "$END":
         what = "unexpected end of file"
