@@ -51,17 +51,16 @@ def _job_hit(obj: Obj, job: Job, message: str) -> Iterator[Hit]:
     yield from _at(obj, job.file, job.path, message, key=True)
 
 
-def _line_span(obj: Obj, path: Path, line: str) -> Span | None:
-    """The span of the source line holding command `line`, inside the value at `path`."""
+def _line_span(obj: Obj, path: Path, anchor: str) -> Span | None:
+    """The span of the first source line holding `anchor`, inside the value at `path`."""
     value = obj.doc.spans.get(path)
     if value is None:
         return None
-    needle = line.split(" ", 1)[0] if len(line) > 60 else line
     for number in range(value.line, min(value.end_line, len(obj.doc.lines)) + 1):
         text = obj.doc.lines[number - 1]
-        col = text.find(needle)
-        if col >= 0 and (needle == line or line.startswith(text[col:].rstrip()[: len(needle)])):
-            return Span(number, col + 1, number, len(text.rstrip()) + 1)
+        col = text.find(anchor)
+        if col >= 0:
+            return Span(number, col + 1, number, col + len(anchor) + 1)
     return None
 
 
@@ -69,7 +68,7 @@ def _evidence_hit(obj: Obj, found: Evidence, message: str) -> Iterator[Hit]:
     """A hit on the step field (or the very command line) that the evidence names."""
     if found.file != obj.doc.path:
         return
-    span = _line_span(obj, found.path, found.line) if found.line else None
+    span = _line_span(obj, found.path, found.anchor) if found.anchor else None
     yield Hit(obj, message, path=found.path, span=span)
 
 
@@ -265,10 +264,10 @@ def silent_failure(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
                 yield from _at(obj, step.file, key, (
                     f"{what} step `{step.name}` may fail without failing the job: remove "
                     f"`{key[-1]}`"), key=True)
-            for line in deploys.commands(step):
+            for line, anchor in deploys.command_lines(step):
                 if _SWALLOW.search(line) and _command_kind(line):
-                    yield from _evidence_hit(obj, Evidence(what, step.at("run"), step.file, step,
-                                                           line), (
+                    yield from _evidence_hit(obj, deploys.command_evidence(
+                        what, step, (line, anchor)), (
                         f"`{line}` hides the {_command_kind(line)} command's failure: remove the "
                         "`|| true`/`exit 0` so a failure stops the pipeline"))
 
@@ -361,9 +360,9 @@ def curl_pipe_shell(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     if pipeline is None:
         return
     for _job, step in pipeline.steps():
-        for line in deploys.commands(step):
+        for line, anchor in deploys.command_lines(step):
             if _CURL_SH.search(line):
-                yield from _evidence_hit(obj, Evidence("", step.at("run"), step.file, step, line), (
+                yield from _evidence_hit(obj, deploys.command_evidence("", step, (line, anchor)), (
                     f"`{line}` runs a script straight from the network: download it, check its "
                     "checksum or signature, then run it (or use a pinned package or action)"))
 
@@ -385,13 +384,13 @@ def pull_request_target_head_checkout(obj: Obj, params: Mapping[str, Any]) -> It
             if _PR_HEAD.search(ref):
                 yield from _at(obj, step.file, (*step.at("with"), "ref"), _PRT_MESSAGE)
         else:
-            for line in deploys.commands(step):
-                if re.search(r"\bgit\s+(checkout|fetch|switch)\b|\bgh\s+pr\s+checkout\b", line) \
-                        and _PR_HEAD.search(line):
-                    yield from _evidence_hit(obj, Evidence("", step.at("run"), step.file, step,
-                                                           line), _PRT_MESSAGE)
+            for line, anchor in deploys.command_lines(step):
+                if _CHECKOUT.search(line) and _PR_HEAD.search(line):
+                    yield from _evidence_hit(
+                        obj, deploys.command_evidence("", step, (line, anchor)), _PRT_MESSAGE)
 
 
+_CHECKOUT = re.compile(r"\bgit\s+(checkout|fetch|switch)\b|\bgh\s+pr\s+checkout\b")
 _PRT_MESSAGE = (
     "a `pull_request_target` workflow checks out the pull request's head: its code runs with "
     "the base repository's secrets and write token; use `pull_request` for untrusted code, or "

@@ -57,7 +57,8 @@ PARAMS_SCHEMA: dict[str, Any] = {
 class Evidence:
     """Why an answer is yes: a label, and where it was seen (`path` in `file`).
 
-    `line` is the command line inside `step.run` that matched, when a command did.
+    `line` is the command inside `step.run` that matched, when a command did, and
+    `anchor` the text of its first source line (a command may continue over several).
     """
 
     what: str
@@ -65,18 +66,38 @@ class Evidence:
     file: str
     step: Step | None = None
     line: str | None = None
+    anchor: str | None = None
 
 
 # ---------------------------------------------------------------- commands
 
 
+_COMMENT = re.compile(r"(^|\s+)#[^'\"`]*$")
+
+
+def command_lines(step: Step) -> list[tuple[str, str]]:
+    """The step's shell commands as (command, its first source line): `\\`
+    continuations joined, comments dropped."""
+    out: list[tuple[str, str]] = []
+    pending: list[str] = []
+    for raw in (step.run or "").splitlines():
+        text = raw.strip()
+        if text.endswith("\\"):
+            pending.append(text[:-1].strip())
+            continue
+        parts = [*pending, _COMMENT.sub("", text).strip()]
+        pending = []
+        command = " ".join(p for p in parts if p)
+        if command:
+            out.append((command, parts[0] or command))
+    if pending:
+        out.append((" ".join(pending), pending[0]))
+    return out
+
+
 def commands(step: Step) -> list[str]:
-    """The step's shell commands, one per logical line (`\\` continuations joined)."""
-    if not step.run:
-        return []
-    text = re.sub(r"\\\r?\n\s*", " ", step.run)
-    return [line.strip() for line in text.splitlines() if line.strip()
-            and not line.strip().startswith("#")]
+    """The step's shell commands, one per logical line."""
+    return [command for command, _first in command_lines(step)]
 
 
 def _rx(*parts: str) -> re.Pattern[str]:
@@ -143,7 +164,7 @@ _PUBLISH_CMD = _rx(
     r"\b(npm|yarn|pnpm)\s+publish\b", r"\bgh\s+release\s+upload\b", r"\bmvn\b.*\sdeploy\b",
     r"\bgradlew?\b.*\spublish\b", r"\bgoreleaser\b(?!.*--snapshot)", r"\bpoetry\s+publish\b",
     r"\bcargo\s+publish\b", r"\bgem\s+push\b", r"\bnuget\s+push\b", r"\b(uv|flit)\s+publish\b",
-    r"\bhelm\s+push\b",
+    r"\bhelm\s+push\b", r"\bdocker[- ]compose\b.*\spush\b",
 )
 _PUBLISH_USES = _rx(
     r"^docker/build-push-action@", r"^pypa/gh-action-pypi-publish@",
@@ -160,6 +181,7 @@ _SIGN_USES = _rx(
     r"^actions/attest(-build-provenance|-sbom)?@", r"^sigstore/gh-action-sigstore-python@",
     r"^slsa-framework/slsa-github-generator/", r"^sigstore/cosign-installer@",
 )
+_COSIGN = _rx(r"\bcosign\s+(sign|attest)")
 _KEYLESS_USES = _rx(r"^actions/attest", r"^sigstore/gh-action-sigstore-python@",
                     r"^slsa-framework/slsa-github-generator/", r"^pypa/gh-action-pypi-publish@")
 
@@ -188,13 +210,17 @@ _SCAN_INCLUDE = _rx(r"Security/", r"SAST", r"Dependency-Scanning", r"Container-S
                     r"Secret-Detection", r"Auto-DevOps")
 
 
-def _matching(step: Step, pattern: re.Pattern[str]) -> str | None:
-    return next((line for line in commands(step) if pattern.search(line)), None)
+def _matching(step: Step, pattern: re.Pattern[str]) -> tuple[str, str] | None:
+    return next((found for found in command_lines(step) if pattern.search(found[0])), None)
 
 
-def _evidence(what: str, step: Step, line: str | None = None) -> Evidence:
-    return Evidence(what, step.at("run" if line else "uses" if step.uses else "run"), step.file,
-                    step, line)
+def command_evidence(what: str, step: Step, found: tuple[str, str]) -> Evidence:
+    """Evidence for the command `found` (as given by `command_lines`) in `step`."""
+    return Evidence(what, step.at("run"), step.file, step, found[0], found[1])
+
+
+def _evidence(what: str, step: Step) -> Evidence:
+    return Evidence(what, step.at("uses" if step.uses else "run"), step.file, step)
 
 
 def _truthy(value: Any) -> bool:
@@ -206,9 +232,9 @@ def _truthy(value: Any) -> bool:
 
 def deploy_step(step: Step) -> Evidence | None:
     """The step runs a deploy command or a deploy action/task/orb/pipe."""
-    line = _matching(step, _DEPLOY_CMD)
-    if line is not None:
-        return _evidence(f"`{line}`", step, line)
+    found = _matching(step, _DEPLOY_CMD)
+    if found is not None:
+        return command_evidence(f"`{found[0]}`", step, found)
     uses = step.uses or ""
     if _DEPLOY_TASK.search(uses) or (uses and _DEPLOY_USES.search(uses.split("@")[0])):
         return _evidence(f"`{uses}`", step)
@@ -251,28 +277,31 @@ def _names_match(name: str, names: tuple[str, ...]) -> bool:
     return any(n.lower() == lowered or n.lower() in tokens for n in names)
 
 
+def _target(job: Job) -> str:
+    """The name that says where a job deploys: its environment, else its own id and name
+    (CircleCI has no environments, so `deploy-production` is all there is)."""
+    return job.environment.name if job.environment else f"{job.id} {job.name}"
+
+
 def is_production(job: Job, policy: Policy = Policy()) -> bool:
-    """The job deploys to production: by environment name (or GitLab tier), or,
-    when its environment is not a known pre-production one, by a condition that
-    limits it to the default branch."""
+    """The job deploys to production: by environment name (or GitLab tier; the job's
+    name when it names no environment), or, when that is not a known pre-production
+    name, by a condition that limits it to the default branch."""
     env = job.environment
-    if env is not None:
-        if env.tier is not None:
-            return env.tier == "production"
-        if _names_match(env.name, policy.production):
-            return True
-        if _names_match(env.name, policy.pre_production):
-            return False
+    if env is not None and env.tier is not None:
+        return env.tier == "production"
+    if _names_match(_target(job), policy.production):
+        return True
+    if _names_match(_target(job), policy.pre_production):
+        return False
     return on_default_branch(job, policy)
 
 
 def is_pre_production(job: Job, policy: Policy = Policy()) -> bool:
     env = job.environment
-    if env is None:
-        return False
-    if env.tier is not None:
+    if env is not None and env.tier is not None:
         return env.tier in ("staging", "testing", "development")
-    return _names_match(env.name, policy.pre_production) and not is_production(job, policy)
+    return _names_match(_target(job), policy.pre_production) and not is_production(job, policy)
 
 
 def on_default_branch(job: Job, policy: Policy = Policy()) -> bool:
@@ -294,9 +323,9 @@ def progressive(job: Job) -> Evidence | None:
     if job.strategy in ("canary", "rolling"):
         return Evidence(f"Azure `{job.strategy}` strategy", job.at("strategy"), job.file)
     for step in job.steps:
-        line = _matching(step, _PROGRESSIVE_CMD)
-        if line is not None:
-            return _evidence(f"`{line}`", step, line)
+        found = _matching(step, _PROGRESSIVE_CMD)
+        if found is not None:
+            return command_evidence(f"`{found[0]}`", step, found)
         if step.uses and _PROGRESSIVE_USES.search(step.uses):
             return _evidence(f"`{step.uses}`", step)
         for key in ("strategy", "deployment-strategy", "traffic-split", "no_traffic", "tag"):
@@ -334,28 +363,30 @@ def rollback(pipeline: Pipeline, job: Job) -> Evidence | None:
     """A rollback path: an atomic/auto-rolling-back deploy, or a rollback command in a step
     or job that runs on failure (or that a person can start after the deploy)."""
     for step in job.steps:
-        line = _matching(step, _AUTO_ROLLBACK)
-        if line is not None:
-            return _evidence(f"`{line}`", step, line)
+        found = _matching(step, _AUTO_ROLLBACK)
+        if found is not None:
+            return command_evidence(f"`{found[0]}`", step, found)
     for owner, step in _later_steps(pipeline, job, None):
         if not (step.on_failure or owner.on_failure or (owner is not job and owner.manual)):
             continue
-        line = _matching(step, _ROLLBACK_CMD)
-        if line is not None or "rollback" in step.name.lower() or "rollback" in owner.id.lower():
-            return _evidence(f"rollback in `{owner.id}`", step, line)
+        found = _matching(step, _ROLLBACK_CMD)
+        if found is not None:
+            return command_evidence(f"rollback in `{owner.id}`", step, found)
+        if "rollback" in step.name.lower() or "rollback" in owner.id.lower():
+            return _evidence(f"rollback in `{owner.id}`", step)
     return None
 
 
 def verification(pipeline: Pipeline, job: Job) -> Evidence | None:
     """A health check after the deploy: rollout status, a smoke test, `curl --fail`..."""
-    found = deploy(job)
-    for owner, step in _later_steps(pipeline, job, found.step if found else None):
+    deployed = deploy(job)
+    for owner, step in _later_steps(pipeline, job, deployed.step if deployed else None):
         if step.on_failure:
             continue
-        line = _matching(step, _VERIFY_CMD)
-        if line is not None:
-            return _evidence(f"`{line}`", step, line)
-        if _VERIFY_NAME.search(step.name if step.name != step.run else "") or (
+        found = _matching(step, _VERIFY_CMD)
+        if found is not None:
+            return command_evidence(f"`{found[0]}`", step, found)
+        if ("name" in step.fields and _VERIFY_NAME.search(step.name)) or (
                 owner is not job and _VERIFY_NAME.search(owner.id + " " + owner.name)):
             return _evidence(f"`{step.name}`", step)
         if step.uses and (_VERIFY_NAME.search(step.uses) or _KUBE_DEPLOY_WAITS.search(step.uses)):
@@ -374,10 +405,10 @@ _KUBE_DEPLOY_WAITS = _rx(r"^azure/k8s-deploy@", r"^KubernetesManifest@")
 
 def publish(step: Step) -> Evidence | None:
     """The step pushes a container image or publishes a package or release."""
-    line = _matching(step, _PUBLISH_CMD) or next(
-        (c for c in commands(step) if _gh_release_with_assets(c)), None)
-    if line is not None:
-        return _evidence(f"`{line}`", step, line)
+    found = _matching(step, _PUBLISH_CMD) or next(
+        (c for c in command_lines(step) if _gh_release_with_assets(c[0])), None)
+    if found is not None:
+        return command_evidence(f"`{found[0]}`", step, found)
     uses = step.uses or ""
     if uses.startswith("docker/build-push-action@"):
         return _evidence(f"`{uses}` with push", step) if _truthy(step.with_.get("push")) else None
@@ -422,9 +453,9 @@ def _gh_release_with_assets(line: str) -> bool:
 
 def signing(step: Step) -> Evidence | None:
     """The step signs or attests an artifact (or publishes with provenance)."""
-    line = _matching(step, _SIGN_CMD)
-    if line is not None:
-        return _evidence(f"`{line}`", step, line)
+    found = _matching(step, _SIGN_CMD)
+    if found is not None:
+        return command_evidence(f"`{found[0]}`", step, found)
     uses = step.uses or ""
     if _SIGN_USES.search(uses):
         return _evidence(f"`{uses}`", step)
@@ -439,9 +470,9 @@ def signing(step: Step) -> Evidence | None:
 
 def keyless(step: Step) -> bool:
     """The step signs with an OIDC identity (Sigstore keyless), which needs `id-token: write`."""
-    line = _matching(step, _rx(r"\bcosign\s+(sign|attest)"))
-    if line is not None:
-        return not re.search(r"--key\b", line)
+    found = _matching(step, _COSIGN)
+    if found is not None:
+        return not re.search(r"--key\b", found[0])
     return bool(step.uses and _KEYLESS_USES.search(step.uses)) and not step.with_.get("password")
 
 
