@@ -10,11 +10,12 @@ from typing import Any
 import jsonschema
 import pytest
 
+from conftest import CORPUS
 from platform_lint.cli import main
 from platform_lint.engine import ScanResult
 from platform_lint.finding import Finding, Severity
 from platform_lint.model import Span
-from platform_lint.report import ReportContext
+from platform_lint.report import ReportContext, render
 from platform_lint.report.github_report import (
     MAX_PER_LEVEL,
     SUMMARY_LIMIT,
@@ -23,6 +24,7 @@ from platform_lint.report.github_report import (
     escape_property,
     step_summary,
 )
+from platform_lint.run import Run
 from repo_helpers import write
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
@@ -330,3 +332,27 @@ def test_same_input_gives_byte_identical_output(
     _, first = check(capsys, "--format", fmt)
     _, second = check(capsys, "--format", fmt)
     assert first == second and first
+
+
+# --- real repositories ----------------------------------------------------------------------------
+
+CORPUS_REPOS = sorted(p.name for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
+
+
+@pytest.mark.parametrize("name", CORPUS_REPOS)
+def test_every_format_is_valid_on_corpus(
+    name: str, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One scan of each real repository, rendered in every format and validated."""
+    monkeypatch.chdir(corpus / name)
+    run = Run.prepare((Path("."), None), None, (), (), None)
+    result = run.scan()
+    ctx = ReportContext(rules=run.all_rules, display=run.display)
+    sarif = json.loads(render("sarif", result, ctx))
+    official = jsonschema.Draft4Validator(schema("sarif-schema-2.1.0.json"))
+    assert [e.message for e in official.iter_errors(sarif)] == []
+    assert len(sarif["runs"][0]["results"]) == len(result.findings) + len(result.suppressed)
+    report = json.loads(render("json", result, ctx))
+    assert list(jsonschema.Draft202012Validator(schema("report.schema.json")).iter_errors(report)) == []
+    found = parse_annotations(render("github", result, ctx))
+    assert len(found) <= 3 * MAX_PER_LEVEL
