@@ -344,8 +344,7 @@ def mutable_image_tag(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
             tag = last.split(":", 1)[1] if ":" in last else "latest (implicit)"
             yield from _at(obj, job.file, path, (
                 f"image `{image}` is used by mutable tag `{tag}`: pin it by digest "
-                f"(`{image.split(':')[0] if ':' in last else image}@sha256:<digest>`, keeping "
-                "the tag in a comment)"))
+                f"(`{image}@sha256:<digest>`)"))
 
 
 _CURL_SH = re.compile(
