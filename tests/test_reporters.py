@@ -322,6 +322,23 @@ def test_step_summary_stays_under_its_budget() -> None:
     assert step_summary(result, ReportContext(rules={}), budget=100) == ""
 
 
+def test_internal_errors_are_reported_in_github_and_sarif() -> None:
+    result = ScanResult(root=".", errors=["rule x failed: KeyError: 'spec'"], rules=["x"])
+    ctx = ReportContext(rules={})
+    github = render("github", result, ctx)
+    assert github.startswith("::error::internal error: rule x failed: KeyError: 'spec'\n")
+    log = json.loads(render("sarif", result, ctx))
+    run = log["runs"][0]
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["level"] == "error"
+    assert run["tool"]["driver"]["rules"] == [
+        {"id": "x", "name": "X", "helpUri": "https://platform-lint.dev/rules/x"}
+    ]
+    validator = jsonschema.Draft4Validator(schema("sarif-schema-2.1.0.json"))
+    assert list(validator.iter_errors(log)) == []
+
+
 # --- every format ---------------------------------------------------------------------------------
 
 
