@@ -73,7 +73,11 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     lines = detect.Lines(obj.doc.lines)
     if judged_structurally(obj.doc.path, lines.text):
         return
-    found = [s for s in detect.find_assignments(lines.text) if not _seen_by_text_scan("", s.text)]
+    found = detect.find_assignments(lines.text)
+    if found:
+        # What the provider-token and URL rules report on these lines is theirs.
+        taken = detect.find_tokens(lines.text) + detect.find_url_credentials(lines.text)
+        found = [s for s in found if not any(t.start < s.end and s.start < t.end for t in taken)]
     yield from _text_hits(obj, found, lines)
 
 

@@ -139,7 +139,8 @@ CATALOGUE: tuple[Provider, ...] = (
     Provider(
         "slack-webhook",
         "Slack incoming webhook URL",
-        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{20,}",
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/"
+        r"(?P<secret>T[A-Z0-9]{6,12}/[A-Z0-9]{6,12}/[A-Za-z0-9]{20,})",
         ("hooks.slack.com",),
     ),
     Provider(

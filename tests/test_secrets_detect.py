@@ -1,0 +1,200 @@
+"""Unit tests of the secret detectors, the redaction and the checks called directly."""
+
+from __future__ import annotations
+
+import pytest
+
+from platform_lint.checks import secrets as checks
+from platform_lint.model import Document, Obj
+from platform_lint.secrets import detect, names, placeholders
+from platform_lint.secrets.identity import fingerprint, redact
+from platform_lint.secrets.structured import judged_structurally
+
+TOKEN = "ghp_" + "Zq3" * 12  # 36 characters after the marker
+PASSWORD = "Vb7#qLm2xR9w"
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("DB_PASSWORD", True),
+        ("clientSecret", True),
+        ("aws_secret_access_key", True),
+        ("api-key", True),
+        ("spring.datasource.password", True),
+        ("secretKeyRef", False),
+        ("secret_name", False),
+        ("password_length", False),
+        ("kms_key_id", False),
+        ("ssh_public_key", False),
+        ("max_tokens", False),
+        ("monkey", False),
+    ],
+)
+def test_secret_like_names(name: str, secret: bool) -> None:
+    assert names.is_secret_name(name) is secret
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("${DB_PASSWORD}", "reference"),
+        ("${{ secrets.NPM_TOKEN }}", "reference"),
+        ("{{ .Values.password }}", "reference"),
+        ("var.db_password", "reference"),
+        ("<your-token>", "placeholder"),
+        ("changeme", "placeholder"),
+        ("xxxxxxxx", "placeholder"),
+        ("AKIAIOSFODNN7EXAMPLE", "placeholder"),
+        ("vault:secret/data/db#password", "vault-path"),
+        ("ENC[AES256_GCM,data:abc,type:str]", "encrypted"),
+        ("sha256:" + "ab" * 32, "digest"),
+        ("sha512-" + "Q" * 86 + "==", "digest"),
+        ("6f1c2a9e-3b7d-4e8a-9c1f-2d3e4f5a6b7c", "uuid"),
+        ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 me@host", "public-key"),
+        ("-----BEGIN CERTIFICATE-----\nMIIB", "certificate"),
+        (PASSWORD, None),
+    ],
+)
+def test_placeholder_reasons(value: str, why: str | None) -> None:
+    assert placeholders.reason(value) == why
+
+
+def test_example_keys_count_only_where_asked() -> None:
+    assert placeholders.reason("AKIAIOSFODNN7EXAMPLE", allow_example=True) is None
+    assert detect.find_tokens('key = "AKIAIOSFODNN7EXAMPLE"') == []
+    assert [s.kind for s in detect.find_tokens("AKIAIOSFODNN7EXAMPLE", allow_example=True)] == [
+        "aws-access-key-id"
+    ]
+
+
+def test_token_offsets_point_at_the_secret() -> None:
+    text = f"a: 1\nexport GH={TOKEN} # ci\n"
+    (found,) = detect.find_tokens(text)
+    assert text[found.start : found.end] == TOKEN
+    assert detect.Lines(tuple(text.splitlines())).position(found.start) == (2, 11)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"DB_PASSWORD={PASSWORD}",
+        f"export DB_PASSWORD='{PASSWORD}'",
+        f'"db_password": "{PASSWORD}",',
+        f"db.password = {PASSWORD}",
+        f"  password: {PASSWORD}",
+        f'db_password = "{PASSWORD}"',
+        f"ENV DB_PASSWORD={PASSWORD}",
+    ],
+)
+def test_assignments_in_every_syntax(line: str) -> None:
+    (found,) = detect.find_assignments(line)
+    assert line[found.start : found.end] == PASSWORD
+
+
+def test_url_credentials_and_their_placeholders() -> None:
+    (found,) = detect.find_url_credentials(f"url: postgres://app:{PASSWORD}@db:5432/app")
+    assert found.text == PASSWORD
+    assert detect.find_url_credentials("postgres://app:${PW}@db/app postgres://pg:pg@localhost") == []
+
+
+def test_redaction_and_fingerprint() -> None:
+    assert redact(TOKEN, "github-pat") == "github-pat ghp_… (40 chars)"
+    assert redact(PASSWORD, "password") == "password (12 chars)"
+    assert fingerprint(TOKEN) == fingerprint(TOKEN)
+    assert fingerprint(TOKEN) != fingerprint(TOKEN, salt="acme")
+    assert TOKEN not in repr(detect.find_tokens(TOKEN))
+
+
+def _text_obj(path: str, text: str) -> Obj:
+    doc = Document(path=path, kind="text", data=None, lines=tuple(text.splitlines()))
+    return Obj(doc=doc, kind="text", name=path)
+
+
+def test_text_checks_report_once_and_never_show_the_secret() -> None:
+    obj = _text_obj(".env", f"GITHUB_TOKEN={TOKEN}\nDB_PASSWORD={PASSWORD}\n")
+    tokens = list(checks.provider_token(obj, {}))
+    generic = list(checks.assignment(obj, {}))
+    assert [(h.span.line, h.span.col) for h in tokens if h.span] == [(1, 14)]
+    assert [(h.span.line, h.span.col) for h in generic if h.span] == [(2, 13)]
+    for hit in tokens + generic:
+        assert TOKEN[4:10] not in hit.message + str(hit.properties)
+        assert PASSWORD[:6] not in hit.message + str(hit.properties)
+        assert hit.fingerprint and len(hit.fingerprint) == 32
+
+
+def test_fingerprint_survives_a_line_move() -> None:
+    before = list(checks.provider_token(_text_obj("a.sh", f"export T={TOKEN}\n"), {}))
+    after = list(checks.provider_token(_text_obj("a.sh", f"\n\n# moved\nexport T={TOKEN}\n"), {}))
+    assert before[0].fingerprint == after[0].fingerprint
+    assert before[0].span != after[0].span
+
+
+def test_generic_assignments_in_parsed_files_are_left_to_structural_checks() -> None:
+    manifest = "apiVersion: v1\nkind: ConfigMap\ndata:\n  DB_PASSWORD: x\n"
+    assert judged_structurally("k8s/cm.yaml", manifest)
+    assert judged_structurally("main.tf", "")
+    assert judged_structurally(".github/workflows/ci.yml", "")
+    assert not judged_structurally("helm/values.yaml", "password: x\n")
+    assert not judged_structurally("terraform.tfvars", "")
+    assert not judged_structurally(".env", "")
+
+
+def _k8s(kind: str, value: dict[str, object]) -> Obj:
+    doc = Document(path="k8s/x.yaml", kind="kubernetes", data=value)
+    return Obj(doc=doc, kind=kind, name="x", value=value)
+
+
+def test_kubernetes_secret_data_is_decoded_then_judged() -> None:
+    import base64
+
+    data = {
+        "username": base64.b64encode(b"app").decode(),
+        "password": base64.b64encode(PASSWORD.encode()).decode(),
+        "placeholder": base64.b64encode(b"changeme").decode(),
+        "ca.crt": base64.b64encode(b"-----BEGIN CERTIFICATE-----\nMIIB\n").decode(),
+    }
+    hits = list(checks.kubernetes(_k8s("Secret", {"kind": "Secret", "data": data}), {}))
+    assert [h.path for h in hits] == [("data", "password")]
+
+
+def test_container_env_literal_and_secret_key_ref() -> None:
+    env = [
+        {"name": "DB_PASSWORD", "value": PASSWORD},
+        {"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"name": "api", "key": "token"}}},
+    ]
+    spec = {"template": {"spec": {"containers": [{"name": "api", "env": env}]}}}
+    hits = list(checks.kubernetes(_k8s("Deployment", {"kind": "Deployment", "spec": spec}), {}))
+    assert [h.path for h in hits] == [("spec", "template", "spec", "containers", 0, "env", 0, "value")]
+
+
+def test_terraform_variable_default_and_provider_credentials() -> None:
+    doc = Document(path="main.tf", kind="terraform", data={})
+    variable = Obj(doc, "variable", "db_password", ("variable", "db_password"), {"default": PASSWORD})
+    provider = Obj(
+        doc,
+        "provider",
+        "aws",
+        ("provider", "aws", 0),
+        {"access_key": "AKIAIOSFODNN7EXAMPLE", "secret_key": "${var.secret_key}"},
+    )
+    assert [h.path for h in checks.terraform(variable, {})] == [("default",)]
+    assert [h.path for h in checks.terraform(provider, {})] == [("access_key",)]
+
+
+def test_pipeline_env_variables_and_with() -> None:
+    data = {
+        "variables": {"DEPLOY_TOKEN": {"value": "k" + PASSWORD * 2}},
+        "jobs": {
+            "a": {
+                "env": {"NPM_PASSWORD": PASSWORD, "NPM_TOKEN": "${{ secrets.NPM_TOKEN }}"},
+                "steps": [{"uses": "x/y@v1", "with": {"token": "${{ github.token }}"}}],
+            }
+        },
+    }
+    doc = Document(path=".gitlab-ci.yml", kind="pipeline", data=data)
+    hits = list(checks.pipeline(Obj(doc, "gitlab-ci", doc.path, (), data), {}))
+    assert sorted(h.path for h in hits) == [
+        ("jobs", "a", "env", "NPM_PASSWORD"),
+        ("variables", "DEPLOY_TOKEN", "value"),
+    ]
