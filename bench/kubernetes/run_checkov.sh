@@ -26,3 +26,5 @@ run() {  # run <output-name> <directory>
 }
 run kubernetes-goat "$corpus/madhuakula+kubernetes-goat"
 run microservices-demo "$corpus/GoogleCloudPlatform+microservices-demo/kubernetes-manifests"
+run fixtures "$root/fixtures/rules"
+run cases "$here/cases"
