@@ -339,12 +339,15 @@ def duplicate_codeowners_pattern(obj: Obj, params: Mapping[str, Any]) -> Iterato
 _CATCH_ALL = frozenset({"*", "**", "/**", "**/*", "/*/**"})
 
 
-def _covers(later: co.Entry, earlier: co.Entry, tree: Sequence[str] | None) -> bool:
+def _covers(later: co.Entry, earlier: co.Entry,
+            matched: Mapping[int, frozenset[str]] | None) -> bool:
+    """True when `later` matches every path `earlier` matches: every file of the tree
+    when it is known, else judged from the patterns (a catch-all, or a literal
+    earlier path that the later pattern contains)."""
     if later.pattern.text in _CATCH_ALL:
         return True
-    if tree is not None:
-        matched = [p for p in tree if earlier.matches(p)]
-        return bool(matched) and all(later.matches(p) for p in matched)
+    if matched is not None:
+        return bool(matched[earlier.line]) and matched[earlier.line] <= matched[later.line]
     text = earlier.pattern.text
     if any(c in text for c in "*?\\"):
         return False
@@ -357,12 +360,15 @@ def _covers(later: co.Entry, earlier: co.Entry, tree: Sequence[str] | None) -> b
 def shadowed_codeowners_pattern(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """A pattern that a later one always overrides (the last match wins)."""
     ctx = context(objs, params)
+    tree = ctx.tree
     for obj in ctx.codeowners:
-        for entries in _by_section(_parsed(obj, params).entries).values():
+        parsed = _parsed(obj, params)
+        matched = None if tree is None else parsed.matched_files(tree)
+        for entries in _by_section(parsed.entries).values():
             for i, earlier in enumerate(entries):
                 later = next((e for e in entries[i + 1:]
                               if e.pattern.text != earlier.pattern.text
-                              and _covers(e, earlier, ctx.tree)), None)
+                              and _covers(e, earlier, matched)), None)
                 if later is None:
                     continue
                 yield Hit(
@@ -382,8 +388,10 @@ def unmatched_codeowners_pattern(objs: Sequence[Obj], params: Mapping[str, Any])
     if tree is None:
         return
     for obj in ctx.codeowners:
-        for entry in _parsed(obj, params).entries:
-            if any(entry.matches(p) for p in tree):
+        parsed = _parsed(obj, params)
+        matched = parsed.matched_files(tree)
+        for entry in parsed.entries:
+            if matched[entry.line]:
                 continue
             folded = re.compile(entry.pattern.regex.pattern, re.S | re.I)
             near = next((p for p in tree if folded.fullmatch(p)), None)

@@ -10,8 +10,9 @@ as GitHub skips them.
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -45,9 +46,15 @@ class Token:
 class Pattern:
     text: str
     regex: re.Pattern[str]
+    first: str | None = None
+    """The literal first path segment of an anchored pattern: a cheap pre-test."""
 
     def matches(self, path: str) -> bool:
-        return self.regex.fullmatch(path.lstrip("/")) is not None
+        path = path.lstrip("/")
+        first = self.first
+        if first is not None and not (path == first or path.startswith(first + "/")):
+            return False
+        return self.regex.fullmatch(path) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +103,38 @@ class CodeOwners:
     entries: list[Entry] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     issues: list[SyntaxIssue] = field(default_factory=list)
+    _by_first: dict[str | None, list[Entry]] | None = field(default=None, repr=False, compare=False)
+
+    def candidates(self, path: str) -> Iterator[Entry]:
+        """Entries that may match `path`, last line first: those whose literal first
+        segment is the path's, and those without one."""
+        if self._by_first is None:
+            self._by_first = {}
+            for entry in reversed(self.entries):
+                self._by_first.setdefault(entry.pattern.first, []).append(entry)
+        head = path.lstrip("/").split("/", 1)[0]
+        return heapq.merge(self._by_first.get(head, ()), self._by_first.get(None, ()),
+                           key=lambda e: -e.line)
 
     def decide(self, path: str) -> list[Entry]:
         """The deciding entry for `path`: the last match, one per GitLab section."""
         winners: dict[str | None, Entry] = {}
-        for entry in self.entries:
-            if entry.matches(path):
-                winners[_section_key(entry.section)] = entry
-        return list(winners.values())
+        for entry in self.candidates(path):
+            key = _section_key(entry.section)
+            if key not in winners and entry.matches(path):
+                winners[key] = entry
+                if not self.sections:
+                    break
+        return sorted(winners.values(), key=lambda e: e.line)
+
+    def matched_files(self, tree: Iterable[str]) -> dict[int, frozenset[str]]:
+        """For each entry's line, the files of `tree` it matches."""
+        found: dict[int, set[str]] = {e.line: set() for e in self.entries}
+        for path in tree:
+            for entry in self.candidates(path):
+                if entry.matches(path):
+                    found[entry.line].add(path)
+        return {line: frozenset(paths) for line, paths in found.items()}
 
 
 def _section_key(name: str | None) -> str | None:
@@ -140,7 +171,8 @@ def compile_pattern(text: str) -> Pattern:
     else:
         suffix = "(?:/.*)?"
     prefix = "" if anchored else "(?:.*/)?"
-    return Pattern(text, re.compile(f"{prefix}{body}{suffix}", re.S))
+    first = segments[0] if anchored and not any(c in segments[0] for c in "*?\\") else None
+    return Pattern(text, re.compile(f"{prefix}{body}{suffix}", re.S), first or None)
 
 
 def _segment(segment: str) -> str:
