@@ -106,7 +106,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 _DEPLOY_CMD = _rx(
     r"\bkubectl\b.*\s(apply|replace|set\s+image|rollout\s+restart)\b",
-    r"\bhelm[0-9]?\s+(-\S+\s+)*(upgrade|install)\b",
+    r"\bhelm[0-9]?\s+(-\S+\s+([^-\s]\S*\s+)?)*(upgrade|install)\b",
     r"\b(terraform|tofu|terragrunt)\s+(-chdir=\S+\s+)?(apply|run-all\s+apply)\b",
     r"\baws\s+ecs\s+update-service\b", r"\baws\s+deploy\s+create-deployment\b",
     r"\baws\s+cloudformation\s+deploy\b", r"\bsam\s+deploy\b",
@@ -348,12 +348,15 @@ def gate(pipeline: Pipeline, job: Job, policy: Policy = Policy()) -> Evidence | 
 
 
 def _later_steps(pipeline: Pipeline, job: Job, after: Step | None) -> Iterator[tuple[Job, Step]]:
-    """Steps that run after `after` in `job` (all of them when None), then those of later jobs."""
+    """Steps of `job` from `after` on (all of them when None), then those of later jobs.
+
+    `after` itself is included: a deploy step may verify its own result (`helm --wait`,
+    a deploy action that waits for the rollout, a script that applies then checks)."""
     started = after is None
     for step in job.steps:
+        started = started or step is after
         if started:
             yield job, step
-        started = started or step is after
     for later in pipeline.after(job):
         for step in later.steps:
             yield later, step
@@ -367,7 +370,8 @@ def rollback(pipeline: Pipeline, job: Job) -> Evidence | None:
         if found is not None:
             return command_evidence(f"`{found[0]}`", step, found)
     for owner, step in _later_steps(pipeline, job, None):
-        if not (step.on_failure or owner.on_failure or (owner is not job and owner.manual)):
+        runs_after_failure = step.on_failure if owner is job else (owner.on_failure or owner.manual)
+        if not runs_after_failure:
             continue
         found = _matching(step, _ROLLBACK_CMD)
         if found is not None:
