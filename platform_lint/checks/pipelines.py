@@ -297,7 +297,7 @@ def unpinned_action(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     pipeline = _pipeline(obj)
     if pipeline is None:
         return
-    trusted = {o.lower() for o in params.get("trusted_owners", ["actions"])}
+    trusted = {o.lower() for o in params.get("trusted_owners", ["actions", "github"])}
     if pipeline.system == "github-actions":
         for job in pipeline.jobs:
             refs = [(job.uses, job.at("uses"), job.file)] if job.uses else []

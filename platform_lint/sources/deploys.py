@@ -426,7 +426,15 @@ def publish(step: Step) -> Evidence | None:
         return None
     if uses and _PUBLISH_USES.search(uses):
         return _evidence(f"`{uses}`", step)
+    for key, value in step.with_.items():
+        if (_PUSH_INPUT.match(key) and _truthy(value)) or (
+                key in ("action", "command") and _PUSH_VALUE.search(str(value))):
+            return _evidence(f"`{uses}` with `{key}: {value}`", step)
     return None
+
+
+_PUSH_INPUT = re.compile(r"^push([-_]images?)?$", re.I)
+_PUSH_VALUE = re.compile(r"(image|package)[-_]?(publish|push)|^(publish|push)$", re.I)
 
 
 _GH_FLAGS_WITH_VALUE = {"-t", "--title", "-n", "--notes", "-F", "--notes-file", "--target",
