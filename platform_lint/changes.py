@@ -187,3 +187,30 @@ def change_from_text(text: str) -> Document:
             rest.append(line)
     acting = Acting(team, "CHANGE file") if team else Acting()
     return change_document(parse_changed_files("\n".join(rest)), acting)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRequest:
+    """What the command line says about the change under check."""
+
+    team: str | None = None
+    diff_base: str | None = None
+    changed_files: str | None = None
+    staged: bool = False
+
+    def resolve(self, root: Path, only: list[str] | None) -> tuple[list[str] | None, list[Document]]:
+        """The files to check and the change document; a plain scan of a whole
+        tree (no files named, no change described) has no change document."""
+        if self.diff_base:
+            files = diff_files(root, self.diff_base)
+        elif self.changed_files:
+            files = read_changed_files(Path(self.changed_files))
+        elif self.staged:
+            files = staged_files(root)
+        elif only is not None:
+            files = given_files(only)
+        else:
+            return None, []
+        present = [f.path for f in files if f.status != "deleted" and (root / f.path).is_file()]
+        return (only if only is not None else present), [
+            change_document(files, acting_team(self.team, root))]

@@ -47,11 +47,10 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
         except ValueError:
             raise UsageError(f"{p}: outside the current directory") from None
         if path.is_dir():
-            from platform_lint.discovery import discover
+            from platform_lint.discovery import list_paths
 
-            files, _ = discover(root, None, max_size=sys.maxsize)
             prefix = f"{rel.as_posix()}/" if rel.parts else ""
-            only.extend(f.path for f in files if f.path.startswith(prefix))
+            only.extend(p for p in list_paths(root) if p.startswith(prefix))
         else:
             only.append(rel.as_posix())
     return root, only
@@ -70,6 +69,13 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
               help="Report only findings that are not in this baseline file.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--show-skipped", is_flag=True, help="List the files skipped on purpose, with reasons.")
+@click.option("--team", help="The acting team (else $PLATFORM_LINT_TEAM, else found from git "
+              "user.email or $GITHUB_ACTOR in the charters).")
+@click.option("--diff", "diff_base", metavar="BASE",
+              help="Check what changed from BASE to HEAD (renames count under both paths).")
+@click.option("--changed-files", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Check the change listed in this file (git name-status lines or paths; - reads stdin).")
+@click.option("--staged", is_flag=True, help="Check the change staged for commit.")
 def check(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -80,12 +86,22 @@ def check(
     baseline: str | None,
     exit_zero: bool,
     show_skipped: bool,
+    team: str | None,
+    diff_base: str | None,
+    changed_files: str | None,
+    staged: bool,
 ) -> None:
-    """Check PATHS (default: the current directory) against the policy pack."""
+    """Check PATHS (default: the current directory) against the policy pack.
+
+    Named files are checked as a change (what pre-commit passes); --diff,
+    --changed-files and --staged describe the change instead.
+    """
+    from platform_lint.changes import ChangeRequest
     from platform_lint.report import ReportContext, default_format, render
     from platform_lint.run import Run
 
-    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline)
+    request = ChangeRequest(team, diff_base, changed_files, staged)
+    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request)
     result = run.scan()
     fmt = fmt or default_format()
     ctx = ReportContext(
@@ -162,7 +178,7 @@ def baseline_create(paths: tuple[str, ...], config_path: str | None, output: str
     from platform_lint.baseline import baseline_text
     from platform_lint.run import Run
 
-    run = Run.prepare(_target(paths), config_path, (), (), None)
+    run = Run.prepare(_target(paths), config_path, (), (), None, None)
     result = run.scan()
     if result.errors:
         for error in result.errors:
@@ -172,9 +188,36 @@ def baseline_create(paths: tuple[str, ...], config_path: str | None, output: str
     click.echo(f"wrote {len(result.findings)} findings to {output}")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--root", type=click.Path(file_okay=False, exists=True), default=".",
+              help="The repository root (default: the current directory).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str) -> None:
+    """Who owns each PATH, which CODEOWNERS or charter line decided it, and whom to escalate to."""
+    from platform_lint.config import find_config, load_config
+    from platform_lint.ownership.explain import explain as explain_owners
+    from platform_lint.ownership.explain import load_model, render
+
+    base = Path(root)
+    config = load_config(Path(config_path) if config_path else find_config(base))
+    section = config.sections.get("ownership", {})
+    model = load_model(base, charters=config.charters, flavour=section.get("flavour"),
+                       teams=section.get("teams"), max_size=config.max_file_size)
+    answers = explain_owners(model, [p.lstrip("./") if p.startswith("./") else p for p in paths])
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(answers, indent=2, sort_keys=True))
+    else:
+        click.echo(render(answers), nl=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; no traceback ever reaches the user."""
     from platform_lint.baseline import BaselineError
+    from platform_lint.changes import ChangeError
     from platform_lint.config import ConfigError
     from platform_lint.rules import RuleError
 
@@ -191,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_ERROR
-    except (ConfigError, RuleError, BaselineError) as exc:
+    except (ConfigError, RuleError, BaselineError, ChangeError) as exc:
         click.echo(f"platform-lint: {exc}", err=True)
         return EXIT_ERROR
     except Exception as exc:

@@ -93,23 +93,28 @@ def discover(
 ) -> tuple[list[SourceFile], list[Skipped]]:
     """Read the files to scan under `root` (or just `only`, relative to root)."""
     root = root.resolve()
-    if only is None:
-        listed = _git_files(root) if (root / ".git").exists() or _in_git(root) else None
-        names = listed if listed is not None else _walk(root)
-    else:
-        names = sorted(set(only))
-    excluded = path_matcher(exclude)
+    names = list_paths(root, exclude) if only is None else _kept(sorted(set(only)), exclude)
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
     for name in names:
-        if excluded is not None and excluded(name):
-            continue
         result = _read(root, name, max_size)
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result is not None:
             files.append(result)
     return files, skipped
+
+
+def list_paths(root: Path, exclude: Sequence[str] = ()) -> list[str]:
+    """Every file under `root` that is not ignored, relative to it; nothing is read."""
+    root = root.resolve()
+    listed = _git_files(root) if (root / ".git").exists() or _in_git(root) else None
+    return _kept(listed if listed is not None else _walk(root), exclude)
+
+
+def _kept(names: list[str], exclude: Sequence[str]) -> list[str]:
+    excluded = path_matcher(exclude)
+    return names if excluded is None else [n for n in names if not excluded(n)]
 
 
 def _in_git(root: Path) -> bool:

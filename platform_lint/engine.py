@@ -11,12 +11,12 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from platform_lint.config import Config
-from platform_lint.discovery import Skipped, SourceFile, discover
+from platform_lint.discovery import Skipped, SourceFile, discover, list_paths
 from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.globs import matcher
 from platform_lint.model import Document, Obj, Span
@@ -118,10 +118,46 @@ def select_rules(
 
 
 def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions) -> ScanResult:
+    """Read the files under `root` and scan them.
+
+    Ownership rules need the repository's CODEOWNERS and charters even when
+    only some files are checked (pre-commit, --diff): those are read as
+    context, and findings are still reported only for the files asked for.
+    """
     files, skipped = discover(
         root, options.only, exclude=config.exclude, max_size=config.max_file_size
     )
-    return scan_files(str(root), files, skipped, config, rules, options)
+    if not any(kind in r.scope.documents for r in rules for kind in _OWNERSHIP_DOCUMENTS):
+        return scan_files(str(root), files, skipped, config, rules, options)
+    from platform_lint.changes import full_repository
+    from platform_lint.ownership.explain import ownership_files
+
+    if options.only is None:
+        change = [full_repository([f.path for f in files])]
+        return scan_files(str(root), files, skipped, config, rules,
+                          replace(options, extra_documents=[*change, *options.extra_documents]))
+    tree = list_paths(root, config.exclude)
+    asked = {f.path for f in files}
+    context = set(ownership_files(tree, config.charters)) - asked
+    context_files, _ = discover(root, sorted(context), max_size=config.max_file_size)
+    files = [*files, *context_files]
+    extra = [_with_tree(d, tree) for d in options.extra_documents]
+    result = scan_files(str(root), files, skipped, config, rules,
+                        replace(options, extra_documents=extra))
+    result.findings = [f for f in result.findings if f.path not in context]
+    result.suppressed = [s for s in result.suppressed if s.finding.path not in context]
+    result.files_scanned -= len(context)
+    return result
+
+
+_OWNERSHIP_DOCUMENTS = ("change", "codeowners", "charter")
+
+
+def _with_tree(doc: Document, tree: list[str]) -> Document:
+    """The change document, told every file of the repository (for `unowned-path`...)."""
+    if doc.kind == "change" and isinstance(doc.data, dict) and doc.data.get("tree") is None:
+        return replace(doc, data={**doc.data, "tree": tree})
+    return doc
 
 
 def scan_files(
@@ -259,12 +295,24 @@ def _run_rules(
             continue
         setting = config.rules.get(rule.id, {})
         severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
-        params = {**rule.params, **setting.get("params", {})}
+        params = rule_params(rule, config)
         try:
             for hit in _hits(rule, candidates, params):
                 yield _finding(rule, severity, hit)
         except Exception as exc:  # a bug in a check must not hide the other rules
             result.errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
+
+
+def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
+    """The rule's params, overridden by the config section named like its check
+    module (`ownership:`, `pipelines:`, `secrets:`) for the keys the check takes,
+    then by `rules: {id: {params: ...}}`."""
+    if rule.check is None:
+        return {}
+    section = config.sections.get(rule.check.split(".", 1)[0], {})
+    accepted = rule.spec().params_schema.get("properties", {})
+    from_section = {k: v for k, v in section.items() if k in accepted}
+    return {**rule.params, **from_section, **config.rules.get(rule.id, {}).get("params", {})}
 
 
 def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> Iterable[Hit]:

@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, find_config, load_config
-from platform_lint.engine import ScanOptions, ScanResult, scan, select_rules
+from platform_lint.engine import ScanOptions, ScanResult, rule_params, scan, select_rules
 from platform_lint.rules import Rule, load_rules
 
 
@@ -28,19 +29,23 @@ class Run:
         select: Sequence[str],
         ignore: Sequence[str],
         baseline: str | None,
+        change: ChangeRequest | None = None,
     ) -> Run:
         root, only = target
         config = load_config(Path(config_path) if config_path else find_config(root))
+        only, extra = change.resolve(root, only) if change else (only, [])
         rules = load_rules(config.rule_dirs)
         unknown = [r for r in (*select, *ignore) if r not in rules and not _is_category(r, rules)]
         if unknown:
             raise ConfigError(f"unknown rule or category: {', '.join(unknown)}")
         options = ScanOptions(
             only=only,
+            extra_documents=extra,
             baseline=_baseline(baseline) if baseline else frozenset(),
             known_rules=frozenset(rules),
         )
         active = select_rules(rules, config, select, ignore)
+        _check_params(active, config)
         return cls(root, only, config, rules, active, options)
 
     def scan(self) -> ScanResult:
@@ -53,6 +58,19 @@ class Run:
             return full.relative_to(Path.cwd().resolve()).as_posix()
         except ValueError:
             return full.as_posix()
+
+
+def _check_params(active: Sequence[Rule], config: Config) -> None:
+    """Parameters the config gives a check must fit that check's schema."""
+    for rule in active:
+        params = rule_params(rule, config)
+        if rule.check is None or params == dict(rule.params):
+            continue
+        from platform_lint.validation import schema_errors
+
+        for error in schema_errors(params, rule.spec().params_schema):
+            where = ".".join(map(str, error.path)) or "params"
+            raise ConfigError(f"{config.source}: parameters of {rule.id}: {where}: {error.message}")
 
 
 def _is_category(name: str, rules: Mapping[str, Rule]) -> bool:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from platform_lint.config import DEFAULT_CHARTERS
-from platform_lint.discovery import discover, path_matcher
+from platform_lint.discovery import discover
+from platform_lint.globs import matcher
 from platform_lint.model import Document
 from platform_lint.ownership import codeowners as co
 from platform_lint.ownership.model import OwnershipModel, build
@@ -25,7 +26,7 @@ _ALL_LOCATIONS = frozenset(co.LOCATIONS["github"] + co.LOCATIONS["gitlab"])
 def ownership_files(paths: Iterable[str], charters: Sequence[str] = DEFAULT_CHARTERS) -> list[str]:
     """The CODEOWNERS files and charters among `paths`: what the ownership rules need
     parsed even when a change names only other files."""
-    is_charter = path_matcher(charters)
+    is_charter = matcher(charters)
     return [p for p in paths
             if p in _ALL_LOCATIONS or (is_charter is not None and is_charter(p))]
 
@@ -40,7 +41,7 @@ def load_model(
 ) -> OwnershipModel:
     """The ownership model of the repository at `root`."""
     files, _ = discover(root, None, max_size=max_size)
-    is_charter = path_matcher(charters)
+    is_charter = matcher(charters)
     owners_docs: list[Document] = []
     charter_docs: list[Document] = []
     for f in files:
