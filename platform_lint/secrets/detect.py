@@ -23,7 +23,7 @@ from functools import cache
 
 from platform_lint.secrets import names, placeholders
 from platform_lint.secrets.entropy import looks_like_password, looks_random
-from platform_lint.secrets.patterns import Provider, compiled
+from platform_lint.secrets.patterns import Provider, compiled, needles
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,24 +114,46 @@ def _is_placeholder_token(provider: Provider, secret: str, allow_example: bool) 
 def find_tokens(text: str, *, allow_example: bool = False) -> list[Secret]:
     """Provider tokens and private keys in `text`, placeholders left out
     (documentation examples too, unless `allow_example`)."""
-    lowered: str | None = None
+    (cased, lower), keyword_ids = needles()
+    present = [k in text for k in cased]
+    lowered = text.lower() if lower else text
+    present += [k in lowered for k in lower]
+    if not any(present):
+        return []
+    exact = len(lowered) == len(text)  # lower-casing kept every offset (ASCII, mostly)
+    windows: dict[int, list[tuple[int, int]]] = {}
     found: list[Secret] = []
-    for provider, pattern in compiled():
-        hay: str | None = None
-        if provider.lower:
-            lowered = text.lower() if lowered is None else lowered
-            hay = lowered
-        for match in _matches(text, hay, pattern, provider.keywords, provider.multiline):
-            secret, start, end = _secret_group(match)
-            if provider.valid is not None and not provider.valid(secret):
-                continue
-            if _is_placeholder_token(provider, secret, allow_example):
-                continue
-            if provider.multiline:
-                start, end = match.start(), match.end()
-            marker = provider.marker if secret.startswith(provider.marker) else ""
-            found.append(Secret(provider.kind, provider.title, secret, start, end, marker))
+    for (provider, pattern), ids in zip(compiled(), keyword_ids, strict=True):
+        hits = [i for i in ids if present[i]]
+        if not hits:
+            continue
+        if provider.multiline or not exact:
+            spans: list[tuple[int, int]] = [(0, len(text))]
+        else:
+            for i in hits:
+                if i not in windows:
+                    keyword = (cased + lower)[i]
+                    hay = lowered if i >= len(cased) else text
+                    windows[i] = _line_windows(text, hay, (keyword,))
+            spans = sorted({w for i in hits for w in windows[i]})
+        for start, end in spans:
+            for match in pattern.finditer(text, start, end):
+                secret = _accept(provider, match, allow_example)
+                if secret is not None:
+                    found.append(secret)
     return _drop_overlaps(found)
+
+
+def _accept(provider: Provider, match: re.Match[str], allow_example: bool) -> Secret | None:
+    secret, start, end = _secret_group(match)
+    if provider.valid is not None and not provider.valid(secret):
+        return None
+    if _is_placeholder_token(provider, secret, allow_example):
+        return None
+    if provider.multiline:
+        start, end = match.start(), match.end()
+    marker = provider.marker if secret.startswith(provider.marker) else ""
+    return Secret(provider.kind, provider.title, secret, start, end, marker)
 
 
 # ------------------------------------------------------------------ URLs

@@ -60,7 +60,7 @@ def _pem(kind: str, title: str, label: str) -> Provider:
         kind,
         title,
         rf"-----BEGIN {label}-----(?P<secret>(?:(?!-----)[\s\S]){{0,16384}})-----END {label}-----",
-        (f"-----BEGIN {label}-----",),
+        ("PRIVATE KEY",),
         multiline=True,
         valid=_pem_body,
     )
@@ -71,7 +71,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "aws-access-key-id",
         "AWS access key id",
         r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b",
-        ("AKIA", "ASIA", "ABIA", "ACCA"),
+        ("IA", "ACCA"),
         marker="AKIA",
     ),
     Provider(
@@ -80,35 +80,26 @@ CATALOGUE: tuple[Provider, ...] = (
         r"(?i:secret_?access_?key|secret_key|secretkey|secret-access-key|secret-key)"
         + _ASSIGN
         + r"(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
-        (
-            "secret_access_key",
-            "secretaccesskey",
-            "secret_key",
-            "secretkey",
-            "secret-key",
-            "secret-access-key",
-        ),
+        ("secret",),
         lower=True,
         valid=_random,
     ),
-    Provider("github-pat", "GitHub personal access token", r"\bghp_[A-Za-z0-9]{36}\b", ("ghp_",), "ghp_"),
-    Provider("github-oauth-token", "GitHub OAuth token", r"\bgho_[A-Za-z0-9]{36}\b", ("gho_",), "gho_"),
+    Provider("github-pat", "GitHub personal access token", r"\bghp_[A-Za-z0-9]{36}\b", ("gh",), "ghp_"),
+    Provider("github-oauth-token", "GitHub OAuth token", r"\bgho_[A-Za-z0-9]{36}\b", ("gh",), "gho_"),
+    Provider("github-user-token", "GitHub user-to-server token", r"\bghu_[A-Za-z0-9]{36}\b", ("gh",), "ghu_"),
     Provider(
-        "github-user-token", "GitHub user-to-server token", r"\bghu_[A-Za-z0-9]{36}\b", ("ghu_",), "ghu_"
+        "github-app-token", "GitHub app installation token", r"\bghs_[A-Za-z0-9]{36}\b", ("gh",), "ghs_"
     ),
-    Provider(
-        "github-app-token", "GitHub app installation token", r"\bghs_[A-Za-z0-9]{36}\b", ("ghs_",), "ghs_"
-    ),
-    Provider("github-refresh-token", "GitHub refresh token", r"\bghr_[A-Za-z0-9]{36}\b", ("ghr_",), "ghr_"),
+    Provider("github-refresh-token", "GitHub refresh token", r"\bghr_[A-Za-z0-9]{36}\b", ("gh",), "ghr_"),
     Provider(
         "github-fine-grained-pat",
         "GitHub fine-grained personal access token",
         r"\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b",
         ("github_pat_",),
     ),
-    Provider("gitlab-pat", "GitLab personal access token", r"\bglpat-[A-Za-z0-9_-]{20}\b", ("glpat-",)),
+    Provider("gitlab-pat", "GitLab personal access token", r"\bglpat-[A-Za-z0-9_-]{20}\b", ("gl",)),
     Provider(
-        "gitlab-runner-token", "GitLab runner authentication token", r"\bglrt-[A-Za-z0-9_-]{20}\b", ("glrt-",)
+        "gitlab-runner-token", "GitLab runner authentication token", r"\bglrt-[A-Za-z0-9_-]{20}\b", ("gl",)
     ),
     Provider(
         "gitlab-runner-registration-token",
@@ -116,18 +107,18 @@ CATALOGUE: tuple[Provider, ...] = (
         r"\bGR1348941[A-Za-z0-9_-]{20}\b",
         ("GR1348941",),
     ),
-    Provider("gitlab-deploy-token", "GitLab deploy token", r"\bgldt-[A-Za-z0-9_-]{20}\b", ("gldt-",)),
+    Provider("gitlab-deploy-token", "GitLab deploy token", r"\bgldt-[A-Za-z0-9_-]{20}\b", ("gl",)),
     Provider(
         "gitlab-ci-job-token",
         "GitLab CI job token",
         r"\bglcbt-(?:[0-9a-zA-Z]{1,5}_)?[A-Za-z0-9_-]{20}\b",
-        ("glcbt-",),
+        ("gl",),
     ),
     Provider(
         "slack-token",
         "Slack token",
         r"\bxox[abeoprs]-(?:[0-9]{8,13}-){1,3}[A-Za-z0-9-]{10,64}\b",
-        ("xoxa-", "xoxb-", "xoxe-", "xoxo-", "xoxp-", "xoxr-", "xoxs-"),
+        ("xox",),
         "xox",
     ),
     Provider(
@@ -211,9 +202,7 @@ CATALOGUE: tuple[Provider, ...] = (
         r"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])",
         ("Q~",),
     ),
-    Provider(
-        "vault-service-token", "HashiCorp Vault token", r"\bhv[sb]\.[A-Za-z0-9_-]{90,}", ("hvs.", "hvb.")
-    ),
+    Provider("vault-service-token", "HashiCorp Vault token", r"\bhv[sb]\.[A-Za-z0-9_-]{90,}", ("hv",)),
     Provider(
         "terraform-cloud-token",
         "Terraform Cloud / Enterprise API token",
@@ -224,7 +213,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "datadog-api-key",
         "Datadog API key",
         r"(?i:(?:datadog|dd)[_-]?api[_-]?key)" + _ASSIGN + r"(?P<secret>[a-f0-9]{32})\b",
-        ("datadog", "dd_api", "dd-api", "ddapi"),
+        ("datadog", "dd_", "dd-"),
         lower=True,
         valid=_random,
     ),
@@ -232,7 +221,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "datadog-app-key",
         "Datadog application key",
         r"(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)" + _ASSIGN + r"(?P<secret>[a-f0-9]{40})\b",
-        ("datadog", "dd_app", "dd-app", "ddapp"),
+        ("datadog", "dd_", "dd-"),
         lower=True,
         valid=_random,
     ),
@@ -254,7 +243,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "shopify-token",
         "Shopify access token",
         r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",
-        ("shpat_", "shpca_", "shppa_", "shpss_"),
+        ("shp",),
     ),
     Provider(
         "heroku-api-key",
@@ -277,7 +266,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "digitalocean-token",
         "DigitalOcean token",
         r"\bdo[opr]_v1_[a-f0-9]{64}\b",
-        ("dop_v1_", "doo_v1_", "dor_v1_"),
+        ("_v1_",),
     ),
     Provider(
         "huggingface-token",
@@ -291,7 +280,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "grafana-token",
         "Grafana service account token",
         r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b",
-        ("glsa_",),
+        ("gl",),
     ),
     Provider("newrelic-api-key", "New Relic user API key", r"\bNRAK-[A-Z0-9]{27}\b", ("NRAK-",), "NRAK-"),
     Provider(
@@ -338,3 +327,13 @@ def compiled() -> tuple[tuple[Provider, re.Pattern[str]], ...]:
 @cache
 def by_kind() -> dict[str, Provider]:
     return {p.kind: p for p in CATALOGUE}
+
+
+@cache
+def needles() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[int, ...], ...]]:
+    """The prefilter: distinct case-sensitive keywords, distinct lower-case ones,
+    and for each catalogue entry the positions of its keywords in `cased + lower`."""
+    cased = tuple(sorted({k for p in CATALOGUE if not p.lower for k in p.keywords}))
+    lower = tuple(sorted({k for p in CATALOGUE if p.lower for k in p.keywords}))
+    index = {k: i for i, k in enumerate(cased)} | {k: len(cased) + i for i, k in enumerate(lower)}
+    return (cased, lower), tuple(tuple(index[k] for k in p.keywords) for p in CATALOGUE)
