@@ -44,7 +44,7 @@ class Config:
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
     rule_dirs: tuple[Path, ...] = ()
-    fail_on: Severity = Severity.NOTE
+    fail_on: Severity = Severity.WARNING
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     charters: tuple[str, ...] = DEFAULT_CHARTERS
     exemptions: tuple[Exemption, ...] = ()
@@ -130,7 +130,7 @@ def _build(path: Path, data: Mapping[str, Any], doc: Document) -> Config:
         rules=rules,
         exclude=tuple(data.get("exclude", ())),
         rule_dirs=tuple((path.parent / d).resolve() for d in data.get("rule_dirs", ())),
-        fail_on=Severity.parse(data.get("fail_on", "note")),
+        fail_on=Severity.parse(data.get("fail_on", "warning")),
         max_file_size=data.get("max_file_size", DEFAULT_MAX_FILE_SIZE),
         charters=tuple(data.get("charters", DEFAULT_CHARTERS)),
         exemptions=exemptions,

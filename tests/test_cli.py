@@ -171,3 +171,18 @@ def test_helm_templates_and_kustomize_files_are_skipped_and_counted(
     assert "kustomize patch" in out
     assert "binary" in out
     assert "Traceback" not in out
+
+
+def test_step_summary_lists_other_teams_a_change_touches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures/rules/cross-team-edit/bad"
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, _, _ = run(capsys, "check", str(fixture), "--format", "github",
+                     "--changed-files", str(fixture / "CHANGE"), "--team", "Platform Engineering Team",
+                     "--select", "cross-team-edit")
+    assert code == 1
+    text = summary.read_text()
+    assert "Other teams whose surfaces this change touches:" in text
+    assert "Payments" in text

@@ -139,6 +139,15 @@ def _cell(text: str) -> str:
     )
 
 
+def _teams_touched(result: ScanResult) -> Counter[str]:
+    """Owning teams named by cross-team-edit findings, with how many files each."""
+    teams: Counter[str] = Counter()
+    for f in (*result.findings, *(s.finding for s in result.suppressed)):
+        if f.rule_id == "cross-team-edit":
+            teams.update(set(f.properties.get("owning_teams", ())))
+    return teams
+
+
 def step_summary(result: ScanResult, ctx: ReportContext, budget: int = SUMMARY_LIMIT) -> str:
     """The markdown for `$GITHUB_STEP_SUMMARY`: counts, then every finding as a
     table row while the text stays within `budget` bytes."""
@@ -157,6 +166,11 @@ def step_summary(result: ScanResult, ctx: ReportContext, budget: int = SUMMARY_L
         listed = ", ".join(f"{n} {_cell(r)}" for r, n in sorted(reasons.items()))
         head += [f"Skipped on purpose: {listed}.", ""]
     head += [f"**Internal error:** {_cell(e)}" for e in result.errors]
+    teams = _teams_touched(result)
+    if teams:
+        head += ["Other teams whose surfaces this change touches: "
+                 + ", ".join(f"{_cell(team)} ({n} file{'s' if n > 1 else ''})"
+                             for team, n in sorted(teams.items())) + ".", ""]
     if not result.findings:
         head.append("No findings.")
         return _fit("\n".join(head) + "\n", budget)
