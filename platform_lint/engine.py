@@ -179,15 +179,16 @@ def scan_files(
     directives: dict[str, list[Directive]] = {}
     for f in files:
         if f.path in patched:
-            result.skipped.append(Skipped(f.path, "kustomize patch"))
-            continue
-        parsed, text, source = _parse(f, is_charter, reader)
+            parsed, text, source = Parsed(skipped="kustomize patch"), _decode(f), None
+        else:
+            parsed, text, source = _parse(f, is_charter, reader)
+        text_doc = text_document(f.path, text)
+        objects.extend(text_objects(text_doc))  # raw-text rules (secrets) read every file
         if parsed.skipped is not None:
+            # Not parsed as structure; counted as skipped, its text still checked.
             result.skipped.append(Skipped(f.path, parsed.skipped))
             continue
         result.files_scanned += 1
-        text_doc = text_document(f.path, text)
-        objects.extend(text_objects(text_doc))
         for doc in parsed.documents:
             for obj in source.objects(doc) if source else ():
                 objects.append(obj)
@@ -227,6 +228,10 @@ def _reader(by_path: Mapping[str, SourceFile]) -> Callable[[str], str | None]:
     return read
 
 
+def _decode(f: SourceFile) -> str:
+    return f.content.decode("utf-8-sig", errors="replace")
+
+
 def _parse(
     f: SourceFile, is_charter: Callable[[str], bool] | None, reader: Callable[[str], str | None]
 ) -> tuple[Parsed, str, Source | None]:
@@ -234,7 +239,7 @@ def _parse(
     try:
         text = f.content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        text = f.content.decode("utf-8-sig", errors="replace")
+        text = _decode(f)
         if kind is None:
             return Parsed(), text, None
         return Parsed(problems=[_decode_problem(f.content, exc.start)]), text, None

@@ -186,3 +186,17 @@ def test_step_summary_lists_other_teams_a_change_touches(
     text = summary.read_text()
     assert "Other teams whose surfaces this change touches:" in text
     assert "Payments" in text
+
+
+def test_skipped_helm_template_is_still_scanned_for_secrets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = "ghp_" + "4ZbQx9Lm2Vt7Kp1Rw8Ys3Hn6Jd0Fc5Ga2Ue9"
+    write(tmp_path, {"chart/templates/secret.yaml": (
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}\n"
+        f"stringData:\n  token: {token}\n")})
+    code, out, _ = run(capsys, "check", str(tmp_path), "--select", "secrets")
+    assert code == 1
+    assert "secret.yaml:6:10: error [hardcoded-provider-token]" in out
+    assert "1 skipped" in out
+    assert token[4:] not in out
