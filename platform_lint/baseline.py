@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from platform_lint import __version__
+from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Finding
 
 
-class BaselineError(ValueError):
+class BaselineError(PlatformLintError, ValueError):
     pass
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from platform_lint.errors import PlatformLintError
 from platform_lint.model import Document, Span
 
 Status = Literal["added", "modified", "deleted", "renamed"]
@@ -34,7 +35,7 @@ _STATUS: dict[str, Status] = {"A": "added", "C": "added", "M": "modified", "T": 
 _NAME_STATUS = re.compile(r"^(?P<status>[ACDMRTU])(?P<score>\d{0,3})$")
 
 
-class ChangeError(RuntimeError):
+class ChangeError(PlatformLintError, RuntimeError):
     """git could not say what changed (not a repository, unknown base...)."""
 
 

@@ -216,10 +216,7 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; no traceback ever reaches the user."""
-    from platform_lint.baseline import BaselineError
-    from platform_lint.changes import ChangeError
-    from platform_lint.config import ConfigError
-    from platform_lint.rules import RuleError
+    from platform_lint.errors import PlatformLintError
 
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="platform-lint",
@@ -234,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_ERROR
-    except (ConfigError, RuleError, BaselineError, ChangeError) as exc:
+    except PlatformLintError as exc:
         click.echo(f"platform-lint: {exc}", err=True)
         return EXIT_ERROR
     except Exception as exc:

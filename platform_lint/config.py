@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Severity
 from platform_lint.model import Document, Span
 from platform_lint.resources import schema
@@ -23,7 +24,7 @@ DEFAULT_CHARTERS = ("docs/charters/*.md", "charters/*.md", "**/CHARTER.md")
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 
 
-class ConfigError(ValueError):
+class ConfigError(PlatformLintError, ValueError):
     """An invalid configuration; the message names the file, line and key."""
 
 

@@ -123,22 +123,28 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     Ownership rules need the repository's CODEOWNERS and charters even when
     only some files are checked (pre-commit, --diff): those are read as
     context, and findings are still reported only for the files asked for.
+    A repository with neither gets no change document: there is no ownership
+    to check a change against.
     """
     files, skipped = discover(
         root, options.only, exclude=config.exclude, max_size=config.max_file_size
     )
     if not any(kind in r.scope.documents for r in rules for kind in _OWNERSHIP_DOCUMENTS):
         return scan_files(str(root), files, skipped, config, rules, options)
-    from platform_lint.changes import full_repository
-    from platform_lint.ownership.explain import ownership_files
-
+    tree = [f.path for f in files] if options.only is None else list_paths(root, config.exclude)
+    is_charter = matcher(config.charters)
+    owned = {p for p in tree if classify(p, is_charter) in _OWNERSHIP_DOCUMENTS}
+    if not owned:
+        without = [d for d in options.extra_documents if d.kind != "change"]
+        return scan_files(str(root), files, skipped, config, rules,
+                          replace(options, extra_documents=without))
     if options.only is None:
-        change = [full_repository([f.path for f in files])]
+        from platform_lint.changes import full_repository
+
+        change = [full_repository(tree)]
         return scan_files(str(root), files, skipped, config, rules,
                           replace(options, extra_documents=[*change, *options.extra_documents]))
-    tree = list_paths(root, config.exclude)
-    asked = {f.path for f in files}
-    context = set(ownership_files(tree, config.charters)) - asked
+    context = owned - {f.path for f in files}
     context_files, _ = discover(root, sorted(context), max_size=config.max_file_size)
     files = [*files, *context_files]
     extra = [_with_tree(d, tree) for d in options.extra_documents]
@@ -315,7 +321,7 @@ def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
     if rule.check is None:
         return {}
     section = config.sections.get(rule.check.split(".", 1)[0], {})
-    accepted = rule.spec().params_schema.get("properties", {})
+    accepted = rule.spec().params_schema.get("properties", {}) if section else {}
     from_section = {k: v for k, v in section.items() if k in accepted}
     return {**rule.params, **from_section, **config.rules.get(rule.id, {}).get("params", {})}
 

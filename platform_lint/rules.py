@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from platform_lint.checks import CheckSpec, UnknownCheck, resolve
+from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Severity
 from platform_lint.globs import matches
 from platform_lint.model import Document, Span
@@ -21,7 +22,7 @@ from platform_lint.sources.yaml_tree import parse_yaml
 from platform_lint.validation import MISS, SchemaError, ValidatedCache, describe, schema_errors
 
 
-class RuleError(ValueError):
+class RuleError(PlatformLintError, ValueError):
     """A rule file that is not valid; the message names file, line and key."""
 
 

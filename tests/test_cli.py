@@ -200,3 +200,69 @@ def test_skipped_helm_template_is_still_scanned_for_secrets(
     assert "secret.yaml:6:10: error [hardcoded-provider-token]" in out
     assert "1 skipped" in out
     assert token[4:] not in out
+
+
+USER_SCHEMA_RULE = """id: container-without-security-context
+title: Container without runAsNonRoot
+severity: warning
+category: resilience
+scope:
+  documents: [kubernetes]
+  kinds: [Deployment]
+schema:
+  properties:
+    spec:
+      properties:
+        template:
+          properties:
+            spec:
+              properties:
+                containers:
+                  items:
+                    required: [securityContext]
+                    properties:
+                      securityContext:
+                        required: [runAsNonRoot]
+                        properties:
+                          runAsNonRoot: {const: true}
+message: "{path}: {error}"
+docs:
+  summary: Containers must run as non-root.
+  why: Root in a container is root on a kernel shared with other tenants.
+  fix: Set securityContext.runAsNonRoot to true.
+  bad: "securityContext: {runAsNonRoot: false}"
+  good: "securityContext: {runAsNonRoot: true}"
+"""
+
+
+def test_user_json_schema_rule_reports_the_deepest_failing_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {
+        "policies/container-without-security-context.yaml": USER_SCHEMA_RULE,
+        ".platform-lint.yaml": "rule_dirs: [policies]\nselect: [container-without-security-context]\n",
+        "k8s/web.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
+            "    spec:\n      containers:\n        - name: ok\n          securityContext:\n"
+            "            runAsNonRoot: true\n        - name: wrong\n          securityContext:\n"
+            "            runAsNonRoot: false\n        - name: missing\n          image: web:1\n"),
+    })
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == 1
+    lines = [line for line in out.splitlines() if "[container-without-security-context]" in line]
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{tmp_path.resolve()}/k8s/web.yaml:13:13: warning")
+    assert "spec.template.spec.containers.1.securityContext.runAsNonRoot" in lines[0]
+    assert lines[1].startswith(f"{tmp_path.resolve()}/k8s/web.yaml:14:11: warning")
+
+
+def test_rule_file_naming_code_outside_the_package_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rule = USER_SCHEMA_RULE.replace("schema:\n", "check: os.system\nparams: {}\nunused:\n", 1)
+    rule = rule.split("unused:\n")[0] + "message" + rule.split("message", 1)[1]
+    write(tmp_path, {"policies/evil.yaml": rule,
+                     ".platform-lint.yaml": "rule_dirs: [policies]\n"})
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 2
+    assert "policies/evil.yaml" in err

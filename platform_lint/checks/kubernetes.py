@@ -611,3 +611,30 @@ def missing_pod_disruption_budget(
             path=("kind",),
             key=True,
         )
+
+
+_ABSENT = object()
+
+
+@CHECKS.check("forbidden-value", params={
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["path", "values", "message"],
+    "properties": {
+        "path": {"type": "array", "minItems": 1, "items": {"type": ["string", "integer"]}},
+        "values": {"type": "array", "minItems": 1},
+        "message": {"type": "string", "minLength": 1},
+    },
+})
+def forbidden_value(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """A field set to one of `values` (compared with its type: 0 is not false).
+
+    The declarative form for "this field must not be X" rules; it needs no
+    JSON Schema validator at run time, which keeps a pre-commit run fast.
+    """
+    path = tuple(params["path"])
+    value = obj.get(*path, default=_ABSENT)
+    if value is not _ABSENT and any(
+        type(value) is type(bad) and value == bad for bad in params["values"]
+    ):
+        yield Hit(obj, params["message"], path=path, key=True)

@@ -23,14 +23,6 @@ from platform_lint.sources import codeowners as codeowners_source
 _ALL_LOCATIONS = frozenset(co.LOCATIONS["github"] + co.LOCATIONS["gitlab"])
 
 
-def ownership_files(paths: Iterable[str], charters: Sequence[str] = DEFAULT_CHARTERS) -> list[str]:
-    """The CODEOWNERS files and charters among `paths`: what the ownership rules need
-    parsed even when a change names only other files."""
-    is_charter = matcher(charters)
-    return [p for p in paths
-            if p in _ALL_LOCATIONS or (is_charter is not None and is_charter(p))]
-
-
 def load_model(
     root: Path,
     *,
