@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from platform_lint.checks import Registry
@@ -43,6 +44,12 @@ def _hit(
     )
 
 
+@lru_cache(maxsize=8)
+def _lines(lines: tuple[str, ...]) -> detect.Lines:
+    """The text of a document, built once for the three text checks that read it."""
+    return detect.Lines(lines)
+
+
 def _text_hits(obj: Obj, found: list[detect.Secret], lines: detect.Lines) -> Iterator[Hit]:
     for secret in found:
         line, col = lines.position(secret.start)
@@ -56,28 +63,29 @@ def _text_hits(obj: Obj, found: list[detect.Secret], lines: detect.Lines) -> Ite
 @CHECKS.check("provider-token")
 def provider_token(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Fixed-shape provider tokens and private keys, in any text file."""
-    lines = detect.Lines(obj.doc.lines)
+    lines = _lines(obj.doc.lines)
     yield from _text_hits(obj, detect.find_tokens(lines.text), lines)
 
 
 @CHECKS.check("url-credentials")
 def url_credentials(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Passwords inside URLs and connection strings, in any text file."""
-    lines = detect.Lines(obj.doc.lines)
+    lines = _lines(obj.doc.lines)
     yield from _text_hits(obj, detect.find_url_credentials(lines.text), lines)
 
 
 @CHECKS.check("assignment")
 def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Secret-like names given literals, in files no structure-aware check reads."""
-    lines = detect.Lines(obj.doc.lines)
-    if judged_structurally(obj.doc.path, lines.text):
-        return
+    lines = _lines(obj.doc.lines)
+    # The text scan first: it is cheaper than telling whether a structure-aware
+    # check reads this file, and most files have nothing to report.
     found = detect.find_assignments(lines.text)
-    if found:
-        # What the provider-token and URL rules report on these lines is theirs.
-        taken = detect.find_tokens(lines.text) + detect.find_url_credentials(lines.text)
-        found = [s for s in found if not any(t.start < s.end and s.start < t.end for t in taken)]
+    if not found or judged_structurally(obj.doc.path, lines.text):
+        return
+    # What the provider-token and URL rules report on these lines is theirs.
+    taken = detect.find_tokens(lines.text) + detect.find_url_credentials(lines.text)
+    found = [s for s in found if not any(t.start < s.end and s.start < t.end for t in taken)]
     yield from _text_hits(obj, found, lines)
 
 

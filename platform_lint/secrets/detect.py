@@ -19,7 +19,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from platform_lint.secrets import names, placeholders
 from platform_lint.secrets.entropy import looks_like_password, looks_random
@@ -68,22 +68,29 @@ def _line_windows(text: str, hay: str, keywords: Iterable[str]) -> list[tuple[in
     return sorted(windows)
 
 
+@lru_cache(maxsize=8)
+def _lower(text: str) -> str:
+    """`text.lower()`, memoised for the last few texts: the three scans of one file share it."""
+    return text.lower()
+
+
 def line_bounds(text: str, pos: int) -> tuple[int, int]:
     """Start and end offsets of the line of `text` holding offset `pos`."""
     end = text.find("\n", pos)
     return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
 
 
-def _matches(
-    text: str, lowered: str | None, pattern: re.Pattern[str], keywords: Iterable[str], multiline: bool
-) -> Iterator[re.Match[str]]:
-    hay = text if lowered is None else lowered
-    if multiline or len(hay) != len(text):
+def _spans(text: str, hay: str, keywords: Iterable[str]) -> list[tuple[int, int]]:
+    """Where a regex runs: the lines of `text` where a keyword occurs in `hay`
+    (`text` or its lower-case form), or all of `text` if lower-casing moved offsets."""
+    if len(hay) != len(text):
         # Lower-casing changed some offsets (rare non-ASCII): scan the whole text.
-        if any(k in hay for k in keywords):
-            yield from pattern.finditer(text)
-        return
-    for start, end in _line_windows(text, hay, keywords):
+        return [(0, len(text))] if any(k in hay for k in keywords) else []
+    return _line_windows(text, hay, keywords)
+
+
+def _finditer(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    for start, end in spans:
         yield from pattern.finditer(text, start, end)
 
 
@@ -116,11 +123,12 @@ def find_tokens(text: str, *, allow_example: bool = False) -> list[Secret]:
     (documentation examples too, unless `allow_example`)."""
     (cased, lower), keyword_ids = needles()
     present = [k in text for k in cased]
-    lowered = text.lower() if lower else text
+    lowered = _lower(text) if lower else text
     present += [k in lowered for k in lower]
     if not any(present):
         return []
     exact = len(lowered) == len(text)  # lower-casing kept every offset (ASCII, mostly)
+    keywords = cased + lower
     windows: dict[int, list[tuple[int, int]]] = {}
     found: list[Secret] = []
     for (provider, pattern), ids in zip(compiled(), keyword_ids, strict=True):
@@ -132,15 +140,12 @@ def find_tokens(text: str, *, allow_example: bool = False) -> list[Secret]:
         else:
             for i in hits:
                 if i not in windows:
-                    keyword = (cased + lower)[i]
-                    hay = lowered if i >= len(cased) else text
-                    windows[i] = _line_windows(text, hay, (keyword,))
-            spans = sorted({w for i in hits for w in windows[i]})
-        for start, end in spans:
-            for match in pattern.finditer(text, start, end):
-                secret = _accept(provider, match, allow_example)
-                if secret is not None:
-                    found.append(secret)
+                    windows[i] = _line_windows(text, lowered if i >= len(cased) else text, (keywords[i],))
+            spans = windows[hits[0]] if len(hits) == 1 else sorted({w for i in hits for w in windows[i]})
+        for match in _finditer(pattern, text, spans):
+            secret = _accept(provider, match, allow_example)
+            if secret is not None:
+                found.append(secret)
     return _drop_overlaps(found)
 
 
@@ -187,14 +192,13 @@ def find_url_credentials(text: str) -> list[Secret]:
     """Passwords in URLs (`postgres://u:p@h`) and connection strings (`;Password=p;`)."""
     found: list[Secret] = []
     url, conn, query = _url_patterns()
-    if "://" in text:
-        for match in _matches(text, None, url, ("://",), False):
-            secret, start, end = _secret_group(match)
-            if _url_password_ok(secret) and secret != match.group("user"):
-                found.append(Secret("url-credentials", "credentials in a URL", secret, start, end))
-    lowered = text.lower()
+    for match in _finditer(url, text, _spans(text, text, ("://",))):
+        secret, start, end = _secret_group(match)
+        if _url_password_ok(secret) and secret != match.group("user"):
+            found.append(Secret("url-credentials", "credentials in a URL", secret, start, end))
+    spans = _spans(text, _lower(text), ("password=", "pwd="))
     for pattern in (conn, query):
-        for match in _matches(text, lowered, pattern, ("password=", "pwd="), False):
+        for match in _finditer(pattern, text, spans):
             start, end = line_bounds(text, match.start())
             line = text[start:end].lower()
             if pattern is conn and not any(m in line for m in _CONNECTION_STRING):
@@ -253,7 +257,7 @@ def judge(name: str, value: str, *, allow_example: bool = False) -> Secret | Non
 
 def find_assignments(text: str) -> list[Secret]:
     """Secret-like names given literal values on one line, in any common syntax."""
-    lowered = text.lower()
+    lowered = _lower(text)
     if len(lowered) != len(text):
         lowered = text  # keywords are ASCII; fall back to a case-sensitive prefilter
     found: list[Secret] = []
