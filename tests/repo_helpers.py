@@ -9,6 +9,16 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 
+# A Deployment with one known finding: recreate-deploy-strategy at 7:5.
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  strategy:
+    type: Recreate
+"""
+
 
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

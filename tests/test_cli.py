@@ -8,16 +8,7 @@ from pathlib import Path
 import pytest
 
 from platform_lint.cli import main
-from repo_helpers import write
-
-DEPLOYMENT = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  strategy:
-    type: Recreate
-"""
+from repo_helpers import DEPLOYMENT, write
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -25,21 +25,12 @@ from platform_lint.report.github_report import (
     step_summary,
 )
 from platform_lint.run import Run
-from repo_helpers import write
+from repo_helpers import DEPLOYMENT, write
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 # Rules whose behaviour is settled; other rule packs may still be in progress.
 STABLE = "parse-error,invalid-suppression,recreate-deploy-strategy"
 WEIRD = "k8s/we,ird:50%.yaml"
-
-DEPLOYMENT = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  strategy:
-    type: Recreate
-"""
 
 SUPPRESSED = """apiVersion: apps/v1
 kind: Deployment
