@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from platform_lint import __version__
+from platform_lint.report import FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -58,7 +59,7 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "github", "json", "sarif"]),
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Output format (default: github inside GitHub Actions, else text).")
 @click.option("--select", multiple=True, help="Only these rule ids or categories (comma-separated).")
 @click.option("--ignore", multiple=True, help="Skip these rule ids or categories (comma-separated).")

@@ -229,7 +229,7 @@ def _relative(root: str, path: str) -> str:
 def _reader(by_path: Mapping[str, SourceFile]) -> Callable[[str], str | None]:
     def read(path: str) -> str | None:
         found = by_path.get(path.lstrip("/"))
-        return found.content.decode("utf-8-sig", errors="replace") if found else None
+        return _decode(found) if found else None
 
     return read
 

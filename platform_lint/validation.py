@@ -50,9 +50,9 @@ def _cache_file() -> Path:
     return Path(base) / "platform-lint" / f"validated-{__version__}.json"
 
 
-def _digest(content: bytes, schema: Mapping[str, Any]) -> str:
+def _digest(content: bytes, schema_text: bytes) -> str:
     h = hashlib.sha256(content)
-    h.update(json.dumps(schema, sort_keys=True).encode())
+    h.update(schema_text)
     return h.hexdigest()
 
 
@@ -74,13 +74,21 @@ class ValidatedCache:
         except (OSError, ValueError):
             self._known = {}
         self._dirty = False
+        self._schemas: dict[int, bytes] = {}
+
+    def _key(self, content: bytes, schema: Mapping[str, Any]) -> str:
+        """Serialise each schema once per run, not once per file."""
+        text = self._schemas.get(id(schema))
+        if text is None:
+            text = self._schemas[id(schema)] = json.dumps(schema, sort_keys=True).encode()
+        return _digest(content, text)
 
     def lookup(self, content: bytes, schema: Mapping[str, Any]) -> Any:
         """The data remembered for valid `content`, or `MISS`."""
-        return self._known.get(_digest(content, schema), MISS)
+        return self._known.get(self._key(content, schema), MISS)
 
     def remember(self, content: bytes, schema: Mapping[str, Any], data: Any) -> None:
-        self._known[_digest(content, schema)] = data
+        self._known[self._key(content, schema)] = data
         self._dirty = True
 
     def save(self) -> None:

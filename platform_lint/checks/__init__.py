@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from platform_lint.finding import Hit
-from platform_lint.model import Obj
-
-ObjectCheck = Callable[[Obj, Mapping[str, Any]], Iterable[Hit]]
-SetCheck = Callable[[Sequence[Obj], Mapping[str, Any]], Iterable[Hit]]
 
 _NAME = re.compile(r"^(?P<module>[a-z][a-z0-9_]*)\.(?P<check>[a-z][a-z0-9-]*)$")
 

@@ -32,8 +32,6 @@ from typing import Any
 
 from platform_lint.model import Path
 
-SYSTEMS = ("github-actions", "gitlab-ci", "azure-pipelines", "circleci", "bitbucket-pipelines")
-
 
 @dataclass(frozen=True, slots=True)
 class Environment:
