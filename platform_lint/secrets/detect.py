@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 
 from platform_lint.secrets import names, placeholders
 from platform_lint.secrets.entropy import looks_like_password, looks_random
-from platform_lint.secrets.patterns import Provider, compiled, needles
+from platform_lint.secrets.patterns import CATALOGUE, Provider, compiled
+from platform_lint.secrets.prefilter import Occurrences, Prefilter, line_bounds, occurrences
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,37 +57,31 @@ SECRET = ("secret", "hardcoded secret")
 # ------------------------------------------------------------------ prefilter
 
 
-def _line_windows(text: str, hay: str, keywords: Iterable[str]) -> list[tuple[int, int]]:
-    """(start, end) of each distinct line of `text` where a keyword occurs in `hay`."""
-    windows: set[tuple[int, int]] = set()
-    for keyword in keywords:
-        pos = hay.find(keyword)
-        while pos >= 0:
-            start, end = line_bounds(text, pos)
-            windows.add((start, end))
-            pos = hay.find(keyword, end)
-    return sorted(windows)
+_URL_KEYWORDS = ("://",)
+_CONNECTION_KEYWORDS = ("password=", "pwd=")  # in any case
+_NAME_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth")  # in any case
 
 
-@lru_cache(maxsize=8)
-def _lower(text: str) -> str:
-    """`text.lower()`, memoised for the last few texts: the three scans of one file share it."""
-    return text.lower()
+@cache
+def _prefilter() -> Prefilter:
+    """One automaton for the keywords of every scan below."""
+    cased = [k for p in CATALOGUE if not p.caseless for k in p.keywords] + list(_URL_KEYWORDS)
+    caseless = [k for p in CATALOGUE if p.caseless for k in p.keywords]
+    return Prefilter(cased, [*caseless, *_CONNECTION_KEYWORDS, *_NAME_KEYWORDS])
 
 
-def line_bounds(text: str, pos: int) -> tuple[int, int]:
-    """Start and end offsets of the line of `text` holding offset `pos`."""
-    end = text.find("\n", pos)
-    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+def _occurrences(text: str) -> Occurrences:
+    return occurrences(_prefilter(), text)
 
 
-def _spans(text: str, hay: str, keywords: Iterable[str]) -> list[tuple[int, int]]:
-    """Where a regex runs: the lines of `text` where a keyword occurs in `hay`
-    (`text` or its lower-case form), or all of `text` if lower-casing moved offsets."""
-    if len(hay) != len(text):
-        # Lower-casing changed some offsets (rare non-ASCII): scan the whole text.
-        return [(0, len(text))] if any(k in hay for k in keywords) else []
-    return _line_windows(text, hay, keywords)
+@cache
+def _providers_by_keyword() -> dict[str, tuple[int, ...]]:
+    """For each catalogue keyword, the positions in `compiled()` of the providers it admits."""
+    index: dict[str, list[int]] = {}
+    for i, provider in enumerate(CATALOGUE):
+        for keyword in provider.keywords:
+            index.setdefault(keyword, []).append(i)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def _finditer(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
@@ -121,27 +116,13 @@ def _is_placeholder_token(provider: Provider, secret: str, allow_example: bool) 
 def find_tokens(text: str, *, allow_example: bool = False) -> list[Secret]:
     """Provider tokens and private keys in `text`, placeholders left out
     (documentation examples too, unless `allow_example`)."""
-    (cased, lower), keyword_ids = needles()
-    present = [k in text for k in cased]
-    lowered = _lower(text) if lower else text
-    present += [k in lowered for k in lower]
-    if not any(present):
-        return []
-    exact = len(lowered) == len(text)  # lower-casing kept every offset (ASCII, mostly)
-    keywords = cased + lower
-    windows: dict[int, list[tuple[int, int]]] = {}
+    seen = _occurrences(text)
+    admitted = _providers_by_keyword()
+    chosen = sorted({i for keyword in seen.found() for i in admitted.get(keyword, ())})
     found: list[Secret] = []
-    for (provider, pattern), ids in zip(compiled(), keyword_ids, strict=True):
-        hits = [i for i in ids if present[i]]
-        if not hits:
-            continue
-        if provider.multiline or not exact:
-            spans: list[tuple[int, int]] = [(0, len(text))]
-        else:
-            for i in hits:
-                if i not in windows:
-                    windows[i] = _line_windows(text, lowered if i >= len(cased) else text, (keywords[i],))
-            spans = windows[hits[0]] if len(hits) == 1 else sorted({w for i in hits for w in windows[i]})
+    catalogue = compiled()
+    for provider, pattern in (catalogue[i] for i in chosen):
+        spans = [(0, len(text))] if provider.multiline else seen.windows(provider.keywords)
         for match in _finditer(pattern, text, spans):
             secret = _accept(provider, match, allow_example)
             if secret is not None:
@@ -192,11 +173,12 @@ def find_url_credentials(text: str) -> list[Secret]:
     """Passwords in URLs (`postgres://u:p@h`) and connection strings (`;Password=p;`)."""
     found: list[Secret] = []
     url, conn, query = _url_patterns()
-    for match in _finditer(url, text, _spans(text, text, ("://",))):
+    seen = _occurrences(text)
+    for match in _finditer(url, text, seen.windows(_URL_KEYWORDS)):
         secret, start, end = _secret_group(match)
         if _url_password_ok(secret) and secret != match.group("user"):
             found.append(Secret("url-credentials", "credentials in a URL", secret, start, end))
-    spans = _spans(text, _lower(text), ("password=", "pwd="))
+    spans = seen.windows(_CONNECTION_KEYWORDS)
     for pattern in (conn, query):
         for match in _finditer(pattern, text, spans):
             start, end = line_bounds(text, match.start())
@@ -216,14 +198,12 @@ def find_url_credentials(text: str) -> list[Secret]:
 # ------------------------------------------------------------------ assignments
 
 
-_NAME_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth")
-
-
 @cache
 def _assignment() -> re.Pattern[str]:
     return re.compile(
-        r"(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)[\"']?"
-        r"\s*(?::=|=>|=|:)\s*"
+        # Possessive: giving back a name character could never reach the operator.
+        r"(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*+)[\"']?"
+        r"\s*+(?::=|=>|=|:)\s*"
         r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s\"']+)"
     )
 
@@ -257,12 +237,9 @@ def judge(name: str, value: str, *, allow_example: bool = False) -> Secret | Non
 
 def find_assignments(text: str) -> list[Secret]:
     """Secret-like names given literal values on one line, in any common syntax."""
-    lowered = _lower(text)
-    if len(lowered) != len(text):
-        lowered = text  # keywords are ASCII; fall back to a case-sensitive prefilter
     found: list[Secret] = []
     pattern = _assignment()
-    for start, end in _line_windows(text, lowered, _NAME_KEYWORDS):
+    for start, end in _occurrences(text).windows(_NAME_KEYWORDS):
         for match in pattern.finditer(text, start, end):
             value, offset = _unquote(match.group("value"))
             secret = judge(match.group("name"), value)

@@ -2,11 +2,12 @@
 
 Each entry has literal `keywords`, at least one of which must occur on a line
 (or, for `multiline` entries, in the text) before its regex runs there: that
-keyword prefilter is what keeps the scan fast, since most lines contain none.
-Keywords marked `lower` are looked up in the lower-cased text. A regex's
-`secret` group, or the whole match, is the secret. `marker` is the public
-prefix a redacted form may show (at most five characters: longer ones would
-reveal more than a kind name does).
+keyword prefilter (`prefilter.py`) is what keeps the scan fast, since most
+lines contain none. Every match of the regex must contain one of them, and the
+longer they are the fewer lines reach the regex. Keywords of `caseless`
+entries match in any case. A regex's `secret` group, or the whole match, is
+the secret. `marker` is the public prefix a redacted form may show (at most
+five characters: longer ones would reveal more than a kind name does).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Provider:
     pattern: str
     keywords: tuple[str, ...]
     marker: str = ""
-    lower: bool = False
+    caseless: bool = False
     multiline: bool = False
     valid: Callable[[str], bool] | None = None
 
@@ -71,7 +72,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "aws-access-key-id",
         "AWS access key id",
         r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b",
-        ("IA", "ACCA"),
+        ("AKIA", "ASIA", "ABIA", "ACCA"),
         marker="AKIA",
     ),
     Provider(
@@ -81,25 +82,27 @@ CATALOGUE: tuple[Provider, ...] = (
         + _ASSIGN
         + r"(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])",
         ("secret",),
-        lower=True,
+        caseless=True,
         valid=_random,
     ),
-    Provider("github-pat", "GitHub personal access token", r"\bghp_[A-Za-z0-9]{36}\b", ("gh",), "ghp_"),
-    Provider("github-oauth-token", "GitHub OAuth token", r"\bgho_[A-Za-z0-9]{36}\b", ("gh",), "gho_"),
-    Provider("github-user-token", "GitHub user-to-server token", r"\bghu_[A-Za-z0-9]{36}\b", ("gh",), "ghu_"),
+    Provider("github-pat", "GitHub personal access token", r"\bghp_[A-Za-z0-9]{36}\b", ("ghp_",), "ghp_"),
+    Provider("github-oauth-token", "GitHub OAuth token", r"\bgho_[A-Za-z0-9]{36}\b", ("gho_",), "gho_"),
     Provider(
-        "github-app-token", "GitHub app installation token", r"\bghs_[A-Za-z0-9]{36}\b", ("gh",), "ghs_"
+        "github-user-token", "GitHub user-to-server token", r"\bghu_[A-Za-z0-9]{36}\b", ("ghu_",), "ghu_"
     ),
-    Provider("github-refresh-token", "GitHub refresh token", r"\bghr_[A-Za-z0-9]{36}\b", ("gh",), "ghr_"),
+    Provider(
+        "github-app-token", "GitHub app installation token", r"\bghs_[A-Za-z0-9]{36}\b", ("ghs_",), "ghs_"
+    ),
+    Provider("github-refresh-token", "GitHub refresh token", r"\bghr_[A-Za-z0-9]{36}\b", ("ghr_",), "ghr_"),
     Provider(
         "github-fine-grained-pat",
         "GitHub fine-grained personal access token",
         r"\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b",
         ("github_pat_",),
     ),
-    Provider("gitlab-pat", "GitLab personal access token", r"\bglpat-[A-Za-z0-9_-]{20}\b", ("gl",)),
+    Provider("gitlab-pat", "GitLab personal access token", r"\bglpat-[A-Za-z0-9_-]{20}\b", ("glpat-",)),
     Provider(
-        "gitlab-runner-token", "GitLab runner authentication token", r"\bglrt-[A-Za-z0-9_-]{20}\b", ("gl",)
+        "gitlab-runner-token", "GitLab runner authentication token", r"\bglrt-[A-Za-z0-9_-]{20}\b", ("glrt-",)
     ),
     Provider(
         "gitlab-runner-registration-token",
@@ -107,18 +110,18 @@ CATALOGUE: tuple[Provider, ...] = (
         r"\bGR1348941[A-Za-z0-9_-]{20}\b",
         ("GR1348941",),
     ),
-    Provider("gitlab-deploy-token", "GitLab deploy token", r"\bgldt-[A-Za-z0-9_-]{20}\b", ("gl",)),
+    Provider("gitlab-deploy-token", "GitLab deploy token", r"\bgldt-[A-Za-z0-9_-]{20}\b", ("gldt-",)),
     Provider(
         "gitlab-ci-job-token",
         "GitLab CI job token",
         r"\bglcbt-(?:[0-9a-zA-Z]{1,5}_)?[A-Za-z0-9_-]{20}\b",
-        ("gl",),
+        ("glcbt-",),
     ),
     Provider(
         "slack-token",
         "Slack token",
         r"\bxox[abeoprs]-(?:[0-9]{8,13}-){1,3}[A-Za-z0-9-]{10,64}\b",
-        ("xox",),
+        tuple(f"xox{c}-" for c in "abeoprs"),
         "xox",
     ),
     Provider(
@@ -135,7 +138,10 @@ CATALOGUE: tuple[Provider, ...] = (
         ("hooks.slack.com",),
     ),
     Provider(
-        "stripe-secret-key", "Stripe live secret key", r"\b[sr]k_live_[A-Za-z0-9]{24,99}\b", ("k_live_",)
+        "stripe-secret-key",
+        "Stripe live secret key",
+        r"\b[sr]k_live_[A-Za-z0-9]{24,99}\b",
+        ("sk_live_", "rk_live_"),
     ),
     Provider("twilio-api-key", "Twilio API key", r"\bSK[0-9a-f]{32}\b", ("SK",), valid=_random),
     Provider(
@@ -202,7 +208,9 @@ CATALOGUE: tuple[Provider, ...] = (
         r"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])",
         ("Q~",),
     ),
-    Provider("vault-service-token", "HashiCorp Vault token", r"\bhv[sb]\.[A-Za-z0-9_-]{90,}", ("hv",)),
+    Provider(
+        "vault-service-token", "HashiCorp Vault token", r"\bhv[sb]\.[A-Za-z0-9_-]{90,}", ("hvs.", "hvb.")
+    ),
     Provider(
         "terraform-cloud-token",
         "Terraform Cloud / Enterprise API token",
@@ -214,7 +222,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "Datadog API key",
         r"(?i:(?:datadog|dd)[_-]?api[_-]?key)" + _ASSIGN + r"(?P<secret>[a-f0-9]{32})\b",
         ("datadog", "dd_", "dd-"),
-        lower=True,
+        caseless=True,
         valid=_random,
     ),
     Provider(
@@ -222,7 +230,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "Datadog application key",
         r"(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)" + _ASSIGN + r"(?P<secret>[a-f0-9]{40})\b",
         ("datadog", "dd_", "dd-"),
-        lower=True,
+        caseless=True,
         valid=_random,
     ),
     Provider(
@@ -243,7 +251,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "shopify-token",
         "Shopify access token",
         r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",
-        ("shp",),
+        ("shpat_", "shpca_", "shppa_", "shpss_"),
     ),
     Provider(
         "heroku-api-key",
@@ -253,7 +261,7 @@ CATALOGUE: tuple[Provider, ...] = (
         + r"(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"
         r"|\bHRKU-[A-Za-z0-9_-]{60}\b",
         ("heroku", "hrku-"),
-        lower=True,
+        caseless=True,
     ),
     Provider(
         "mailchimp-api-key",
@@ -266,7 +274,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "digitalocean-token",
         "DigitalOcean token",
         r"\bdo[opr]_v1_[a-f0-9]{64}\b",
-        ("_v1_",),
+        ("doo_v1_", "dop_v1_", "dor_v1_"),
     ),
     Provider(
         "huggingface-token",
@@ -280,7 +288,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "grafana-token",
         "Grafana service account token",
         r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b",
-        ("gl",),
+        ("glsa_",),
     ),
     Provider("newrelic-api-key", "New Relic user API key", r"\bNRAK-[A-Z0-9]{27}\b", ("NRAK-",), "NRAK-"),
     Provider(
@@ -306,7 +314,7 @@ CATALOGUE: tuple[Provider, ...] = (
         + _ASSIGN
         + r"(?P<secret>MII[A-Za-z0-9+/]{100,}={0,2})",
         ("pfx", "p12", "pkcs12"),
-        lower=True,
+        caseless=True,
     ),
     _pem("rsa-private-key", "RSA private key", "RSA PRIVATE KEY"),
     _pem("dsa-private-key", "DSA private key", "DSA PRIVATE KEY"),
@@ -327,13 +335,3 @@ def compiled() -> tuple[tuple[Provider, re.Pattern[str]], ...]:
 @cache
 def by_kind() -> dict[str, Provider]:
     return {p.kind: p for p in CATALOGUE}
-
-
-@cache
-def needles() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[int, ...], ...]]:
-    """The prefilter: distinct case-sensitive keywords, distinct lower-case ones,
-    and for each catalogue entry the positions of its keywords in `cased + lower`."""
-    cased = tuple(sorted({k for p in CATALOGUE if not p.lower for k in p.keywords}))
-    lower = tuple(sorted({k for p in CATALOGUE if p.lower for k in p.keywords}))
-    index = {k: i for i, k in enumerate(cased)} | {k: len(cased) + i for i, k in enumerate(lower)}
-    return (cased, lower), tuple(tuple(index[k] for k in p.keywords) for p in CATALOGUE)
