@@ -68,6 +68,18 @@ class Document:
                 return Span.point(1)
             probe = probe[:-1]
 
+    def text_span(self, path: Path, text: str) -> Span | None:
+        """The span of `text` on the first source line holding it inside the value
+        at `path` (a line of a script in a block scalar, say), if there is one."""
+        value = self.spans.get(path)
+        if value is None or not text:
+            return None
+        for number in range(value.line, min(value.end_line, len(self.lines)) + 1):
+            col = self.lines[number - 1].find(text)
+            if col >= 0:
+                return Span(number, col + 1, number, col + len(text) + 1)
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Obj:

@@ -22,7 +22,7 @@ from typing import Any
 
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
-from platform_lint.model import Obj, Path, Span
+from platform_lint.model import Obj, Path
 from platform_lint.sources import deploys
 from platform_lint.sources.deploys import Evidence, Policy
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
@@ -51,24 +51,11 @@ def _job_hit(obj: Obj, job: Job, message: str) -> Iterator[Hit]:
     yield from _at(obj, job.file, job.path, message, key=True)
 
 
-def _line_span(obj: Obj, path: Path, anchor: str) -> Span | None:
-    """The span of the first source line holding `anchor`, inside the value at `path`."""
-    value = obj.doc.spans.get(path)
-    if value is None:
-        return None
-    for number in range(value.line, min(value.end_line, len(obj.doc.lines)) + 1):
-        text = obj.doc.lines[number - 1]
-        col = text.find(anchor)
-        if col >= 0:
-            return Span(number, col + 1, number, col + len(anchor) + 1)
-    return None
-
-
 def _evidence_hit(obj: Obj, found: Evidence, message: str) -> Iterator[Hit]:
     """A hit on the step field (or the very command line) that the evidence names."""
     if found.file != obj.doc.path:
         return
-    span = _line_span(obj, found.path, found.anchor) if found.anchor else None
+    span = obj.doc.text_span(found.path, found.anchor) if found.anchor else None
     yield Hit(obj, message, path=found.path, span=span)
 
 

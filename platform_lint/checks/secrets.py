@@ -186,5 +186,28 @@ def terraform(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 @CHECKS.check("pipeline")
 def pipeline(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Literals under secret-like names in `env:`, `variables:`, `with:` and
-    anywhere else in a pipeline file."""
-    yield from _judge_pairs(obj, obj.value, _FIX_PIPELINE)
+    anywhere else in a pipeline file, and assignments inside its scripts."""
+    judged: set[Path] = set()
+    for hit in _judge_pairs(obj, obj.value, _FIX_PIPELINE):
+        judged.add(hit.path)
+        yield hit
+    for value, path in _strings(obj.value):
+        for secret in [] if path in judged else detect.find_assignments(value):
+            if secret.kind in _GENERIC_KINDS:  # a token is the provider-token rule's
+                span = obj.doc.text_span((*obj.path, *path), secret.text)
+                yield _hit(obj, secret, " in a script", _FIX_PIPELINE, path=path, span=span)
+
+
+_GENERIC_KINDS = (detect.PASSWORD[0], detect.SECRET[0])
+
+
+def _strings(node: Any, path: Path = ()) -> Iterator[tuple[str, Path]]:
+    """Every string in `node` (scripts are strings or lists of strings) and its path."""
+    if isinstance(node, str):
+        yield node, path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _strings(item, (*path, i))
