@@ -2,8 +2,9 @@
 
 Inside a git checkout git gives the file list, so `.gitignore` (every level,
 plus global excludes) is honoured exactly; elsewhere a walk honours the
-root `.gitignore`. Symlinks are never followed out of the root; binary and
-oversized files are skipped with a reason that is counted and can be listed.
+`.gitignore` files at every level, a deeper one deciding over a higher one.
+Symlinks are never followed out of the root; binary and oversized files are
+skipped with a reason that is counted and can be listed.
 """
 
 from __future__ import annotations
@@ -45,24 +46,48 @@ def _git_files(root: Path) -> list[str] | None:
 
 
 def _walk(root: Path) -> list[str]:
-    ignore = _gitignore(root)
+    """Every file under `root`, honouring `.gitignore` files at every level."""
     found: list[str] = []
+    levels: dict[str, list[_Ignore]] = {}  # directory prefix -> the .gitignore files that apply
     for directory, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(directory, root).replace(os.sep, "/")
         prefix = "" if rel_dir == "." else f"{rel_dir}/"
-        dirnames[:] = sorted(
-            d for d in dirnames if d != ".git" and not (ignore and ignore(f"{prefix}{d}/"))
-        )
-        found.extend(f"{prefix}{f}" for f in filenames if not (ignore and ignore(f"{prefix}{f}")))
+        chain = levels.pop(prefix, [])  # set when the parent directory was walked
+        own = _ignore_file(Path(directory) / ".gitignore", prefix) if ".gitignore" in filenames else None
+        chain = [*chain, own] if own is not None else chain
+        dirnames[:] = sorted(d for d in dirnames if d != ".git" and not _ignored(chain, f"{prefix}{d}/"))
+        for d in dirnames:
+            levels[f"{prefix}{d}/"] = chain
+        found.extend(f"{prefix}{f}" for f in filenames if not _ignored(chain, f"{prefix}{f}"))
     return sorted(found)
 
 
-def _gitignore(root: Path) -> PathMatcher | None:
+@dataclass(frozen=True, slots=True)
+class _Ignore:
+    prefix: str
+    """The directory of the .gitignore, relative to the root, with a trailing slash."""
+    decide: Callable[[str], bool | None]
+    """True: ignored, False: re-included by a `!` pattern, None: no pattern matches."""
+
+
+def _ignore_file(path: Path, prefix: str) -> _Ignore | None:
     try:
-        lines = (root / ".gitignore").read_text(errors="replace").splitlines()
+        lines = path.read_text(errors="replace").splitlines()
     except OSError:
         return None
-    return path_matcher(lines)
+    import pathspec
+
+    spec = pathspec.PathSpec.from_lines("gitignore", lines)
+    return _Ignore(prefix, lambda rel: spec.check_file(rel).include)
+
+
+def _ignored(chain: list[_Ignore], path: str) -> bool:
+    """Git's answer: the deepest .gitignore with a pattern matching `path` decides."""
+    for ignore in reversed(chain):
+        decided = ignore.decide(path[len(ignore.prefix) :])
+        if decided is not None:
+            return bool(decided)
+    return False
 
 
 def path_matcher(patterns: Iterable[str]) -> PathMatcher | None:
