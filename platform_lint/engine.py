@@ -346,26 +346,29 @@ def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> I
 
 
 def _finding(rule: Rule, severity: Severity, hit: Hit) -> Finding:
+    from platform_lint.secrets.identity import scrub
+
     doc = hit.obj.doc
     full = (*hit.obj.path, *hit.path)
     span = hit.span or doc.locate(full, key=hit.key)
-    fingerprint = hit.fingerprint or _location_fingerprint(rule.id, hit)
+    message = scrub(hit.message)  # a rule quoting a command may quote a secret in it
+    fingerprint = hit.fingerprint or _location_fingerprint(rule.id, hit, message)
     return Finding(
         rule_id=rule.id,
         severity=severity,
         path=doc.path,
         span=span,
-        message=hit.message,
+        message=message,
         fingerprint=fingerprint,
         category=rule.category,
         properties=dict(hit.properties),
     )
 
 
-def _location_fingerprint(rule_id: str, hit: Hit) -> str:
+def _location_fingerprint(rule_id: str, hit: Hit, message: str) -> str:
     """Stable across line shifts: rule, object identity and the path inside it."""
     material = "\x1f".join(
-        [rule_id, hit.obj.doc.path, hit.obj.kind, hit.obj.name, *map(str, hit.path), hit.message]
+        [rule_id, hit.obj.doc.path, hit.obj.kind, hit.obj.name, *map(str, hit.path), message]
     )
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 

@@ -75,7 +75,7 @@ class Document:
         if value is None or not text:
             return None
         for number in range(value.line, min(value.end_line, len(self.lines)) + 1):
-            col = self.lines[number - 1].find(text)
+            col = self.lines[number - 1].find(text, value.col - 1 if number == value.line else 0)
             if col >= 0:
                 return Span(number, col + 1, number, col + len(text) + 1)
         return None

@@ -9,7 +9,7 @@ import pytest
 from platform_lint.checks import secrets as checks
 from platform_lint.model import Document, Obj
 from platform_lint.secrets import detect, names, placeholders
-from platform_lint.secrets.identity import fingerprint, redact
+from platform_lint.secrets.identity import fingerprint, redact, scrub
 from platform_lint.secrets.patterns import compiled
 from platform_lint.secrets.structured import judged_structurally
 
@@ -32,6 +32,9 @@ PASSWORD = "Vb7#qLm2xR9w"
         ("ssh_public_key", False),
         ("max_tokens", False),
         ("monkey", False),
+        ("auth.existingSecret", False),
+        ("checksum/secret", False),
+        ("SECRET_SHA", False),
     ],
 )
 def test_secret_like_names(name: str, secret: bool) -> None:
@@ -88,11 +91,39 @@ def test_token_offsets_point_at_the_secret() -> None:
         f"  password: {PASSWORD}",
         f'db_password = "{PASSWORD}"',
         f"ENV DB_PASSWORD={PASSWORD}",
+        f"mysql --password={PASSWORD} -h db",
+        f"# c\nPASSWORD={PASSWORD}",
     ],
 )
 def test_assignments_in_every_syntax(line: str) -> None:
     (found,) = detect.find_assignments(line)
     assert line[found.start : found.end] == PASSWORD
+
+
+def test_values_that_name_another_thing_are_not_secrets() -> None:
+    """ExternalSecret keys and Helm `existingSecret` values name a Secret or a key."""
+    for value in ("postgresqlAdminPassword", "payments-postgresql-credentials", "admin_password"):
+        assert detect.judge("secretKey", value) is None
+    assert detect.judge("secretKey", "Zq3Vb7qLm2xR9wTp4Kd8") is not None
+
+
+def test_connection_strings_at_line_start_and_urls_without_a_user() -> None:
+    text = f"# settings\nPassword={PASSWORD};Server=tcp:db.example.com;User Id=sa\n"
+    assert [s.text for s in detect.find_url_credentials(text)] == [PASSWORD]
+    assert [s.text for s in detect.find_url_credentials(f"REDIS_URL=redis://:{PASSWORD}@cache:6379/0")] == [
+        PASSWORD
+    ]
+
+
+def test_tokens_right_after_non_ascii_letters() -> None:
+    assert [s.kind for s in detect.find_tokens(f"令牌{TOKEN}")] == ["github-pat"]
+
+
+def test_scrub_redacts_secrets_quoted_in_any_message() -> None:
+    message = f"`kubectl --token={TOKEN} apply` and `helm --set db.password={PASSWORD}` deploy"
+    scrubbed = scrub(message)
+    assert TOKEN[4:] not in scrubbed and PASSWORD not in scrubbed
+    assert scrubbed.startswith("`kubectl --token=[github-pat ghp_… (40 chars)] apply`")
 
 
 def test_url_credentials_and_their_placeholders() -> None:

@@ -97,10 +97,10 @@ def _public_prefix(kind: str) -> str:
 
 
 def _secrets_shown_in(result: ScanResult, root: Path) -> list[str]:
-    """The text under every finding's span (less its format's public prefix),
-    and for base64 values their decoding."""
+    """The text under every secret finding's span (less its format's public
+    prefix), and for base64 values their decoding."""
     out: list[str] = []
-    for finding in result.findings:
+    for finding in (f for f in result.findings if f.category == "secrets"):
         lines = (root / finding.path).read_text().splitlines()
         span = finding.span
         if span.line == span.end_line:
@@ -124,12 +124,27 @@ def _secrets_shown_in(result: ScanResult, root: Path) -> list[str]:
 
 
 def test_no_output_format_or_baseline_contains_a_secret(positive: ScanResult) -> None:
-    secrets = _secrets_shown_in(positive, LABELLED / "positive")
+    """Every rule runs, so that rules quoting source text (a deploy command
+    carrying a token) are held to the same standard as the secret rules."""
+    everything = scan_fixture(LABELLED / "positive", list(RULES.values()), frozenset(RULES))
+    secrets = _secrets_shown_in(everything, LABELLED / "positive")
     assert len(secrets) >= len(positive.findings)
     ctx = ReportContext(rules=RULES, env={"GITHUB_STEP_SUMMARY": "/dev/null"})
-    outputs = {fmt: render(fmt, positive, ctx) for fmt in FORMATS}
-    outputs["baseline"] = baseline_text(positive.findings)
+    outputs = {fmt: render(fmt, everything, ctx) for fmt in FORMATS}
+    outputs["baseline"] = baseline_text(everything.findings)
     for fmt, text in outputs.items():
         for secret in secrets:
             leaked = [secret[i : i + 6] for i in range(len(secret) - 5) if secret[i : i + 6] in text]
             assert not leaked, f"{fmt} output shows part of a secret: {leaked[:3]}"
+    quoting = [f for f in everything.findings if f.category != "secrets" and "[github-pat" in f.message]
+    assert quoting, "no other rule quotes a secret: the fixture no longer tests redaction of messages"
+
+
+def test_structured_findings_point_at_the_secret_not_its_quotes() -> None:
+    rules = [RULES[r] for r in ("hardcoded-secret-in-manifest", "hardcoded-secret-in-terraform")]
+    for rule in rules:
+        root = FIXTURES / "rules" / rule.id / "bad"
+        for finding in scan_fixture(root, rules, frozenset(RULES)).findings:
+            line = (root / finding.path).read_text().splitlines()[finding.span.line - 1]
+            shown = line[finding.span.col - 1 : finding.span.end_col - 1]
+            assert shown and shown[0] not in "\"'<" and shown[-1] not in "\"'", (finding.path, shown)

@@ -92,11 +92,30 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 # ------------------------------------------------------------------ parsed values
 
 
-def _seen_by_text_scan(name: str, value: str) -> bool:
-    """Whether the text scan reports this value already (a token or URL credentials)."""
-    return bool(
-        detect.find_tokens(f'{name}: "{value}"' if name else value) or detect.find_url_credentials(value)
-    )
+def _seen_by_text_scan(obj: Obj, span: Span | None) -> bool:
+    """Whether the text scan reports a token or URL credentials inside `span`
+    (a value, or a secret inside one), so that it is not reported twice."""
+    lines = obj.doc.lines[span.line - 1 : span.end_line] if span is not None else ()
+    if span is None or not lines:
+        return False
+    text = "\n".join(lines)
+    start, end = span.col - 1, len(text) - len(lines[-1]) + span.end_col - 1
+    found = detect.find_tokens(text) + detect.find_url_credentials(text)
+    return any(s.start < end and start < s.end for s in found)
+
+
+def _value_span(obj: Obj, path: Path) -> Span | None:
+    return obj.doc.spans.get((*obj.path, *path))
+
+
+def _structured_hit(obj: Obj, secret: detect.Secret, where: str, fix: str, path: Path) -> Hit | None:
+    """A hit on the secret itself where its text is in the file (not the quotes
+    or the `<<EOT` around it), else on the whole value; None when the text scan
+    reports it already."""
+    span = obj.doc.text_span((*obj.path, *path), secret.text)
+    if _seen_by_text_scan(obj, span or _value_span(obj, path)):
+        return None
+    return _hit(obj, secret, where, fix, path=path, span=span)
 
 
 def _pairs(node: Any, path: Path = ()) -> Iterator[tuple[str, str, Path]]:
@@ -123,21 +142,51 @@ def _pairs(node: Any, path: Path = ()) -> Iterator[tuple[str, str, Path]]:
         yield from _pairs(value, (*path, key))
 
 
-def _judge_pairs(obj: Obj, node: Any, fix: str, *, allow_example: bool = False) -> Iterator[Hit]:
+def _strings(node: Any, path: Path = ()) -> Iterator[tuple[str, Path]]:
+    """Every string in `node` (scripts, command arguments) and its path."""
+    if isinstance(node, str):
+        yield node, path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _strings(item, (*path, i))
+
+
+_GENERIC_KINDS = (detect.PASSWORD[0], detect.SECRET[0])
+
+
+def _judge_values(obj: Obj, node: Any, fix: str, *, allow_example: bool = False) -> Iterator[Hit]:
+    """Literals under secret-like names, then assignments inside the other
+    strings: `export DB_PASSWORD=...` in a script, `--client-secret=...` in args."""
+    judged: set[Path] = set()
     for name, value, path in _pairs(node):
         secret = detect.judge(name, value, allow_example=allow_example)
-        if secret is not None and not _seen_by_text_scan(name, value):
-            yield _hit(obj, secret, f" in `{name}`", fix, path=path)
+        if secret is not None:
+            judged.add(path)
+            yield from _maybe(_structured_hit(obj, secret, f" in `{name}`", fix, path))
+    for value, path in _strings(node):
+        for secret in [] if path in judged else detect.find_assignments(value):
+            if secret.kind in _GENERIC_KINDS:  # a token is the provider-token rule's
+                where = f" in `{secret.name}` inside a string"
+                yield from _maybe(_structured_hit(obj, secret, where, fix, path))
+
+
+def _maybe(hit: Hit | None) -> Iterator[Hit]:
+    if hit is not None:
+        yield hit
 
 
 @CHECKS.check("kubernetes")
 def kubernetes(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Secret `data` (base64-decoded) and `stringData`; literals under
-    secret-like names anywhere else, container `env[].value` included."""
+    secret-like names anywhere else, container `env[].value` included, and
+    assignments in container commands and arguments."""
     if obj.kind == "SealedSecret":
         return
     if obj.kind != "Secret":
-        yield from _judge_pairs(obj, obj.value, _FIX_ENV)
+        yield from _judge_values(obj, obj.value, _FIX_ENV)
         return
     for section in ("data", "stringData"):
         entries = obj.get(section)
@@ -146,10 +195,15 @@ def kubernetes(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
         for key, raw in entries.items():
             if not isinstance(raw, str):
                 continue
-            secret = _secret_entry(key, raw) if section == "data" else detect.judge_secret_entry(key, raw)
-            if secret is None or (section == "stringData" and _seen_by_text_scan(key, raw)):
+            if section == "data":
+                secret = _secret_entry(key, raw)
+                if secret is not None:  # decoded: its text is not in the file
+                    yield _hit(obj, secret, f" in Secret data `{key}`", _FIX_SECRET, path=(section, key))
                 continue
-            yield _hit(obj, secret, f" in Secret {section} `{key}`", _FIX_SECRET, path=(section, key))
+            secret = detect.judge_secret_entry(key, raw)
+            if secret is not None:
+                where = f" in Secret stringData `{key}`"
+                yield from _maybe(_structured_hit(obj, secret, where, _FIX_SECRET, (section, key)))
 
 
 def _secret_entry(key: str, encoded: str) -> detect.Secret | None:
@@ -175,39 +229,15 @@ def terraform(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
         default = obj.get("default")
         if isinstance(default, str):
             secret = detect.judge(obj.name, default, allow_example=True)
-            if secret is not None and not _seen_by_text_scan(obj.name, default):
-                yield _hit(
-                    obj, secret, f" as default of variable `{obj.name}`", _FIX_TERRAFORM, path=("default",)
-                )
+            if secret is not None:
+                where = f" as default of variable `{obj.name}`"
+                yield from _maybe(_structured_hit(obj, secret, where, _FIX_TERRAFORM, ("default",)))
         return
-    yield from _judge_pairs(obj, obj.value, _FIX_TERRAFORM, allow_example=True)
+    yield from _judge_values(obj, obj.value, _FIX_TERRAFORM, allow_example=True)
 
 
 @CHECKS.check("pipeline")
 def pipeline(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Literals under secret-like names in `env:`, `variables:`, `with:` and
     anywhere else in a pipeline file, and assignments inside its scripts."""
-    judged: set[Path] = set()
-    for hit in _judge_pairs(obj, obj.value, _FIX_PIPELINE):
-        judged.add(hit.path)
-        yield hit
-    for value, path in _strings(obj.value):
-        for secret in [] if path in judged else detect.find_assignments(value):
-            if secret.kind in _GENERIC_KINDS:  # a token is the provider-token rule's
-                span = obj.doc.text_span((*obj.path, *path), secret.text)
-                yield _hit(obj, secret, " in a script", _FIX_PIPELINE, path=path, span=span)
-
-
-_GENERIC_KINDS = (detect.PASSWORD[0], detect.SECRET[0])
-
-
-def _strings(node: Any, path: Path = ()) -> Iterator[tuple[str, Path]]:
-    """Every string in `node` (scripts are strings or lists of strings) and its path."""
-    if isinstance(node, str):
-        yield node, path
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, (*path, key))
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _strings(item, (*path, i))
+    yield from _judge_values(obj, obj.value, _FIX_PIPELINE)

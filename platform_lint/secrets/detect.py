@@ -40,6 +40,8 @@ class Secret:
     start: int = 0
     end: int = 0
     marker: str = ""
+    name: str = ""
+    """The name it was given, for an assignment (`DB_PASSWORD` in `DB_PASSWORD=...`)."""
 
     @property
     def identity(self) -> str:
@@ -95,7 +97,7 @@ def _secret_group(match: re.Match[str]) -> tuple[str, int, int]:
     return match.group(0), match.start(), match.end()
 
 
-def _drop_overlaps(found: list[Secret]) -> list[Secret]:
+def drop_overlaps(found: list[Secret]) -> list[Secret]:
     kept: list[Secret] = []
     for secret in sorted(found, key=lambda s: (s.start, -s.end)):
         if kept and secret.start < kept[-1].end:
@@ -127,7 +129,7 @@ def find_tokens(text: str, *, allow_example: bool = False) -> list[Secret]:
             secret = _accept(provider, match, allow_example)
             if secret is not None:
                 found.append(secret)
-    return _drop_overlaps(found)
+    return drop_overlaps(found)
 
 
 def _accept(provider: Provider, match: re.Match[str], allow_example: bool) -> Secret | None:
@@ -149,10 +151,10 @@ def _accept(provider: Provider, match: re.Match[str], allow_example: bool) -> Se
 def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return (
         re.compile(
-            r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<user>[^:@/\s\"'<>{}]{1,128}):"
+            r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<user>[^:@/\s\"'<>{}]{0,128}):"
             r"(?P<secret>[^@/\s\"'<>]{1,256})@[A-Za-z0-9_.\[\]-]+"
         ),
-        re.compile(r"(?i)(?:^|[;\"'\s])(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s]+)\s*(?=;|$|[\"'])"),
+        re.compile(r"(?im)(?:^|[;\"'\s])(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s]+)\s*(?=;|$|[\"'])"),
         re.compile(r"(?i)[?&](?:password|pwd)=(?P<secret>[^&\s\"'#]+)"),
     )
 
@@ -192,7 +194,7 @@ def find_url_credentials(text: str) -> list[Secret]:
                         "connection-string-password", "password in a connection string", secret, start, end
                     )
                 )
-    return _drop_overlaps(found)
+    return drop_overlaps(found)
 
 
 # ------------------------------------------------------------------ assignments
@@ -202,7 +204,8 @@ def find_url_credentials(text: str) -> list[Secret]:
 def _assignment() -> re.Pattern[str]:
     return re.compile(
         # Possessive: giving back a name character could never reach the operator.
-        r"(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*+)[\"']?"
+        # A name may be a command-line flag: `--client-secret=...`.
+        r"(?<![A-Za-z0-9_.\-])-{0,2}(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*+)[\"']?"
         r"\s*+(?::=|=>|=|:)\s*"
         r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s\"']+)"
     )
@@ -212,7 +215,12 @@ def _unquote(value: str) -> tuple[str, int]:
     """The value without quotes or trailing separators, and its offset in `value`."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1], 1
-    return value.rstrip(",;}])"), 0
+    return value.rstrip(",;}])`"), 0
+
+
+_IDENTIFIER = re.compile(r"[a-z]{2,}(?:[-_.][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
+"""Words joined like a name (`db-credentials`, `adminPasswordKey`): under a
+secret-like name such a value names another thing, a Secret or one of its keys."""
 
 
 def judge(name: str, value: str, *, allow_example: bool = False) -> Secret | None:
@@ -223,7 +231,7 @@ def judge(name: str, value: str, *, allow_example: bool = False) -> Secret | Non
     text = value.strip()
     if placeholders.reason(text, allow_example=allow_example) is not None:
         return None
-    if text.lower() in names.words(name):
+    if text.lower() in names.words(name) or _IDENTIFIER.fullmatch(text):
         return None
     tokens = find_tokens(text, allow_example=allow_example)
     if tokens:
@@ -245,9 +253,9 @@ def find_assignments(text: str) -> list[Secret]:
             secret = judge(match.group("name"), value)
             if secret is None:
                 continue
-            at = match.start("value") + offset + secret.start
-            found.append(Secret(secret.kind, secret.title, secret.text, at, at + len(secret.text)))
-    return _drop_overlaps(found)
+            at, name = match.start("value") + offset + secret.start, match.group("name")
+            found.append(Secret(secret.kind, secret.title, secret.text, at, at + len(secret.text), name=name))
+    return drop_overlaps(found)
 
 
 # ------------------------------------------------------------------ Kubernetes Secret entries

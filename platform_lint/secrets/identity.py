@@ -31,3 +31,15 @@ def redact(secret: str, kind: str) -> str:
     marker = provider.marker if provider is not None else ""
     shown = f" {marker}…" if marker and len(marker) <= MAX_MARKER and secret.startswith(marker) else ""
     return f"{kind}{shown} ({len(secret)} chars)"
+
+
+def scrub(text: str) -> str:
+    """`text` with every secret the detectors find in it replaced by its
+    redacted form: for messages that quote source text (a deploy command
+    carrying `--token=...`), whichever rule wrote them."""
+    from platform_lint.secrets import detect
+
+    found = detect.find_tokens(text) + detect.find_url_credentials(text) + detect.find_assignments(text)
+    for secret in sorted(detect.drop_overlaps(found), key=lambda s: s.start, reverse=True):
+        text = f"{text[: secret.start]}[{redact(secret.text, secret.kind)}]{text[secret.end :]}"
+    return text

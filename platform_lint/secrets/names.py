@@ -131,7 +131,6 @@ _METADATA_WORDS = frozenset(
         "keyref",
         "selector",
         "mount",
-        "ref",
         "source",
         "sources",
         "update",
@@ -147,18 +146,22 @@ _METADATA_WORDS = frozenset(
         "days",
         "hours",
         "limit",
-        "type",
         "strength",
         "complexity",
         "rule",
         "rules",
-        "store",
         "resource",
         "resources",
         "annotation",
     ]
 )
-_NON_SECRET_QUALIFIERS = frozenset({"public", "max", "min", "num", "no", "disable", "allow"})
+_NON_SECRET_QUALIFIERS = frozenset(
+    # Anywhere in a name, these make it about a secret rather than one: an
+    # `existingSecret` names a Kubernetes Secret, a `checksum/secret` or
+    # `secret_sha` is a digest of one.
+    {"public", "max", "min", "num", "no", "disable", "allow", "existing"}
+    | {"checksum", "digest", "fingerprint", "sha", "sha1", "sha256", "sha512", "md5"}
+)
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")

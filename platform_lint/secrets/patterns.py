@@ -329,7 +329,8 @@ CATALOGUE: tuple[Provider, ...] = (
 @cache
 def compiled() -> tuple[tuple[Provider, re.Pattern[str]], ...]:
     """The catalogue with its regexes, compiled on first use."""
-    return tuple((p, re.compile(p.pattern)) for p in CATALOGUE)
+    # ASCII, so that `\b` sees a boundary between `令牌` and a `ghp_` right after it.
+    return tuple((p, re.compile(p.pattern, re.ASCII)) for p in CATALOGUE)
 
 
 @cache
