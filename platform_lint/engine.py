@@ -23,8 +23,10 @@ from platform_lint.model import Document, Obj, Span
 from platform_lint.rules import Rule
 from platform_lint.sources import (
     Parsed,
+    Region,
     Source,
     classify,
+    parsed_region,
     source_for,
     text_document,
     text_objects,
@@ -188,17 +190,20 @@ def scan_files(
             parsed, text, source = Parsed(skipped="kustomize patch"), _decode(f), None
         else:
             parsed, text, source = _parse(f, is_charter, reader)
-        text_doc = text_document(f.path, text)
+        regions: list[Region] = []
+        for doc in parsed.documents if parsed.skipped is None else ():
+            parsed_objects = list(source.objects(doc)) if source else []
+            regions += [parsed_region(doc)] if parsed_objects else []
+            objects.extend(parsed_objects)
+            for obj in parsed_objects:
+                directives.setdefault(f.path, []).extend(annotation_directives(obj))
+        text_doc = text_document(f.path, text, regions)
         objects.extend(text_objects(text_doc))  # raw-text rules (secrets) read every file
         if parsed.skipped is not None:
             # Not parsed as structure; counted as skipped, its text still checked.
             result.skipped.append(Skipped(f.path, parsed.skipped))
             continue
         result.files_scanned += 1
-        for doc in parsed.documents:
-            for obj in source.objects(doc) if source else ():
-                objects.append(obj)
-                directives.setdefault(f.path, []).extend(annotation_directives(obj))
         if parsed.problems:
             result.unparseable.append(f.path)
             objects.append(_problem_object(f.path, parsed.problems))

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from fixture_harness import all_rules, scan_fixture
 from platform_lint.checks import secrets as checks
 from platform_lint.model import Document, Obj
 from platform_lint.secrets import detect, names, placeholders
 from platform_lint.secrets.identity import fingerprint, redact, scrub
 from platform_lint.secrets.patterns import compiled
-from platform_lint.secrets.structured import judged_structurally
 
 TOKEN = "ghp_" + "Zq3" * 12  # 36 characters after the marker
 PASSWORD = "Vb7#qLm2xR9w"
@@ -164,14 +164,28 @@ def test_fingerprint_survives_a_line_move() -> None:
     assert before[0].span != after[0].span
 
 
-def test_generic_assignments_in_parsed_files_are_left_to_structural_checks() -> None:
-    manifest = "apiVersion: v1\nkind: ConfigMap\ndata:\n  DB_PASSWORD: x\n"
-    assert judged_structurally("k8s/cm.yaml", manifest)
-    assert judged_structurally("main.tf", "")
-    assert judged_structurally(".github/workflows/ci.yml", "")
-    assert not judged_structurally("helm/values.yaml", "password: x\n")
-    assert not judged_structurally("terraform.tfvars", "")
-    assert not judged_structurally(".env", "")
+def test_generic_assignments_go_to_the_check_that_reads_their_lines(tmp_path: Path) -> None:
+    """Lines parsed into Kubernetes objects, Terraform or pipelines are judged
+    structurally; other YAML documents, and files that fail to parse, by text."""
+    files = {
+        "k8s/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
+        f"data:\n  DB_PASSWORD: {PASSWORD}\n---\npassword: {PASSWORD}\n",
+        "k8s/broken.yaml": f'apiVersion: v1\nkind: Secret\nstringData:\n  password: "{PASSWORD}\n',
+        "broken.tf": f'resource "aws_db_instance" "db" {{\n  password = "{PASSWORD}\n',
+        "helm/values.yaml": f"password: {PASSWORD}\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    rules = [r for r in all_rules().values() if r.category == "secrets"]
+    found = {(f.path, f.span.line, f.rule_id) for f in scan_fixture(tmp_path, rules, frozenset()).findings}
+    assert found == {
+        ("k8s/cm.yaml", 6, "hardcoded-secret-in-manifest"),
+        ("k8s/cm.yaml", 8, "hardcoded-secret-assignment"),
+        ("k8s/broken.yaml", 4, "hardcoded-secret-assignment"),
+        ("broken.tf", 2, "hardcoded-secret-assignment"),
+        ("helm/values.yaml", 1, "hardcoded-secret-assignment"),
+    }
 
 
 def _k8s(kind: str, value: dict[str, object]) -> Obj:

@@ -18,7 +18,6 @@ from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path, Span
 from platform_lint.secrets import detect
 from platform_lint.secrets.identity import fingerprint, redact
-from platform_lint.secrets.structured import judged_structurally
 
 CHECKS = Registry()
 
@@ -76,17 +75,23 @@ def url_credentials(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 @CHECKS.check("assignment")
 def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    """Secret-like names given literals, in files no structure-aware check reads."""
+    """Secret-like names given literals, on lines no structure-aware check reads."""
     lines = _lines(obj.doc.lines)
-    # The text scan first: it is cheaper than telling whether a structure-aware
-    # check reads this file, and most files have nothing to report.
     found = detect.find_assignments(lines.text)
-    if not found or judged_structurally(obj.doc.path, lines.text):
+    if not found:
         return
+    # Lines parsed into Kubernetes objects, Terraform blocks or pipelines are
+    # judged by the checks below; a document that failed to parse, or YAML that
+    # holds no Kubernetes object (Helm values, Compose), stays with this one.
+    judged = [(first, last) for kind, first, last in obj.doc.model or () if kind in _STRUCTURED]
+    found = [s for s in found if not any(a <= lines.position(s.start)[0] <= b for a, b in judged)]
     # What the provider-token and URL rules report on these lines is theirs.
     taken = detect.find_tokens(lines.text) + detect.find_url_credentials(lines.text)
     found = [s for s in found if not any(t.start < s.end and s.start < t.end for t in taken)]
     yield from _text_hits(obj, found, lines)
+
+
+_STRUCTURED = ("kubernetes", "terraform", "pipeline")
 
 
 # ------------------------------------------------------------------ parsed values

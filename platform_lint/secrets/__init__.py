@@ -6,20 +6,24 @@ Who reports what (so one secret is reported once):
   `credentials-in-url`) reads every text file line by line and reports what
   has a fixed shape wherever it is: provider tokens, private keys, Docker
   `auth` entries, passwords in URLs and connection strings.
-- Generic `secret-like name = literal` assignments are judged once per file:
+- Generic `secret-like name = literal` assignments are judged once per line:
   by the structure-aware checks (`hardcoded-secret-in-manifest`,
-  `-in-terraform`, `-in-pipeline`) in the files those read as parsed data
-  (Terraform, CI pipelines, YAML holding Kubernetes objects, see
-  `structured.judged_structurally`), and by the text rule
-  `hardcoded-secret-assignment` in every other file (.env, shell, INI,
-  properties, JSON, Compose, Helm values, .tfvars...).
-- A structure-aware check skips a value in which the text scan already finds a
-  token or URL credentials. What the text cannot see it reports whatever the
-  shape: base64-decoded Kubernetes `Secret.data`.
+  `-in-terraform`, `-in-pipeline`) on the lines that parsed into Kubernetes
+  objects, Terraform blocks or pipelines (the text document's `model` lists
+  those regions), and by the text rule `hardcoded-secret-assignment` on every
+  other line: .env, shell, INI, properties, JSON, Compose, Helm values,
+  .tfvars, YAML documents that are not Kubernetes objects, files that fail
+  to parse.
+- A structure-aware check skips a secret in whose source text the text scan
+  already finds a token or URL credentials. What the text cannot see it
+  reports whatever the shape: base64-decoded Kubernetes `Secret.data`, a
+  key and its value on separate lines.
+- The engine scrubs every finding's message with `identity.scrub`, so a rule
+  that quotes source text (a deploy command) never shows a secret in it.
 
 Modules: `patterns` (provider catalogue), `placeholders` (values that are not
 secrets), `names` (secret-like names), `entropy`, `detect` (the scans),
-`identity` (`redact`, `fingerprint`), `structured` (the split above).
+`identity` (`redact`, `fingerprint`, `scrub`), `prefilter` (the keyword pass).
 Messages and properties carry `identity.redact(...)` and the fingerprint,
 never the secret's text.
 """

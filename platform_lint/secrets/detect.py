@@ -207,7 +207,8 @@ def _assignment() -> re.Pattern[str]:
         # A name may be a command-line flag: `--client-secret=...`.
         r"(?<![A-Za-z0-9_.\-])-{0,2}(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*+)[\"']?"
         r"\s*+(?::=|=>|=|:)\s*"
-        r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s\"']+)"
+        # A quote left open (a file that no longer parses) runs to the line's end.
+        r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s\"']+|[\"'][^\"'\n]+$)"
     )
 
 
@@ -215,6 +216,8 @@ def _unquote(value: str) -> tuple[str, int]:
     """The value without quotes or trailing separators, and its offset in `value`."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1], 1
+    if value[:1] in ("'", '"'):  # left open
+        return value[1:].rstrip(), 1
     return value.rstrip(",;}])`"), 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -83,9 +83,23 @@ def source_for(kind: str) -> Source:
     return module
 
 
-def text_document(path: str, text: str) -> Document:
-    """The raw-text view of any file, for rules that read lines (secrets)."""
-    return Document(path=path, kind="text", data=None, lines=tuple(text.splitlines()))
+Region = tuple[str, int, int]
+"""A region of a file read as parsed objects: the document kind, first and last line."""
+
+
+def text_document(path: str, text: str, parsed: Sequence[Region] = ()) -> Document:
+    """The raw-text view of any file, for rules that read lines (secrets).
+
+    Its `model` lists the regions that parsed into objects of some kind, so a
+    text rule can leave those lines to the checks that read the objects.
+    """
+    return Document(path=path, kind="text", data=None, lines=tuple(text.splitlines()), model=tuple(parsed))
+
+
+def parsed_region(doc: Document) -> Region:
+    """The lines `doc` was parsed from (all of them when its spans do not say)."""
+    root = doc.spans.get(())
+    return (doc.kind, root.line, root.end_line) if root else (doc.kind, 1, 1 << 30)
 
 
 def text_objects(doc: Document) -> Iterator[Obj]:
