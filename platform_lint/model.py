@@ -15,6 +15,18 @@ PathKey = str | int
 Path = tuple[PathKey, ...]
 
 
+def source_lines(text: str) -> tuple[str, ...]:
+    """The lines of `text` as editors and GitHub number them: broken at `\\r\\n`,
+    `\\r` or `\\n` only (`str.splitlines` also breaks at form feeds, NEL and
+    U+2028, which would shift every later line number)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return tuple(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A region in a file. Lines and columns are 1-based; `end_col` is exclusive."""

@@ -275,3 +275,11 @@ def test_keywords_match_in_any_case_and_keep_offsets_after_non_ascii_text() -> N
     assert [s.kind for s in detect.find_url_credentials(text)] == ["connection-string-password"]
     (found,) = detect.find_assignments(text)
     assert text[found.start : found.end] == "Zq3Vb7qLm2xR9wTp4Kd8Hs"
+
+
+def test_line_numbers_count_only_real_line_breaks(tmp_path: Path) -> None:
+    """A form feed or U+2028 inside a line does not start a new one (for editors and GitHub)."""
+    (tmp_path / "app.env").write_text(f"A=1\fB=2\u2028C=3\r\nDB_PASSWORD={PASSWORD}\n")
+    rules = [all_rules()["hardcoded-secret-assignment"]]
+    (finding,) = scan_fixture(tmp_path, rules, frozenset()).findings
+    assert (finding.span.line, finding.span.col) == (2, 13)

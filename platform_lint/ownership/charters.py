@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from platform_lint.model import Path, Span
+from platform_lint.model import Path, Span, source_lines
 from platform_lint.sources.yaml_tree import Problem, parse_yaml
 
 _HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?:\d+(?:\.\d+)*[.)]?\s+)?(?P<title>.+?)\s*#*\s*$")
@@ -61,7 +61,7 @@ def slug(text: str) -> str:
 
 
 def parse(text: str) -> ParsedCharter:
-    lines = text.splitlines()
+    lines = list(source_lines(text))
     out = ParsedCharter(data=_empty())
     body_start = _front_matter(lines, out)
     section = ""

@@ -16,6 +16,8 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from platform_lint.model import source_lines
+
 Flavour = Literal["github", "gitlab"]
 
 # Where each host looks, in its order; the first file found wins.
@@ -223,7 +225,7 @@ def parse(text: str, path: str = "CODEOWNERS", flavour: Flavour | None = None) -
     """Parse a CODEOWNERS file; `flavour` None detects it."""
     result = CodeOwners(path=path, flavour=flavour or detect_flavour(path, text))
     section: Section | None = None
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(source_lines(text), 1):
         words = list(tokens(raw))
         if not words:
             continue

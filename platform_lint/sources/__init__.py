@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from platform_lint.model import Document, Obj
+from platform_lint.model import Document, Obj, source_lines
 from platform_lint.sources.yaml_tree import Problem
 
 FileReader = Callable[[str], str | None]
@@ -93,7 +93,7 @@ def text_document(path: str, text: str, parsed: Sequence[Region] = ()) -> Docume
     Its `model` lists the regions that parsed into objects of some kind, so a
     text rule can leave those lines to the checks that read the objects.
     """
-    return Document(path=path, kind="text", data=None, lines=tuple(text.splitlines()), model=tuple(parsed))
+    return Document(path=path, kind="text", data=None, lines=source_lines(text), model=tuple(parsed))
 
 
 def parsed_region(doc: Document) -> Region:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from platform_lint.model import Document, Obj
+from platform_lint.model import Document, Obj, source_lines
 from platform_lint.ownership.charters import parse
 from platform_lint.sources import FileReader, Parsed
 
@@ -17,7 +17,7 @@ from platform_lint.sources import FileReader, Parsed
 def load(path: str, text: str, files: FileReader) -> Parsed:
     parsed = parse(text)
     doc = Document(path=path, kind="charter", data=parsed.data, spans=parsed.spans,
-                   key_spans=parsed.key_spans, lines=tuple(text.splitlines()))
+                   key_spans=parsed.key_spans, lines=source_lines(text))
     return Parsed(documents=[doc], problems=parsed.problems)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from platform_lint.model import Document, Obj, Path, Span
+from platform_lint.model import Document, Obj, Path, Span, source_lines
 from platform_lint.ownership import codeowners as co
 from platform_lint.sources import FileReader, Parsed
 
@@ -26,7 +26,7 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
 
 def document(path: str, text: str, flavour: co.Flavour | None = None) -> Document:
     parsed = co.parse(text, path, flavour)
-    lines = tuple(text.splitlines())
+    lines = source_lines(text)
     spans: dict[Path, Span] = {(): Span.point(1)}
     entries: list[dict[str, Any]] = []
     for i, entry in enumerate(parsed.entries):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from platform_lint.model import Document, Obj
+from platform_lint.model import Document, Obj, source_lines
 from platform_lint.sources import FileReader, Parsed
 from platform_lint.sources.yaml_tree import parse_yaml
 
@@ -61,7 +61,7 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     if reason is not None:
         return Parsed(skipped=reason)
     docs, problems = parse_yaml(text)
-    lines = tuple(text.splitlines())
+    lines = source_lines(text)
     out = [
         Document(
             path=path,

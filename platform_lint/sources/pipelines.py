@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from platform_lint.model import Document, Obj, Path, Span
+from platform_lint.model import Document, Obj, Path, Span, source_lines
 from platform_lint.sources import FileReader, Parsed
 from platform_lint.sources.pipeline_model import Environment, Include, Job, Pipeline, Step
 from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml
@@ -47,7 +47,7 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
         span = docs[-1].spans.get((), Span.point(1))
         problems.append(Problem(span, f"a {system} file must be a mapping at the top level"))
         return Parsed(problems=problems)
-    lines = tuple(text.splitlines())
+    lines = source_lines(text)
     if system == "gitlab-ci":
         return _load_gitlab(path, docs[-1], lines, files, problems)
     model = _BUILDERS[system](path, data)
@@ -366,7 +366,7 @@ def _load_gitlab(path: str, yd: YamlDocument, lines: tuple[str, ...], files: Fil
     docs = [_document(path, yd, lines, model)]
     for include, inc_doc in reader.yaml.items():
         text = files(include) or ""
-        docs.append(_document(include, inc_doc, tuple(text.splitlines()), model))
+        docs.append(_document(include, inc_doc, source_lines(text), model))
     return Parsed(documents=docs, problems=problems)
 
 

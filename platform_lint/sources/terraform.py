@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from platform_lint.model import Document, Obj, Path, Span
+from platform_lint.model import Document, Obj, Path, Span, source_lines
 from platform_lint.sources import FileReader, Parsed
 from platform_lint.sources.yaml_tree import Problem
 
@@ -392,7 +392,7 @@ def _move(spans: dict[Path, Span], keys: dict[Path, Span], old: Path, new: Path)
 
 def load(path: str, text: str, files: FileReader) -> Parsed:
     text = text.removeprefix("\ufeff")
-    lines = tuple(text.splitlines())
+    lines = source_lines(text)
     if path.endswith(".json"):
         data, spans, key_spans, problems = _parse_json(text)
     else:
