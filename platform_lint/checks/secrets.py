@@ -15,7 +15,7 @@ from typing import Any
 
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
-from platform_lint.model import Obj, Path, Span
+from platform_lint.model import Document, Obj, Path, Span
 from platform_lint.secrets import detect
 from platform_lint.secrets.identity import fingerprint, redact
 
@@ -44,9 +44,10 @@ def _hit(
 
 
 @lru_cache(maxsize=8)
-def _lines(lines: tuple[str, ...]) -> detect.Lines:
-    """The text of a document, built once for the three text checks that read it."""
-    return detect.Lines(lines)
+def _lines(doc: Document) -> detect.Lines:
+    """The text of a document, built once for the three text checks that read it
+    (keyed on the document itself: hashing its tuple of lines costs a pass)."""
+    return detect.Lines(doc.lines)
 
 
 def _text_hits(obj: Obj, found: list[detect.Secret], lines: detect.Lines) -> Iterator[Hit]:
@@ -62,21 +63,21 @@ def _text_hits(obj: Obj, found: list[detect.Secret], lines: detect.Lines) -> Ite
 @CHECKS.check("provider-token")
 def provider_token(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Fixed-shape provider tokens and private keys, in any text file."""
-    lines = _lines(obj.doc.lines)
+    lines = _lines(obj.doc)
     yield from _text_hits(obj, detect.find_tokens(lines.text), lines)
 
 
 @CHECKS.check("url-credentials")
 def url_credentials(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Passwords inside URLs and connection strings, in any text file."""
-    lines = _lines(obj.doc.lines)
+    lines = _lines(obj.doc)
     yield from _text_hits(obj, detect.find_url_credentials(lines.text), lines)
 
 
 @CHECKS.check("assignment")
 def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Secret-like names given literals, on lines no structure-aware check reads."""
-    lines = _lines(obj.doc.lines)
+    lines = _lines(obj.doc)
     found = detect.find_assignments(lines.text)
     if not found:
         return
