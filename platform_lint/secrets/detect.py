@@ -23,7 +23,7 @@ from functools import cache
 
 from platform_lint.secrets import names, placeholders
 from platform_lint.secrets.entropy import looks_like_password, looks_random
-from platform_lint.secrets.patterns import CATALOGUE, Provider, compiled
+from platform_lint.secrets.patterns import CATALOGUE, Provider, regex
 from platform_lint.secrets.prefilter import Occurrences, Prefilter, line_bounds, occurrences
 
 
@@ -78,7 +78,7 @@ def _occurrences(text: str) -> Occurrences:
 
 @cache
 def _providers_by_keyword() -> dict[str, tuple[int, ...]]:
-    """For each catalogue keyword, the positions in `compiled()` of the providers it admits."""
+    """For each catalogue keyword, the positions in `CATALOGUE` of the providers it admits."""
     index: dict[str, list[int]] = {}
     for i, provider in enumerate(CATALOGUE):
         for keyword in provider.keywords:
@@ -122,10 +122,10 @@ def find_tokens(text: str, *, allow_example: bool = False) -> list[Secret]:
     admitted = _providers_by_keyword()
     chosen = sorted({i for keyword in seen.found() for i in admitted.get(keyword, ())})
     found: list[Secret] = []
-    catalogue = compiled()
-    for provider, pattern in (catalogue[i] for i in chosen):
+    for index in chosen:
+        provider = CATALOGUE[index]
         spans = [(0, len(text))] if provider.multiline else seen.windows(provider.keywords)
-        for match in _finditer(pattern, text, spans):
+        for match in _finditer(regex(index), text, spans):
             secret = _accept(provider, match, allow_example)
             if secret is not None:
                 found.append(secret)

@@ -327,10 +327,11 @@ CATALOGUE: tuple[Provider, ...] = (
 
 
 @cache
-def compiled() -> tuple[tuple[Provider, re.Pattern[str]], ...]:
-    """The catalogue with its regexes, compiled on first use."""
+def regex(index: int) -> re.Pattern[str]:
+    """The regex of `CATALOGUE[index]`, compiled on first use: the keyword
+    prefilter lets a typical run need only a few of them."""
     # ASCII, so that `\b` sees a boundary between `令牌` and a `ghp_` right after it.
-    return tuple((p, re.compile(p.pattern, re.ASCII)) for p in CATALOGUE)
+    return re.compile(CATALOGUE[index].pattern, re.ASCII)
 
 
 @cache

@@ -21,8 +21,9 @@ from functools import lru_cache
 Window = tuple[int, int]
 """Start and end offsets of one line of a text (end exclusive, no newline)."""
 
-_CASELESS_PREFIX = 6
-"""Characters of a case-insensitive keyword that enter the automaton (2**6 variants at most)."""
+_CASELESS_PREFIX = 5
+"""Characters of a case-insensitive keyword that enter the automaton (2**5 variants at most:
+~360 patterns, a DFA built in ~2 ms)."""
 
 
 def line_bounds(text: str, pos: int) -> Window:
