@@ -187,11 +187,11 @@ def scan_files(
     directives: dict[str, list[Directive]] = {}
     for f in files:
         if f.path in patched:
-            parsed, text, source = Parsed(skipped="kustomize patch"), _decode(f), None
+            parsed, text, source = _parse_patch(f)
         else:
             parsed, text, source = _parse(f, is_charter, reader)
         regions: list[Region] = []
-        for doc in parsed.documents if parsed.skipped is None else ():
+        for doc in parsed.documents:
             parsed_objects = list(source.objects(doc)) if source else []
             regions += [parsed_region(doc)] if parsed_objects else []
             objects.extend(parsed_objects)
@@ -275,6 +275,13 @@ def _problem_object(path: str, problems: Sequence[Problem]) -> Obj:
         spans={(i,): p.span for i, p in enumerate(problems)},
     )
     return Obj(doc=doc, kind="problem", name=path, value=doc.data)
+
+
+def _parse_patch(f: SourceFile) -> tuple[Parsed, str, Source | None]:
+    from platform_lint.sources import kubernetes
+
+    text = _decode(f)
+    return kubernetes.load_patch(f.path, text), text, kubernetes
 
 
 def _kustomize_patches(files: Iterable[SourceFile]) -> set[str]:

@@ -92,7 +92,7 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     yield from _text_hits(obj, found, lines)
 
 
-_STRUCTURED = ("kubernetes", "terraform", "pipeline")
+_STRUCTURED = ("kubernetes", "kustomize-patch", "terraform", "pipeline")
 
 
 # ------------------------------------------------------------------ parsed values

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from platform_lint.model import Document, Obj, source_lines
@@ -60,12 +60,28 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     reason = skip_reason(path, text)
     if reason is not None:
         return Parsed(skipped=reason)
+    return _documents(path, text, lambda data: "kubernetes" if is_object(data) else "yaml")
+
+
+PATCH = "kustomize-patch"
+"""The document kind of a Kustomize patch: a partial object that only rules
+scoped to it (the secret rules) read; deploy-safety rules would misjudge it."""
+
+
+def load_patch(path: str, text: str) -> Parsed:
+    """A file a kustomization names as a patch: counted as skipped, its
+    objects kept for the rules that read patches."""
+    parsed = _documents(path, text, lambda data: PATCH if is_object(data) else "yaml")
+    return Parsed(documents=parsed.documents, skipped="kustomize patch")
+
+
+def _documents(path: str, text: str, kind_of: Callable[[Any], str]) -> Parsed:
     docs, problems = parse_yaml(text)
     lines = source_lines(text)
     out = [
         Document(
             path=path,
-            kind="kubernetes" if is_object(d.data) else "yaml",
+            kind=kind_of(d.data),
             data=d.data,
             spans=d.spans,
             key_spans=d.key_spans,
@@ -78,7 +94,7 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
 
 
 def objects(doc: Document) -> Iterator[Obj]:
-    if doc.kind != "kubernetes":
+    if doc.kind not in ("kubernetes", PATCH):
         return
     data = doc.data
     if data["kind"].endswith("List") and isinstance(data.get("items"), list):
