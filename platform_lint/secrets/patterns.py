@@ -67,6 +67,8 @@ def _pem(kind: str, title: str, label: str) -> Provider:
     )
 
 
+# Every repetition that a match may start in front of is bounded (`{0,64}`) or
+# possessive: an open-ended run before a keyword made a long line quadratic.
 CATALOGUE: tuple[Provider, ...] = (
     Provider(
         "aws-access-key-id",
@@ -199,7 +201,7 @@ CATALOGUE: tuple[Provider, ...] = (
     Provider(
         "azure-sas-token",
         "Azure shared access signature",
-        r"\bsv=\d{4}-\d\d-\d\d&[^\s\"']*?\bsig=(?P<secret>[A-Za-z0-9%+/]{40,}(?:%3D|=)*)",
+        r"\bsv=\d{4}-\d\d-\d\d&[^\s\"']{0,2048}?\bsig=(?P<secret>[A-Za-z0-9%+/]{40,}(?:%3D|=)*)",
         ("sig=",),
     ),
     Provider(
@@ -256,7 +258,7 @@ CATALOGUE: tuple[Provider, ...] = (
     Provider(
         "heroku-api-key",
         "Heroku API key",
-        r"(?i:heroku[a-z_-]*(?:key|token))"
+        r"(?i:heroku[a-z_-]{0,40}?(?:key|token))"
         + _ASSIGN
         + r"(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"
         r"|\bHRKU-[A-Za-z0-9_-]{60}\b",
@@ -310,7 +312,7 @@ CATALOGUE: tuple[Provider, ...] = (
     Provider(
         "pkcs12-bundle",
         "PKCS#12 key bundle",
-        r"(?i:[a-z0-9_.-]*(?:pfx|p12|pkcs12)[a-z0-9_.-]*)"
+        r"(?<![A-Za-z0-9_.-])(?i:[a-z0-9_.-]{0,64}?(?:pfx|p12|pkcs12)[a-z0-9_.-]{0,64}+)"
         + _ASSIGN
         + r"(?P<secret>MII[A-Za-z0-9+/]{100,}={0,2})",
         ("pfx", "p12", "pkcs12"),
