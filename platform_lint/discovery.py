@@ -101,12 +101,17 @@ def path_matcher(patterns: Iterable[str]) -> PathMatcher | None:
     return spec.match_file
 
 
-def _within(root: Path, path: Path) -> bool:
+def _symlink_problem(root: Path, path: Path) -> str | None:
+    """Why a symlink is not read, if it is not: it leads out of `root`, nowhere, or round."""
     try:
-        path.resolve().relative_to(root)
-    except (ValueError, OSError):
-        return False
-    return True
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop, on Python 3.11
+        return "broken or looping symlink"
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return "symlink outside the scanned root"
+    return None
 
 
 def discover(
@@ -148,8 +153,9 @@ def _in_git(root: Path) -> bool:
 
 def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
     path = root / name
-    if path.is_symlink() and not _within(root, path):
-        return Skipped(name, "symlink outside the scanned root")
+    problem = _symlink_problem(root, path) if path.is_symlink() else None
+    if problem is not None:
+        return Skipped(name, problem)
     try:
         if not path.is_file():
             return None  # deleted in the work tree, or a directory/submodule

@@ -257,7 +257,10 @@ def _parse(
     if kind is None:
         return Parsed(), text, None
     source = source_for(kind)
-    return source.load(f.path, text, reader), text, source
+    try:
+        return source.load(f.path, text, reader), text, source
+    except RecursionError:  # a parser recursing per nesting level (lark, json)
+        return Parsed(problems=[Problem(Span.point(1), "nested too deeply to parse")]), text, source
 
 
 def _decode_problem(content: bytes, offset: int) -> Problem:

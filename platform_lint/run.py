@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ class Run:
     all_rules: Mapping[str, Rule]
     active: list[Rule]
     options: ScanOptions
+    display_base: str
+    """Where `root` is, as findings show it: relative to the working directory or absolute."""
 
     @classmethod
     def prepare(
@@ -46,18 +49,25 @@ class Run:
         )
         active = select_rules(rules, config, select, ignore)
         _check_params(active, config)
-        return cls(root, only, config, rules, active, options)
+        return cls(root, only, config, rules, active, options, _display_base(root))
 
     def scan(self) -> ScanResult:
         return scan(self.root, self.config, self.active, self.options)
 
     def display(self, path: str) -> str:
-        """Relative to the working directory when below it, else absolute."""
-        full = (self.root / path).resolve()
-        try:
-            return full.relative_to(Path.cwd().resolve()).as_posix()
-        except ValueError:
-            return full.as_posix()
+        """Relative to the working directory when below it, else absolute. The
+        file itself is not resolved: a symlink shows as itself (and a looping
+        one cannot fail), and thousands of findings cost no file-system calls."""
+        return posixpath.join(self.display_base, path)
+
+
+def _display_base(root: Path) -> str:
+    full = root.resolve()
+    try:
+        rel = full.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return full.as_posix()
+    return "" if rel == "." else rel
 
 
 def _check_params(active: Sequence[Rule], config: Config) -> None:

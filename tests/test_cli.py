@@ -257,3 +257,31 @@ def test_rule_file_naming_code_outside_the_package_is_refused(
     code, _, err = run(capsys, "check", str(tmp_path))
     assert code == 2
     assert "policies/evil.yaml" in err
+
+
+def test_hostile_files_become_findings_or_skips_never_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nesting past the parsers' limits (ruamel's C composer used to crash the
+    process on 50,000 '['), and symlinks that loop or lead nowhere."""
+    write(
+        tmp_path,
+        {
+            "flow.yaml": "a: " + "[" * 500 + "]" * 500 + "\n",
+            "crash.yaml": "[" * 50_000 + "\n",
+            "block.yaml": "".join("  " * i + f"k{i}:\n" for i in range(600)),
+            "deep.tf": "locals {\n  a = " + "[" * 250 + "]" * 250 + "\n}\n",
+            "app.env": "DB_PASSWORD=Xk9#mP2v!Lq7zR\n",
+        },
+    )
+    (tmp_path / "loop-a").symlink_to("loop-b")
+    (tmp_path / "loop-b").symlink_to("loop-a")
+    (tmp_path / "dangling").symlink_to("nowhere")
+    code, out, err = run(capsys, "check", str(tmp_path), "--show-skipped")
+    assert code == 1 and "Traceback" not in err + out
+    parse_errors = sorted(
+        line.split(":")[0].rsplit("/", 1)[-1] for line in out.splitlines() if "[parse-error]" in line
+    )
+    assert parse_errors == ["block.yaml", "crash.yaml", "deep.tf", "flow.yaml"]
+    assert "[hardcoded-secret-assignment]" in out  # the rest of the scan still reports
+    assert out.count("broken or looping symlink") == 3

@@ -9,6 +9,8 @@ report duplicate keys, and resolves `<<` merge keys the way GitLab CI uses them.
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,6 +137,9 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     loader = YAML(typ="safe", pure=False)
     docs: list[YamlDocument] = []
     problems: list[Problem] = []
+    if _bracket_depth(text) > MAX_DEPTH:
+        # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
+        return docs, [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
     try:
         for node in loader.compose_all(text):
             if node is None:
@@ -150,4 +155,18 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
         problems.append(Problem(Span.point(line, col), f"YAML syntax error: {detail}"))
     except YAMLError as exc:
         problems.append(Problem(Span.point(1), f"YAML error: {exc}"))
+    except RecursionError:
+        problems.append(Problem(Span.point(1), "nested too deeply to parse"))
     return docs, problems
+
+
+MAX_DEPTH = 400
+"""Deeper flow nesting is reported, not parsed (deeper block nesting hits Python's recursion limit)."""
+
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest nesting of `[` and `{` (those in strings too: an upper bound), in C loops."""
+    brackets = re.findall(r"[\[\]{}]", text)
+    return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
