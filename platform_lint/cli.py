@@ -233,9 +233,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("aborted", err=True)
         return EXIT_ERROR
     except PlatformLintError as exc:
-        click.echo(f"platform-lint: {exc}", err=True)
+        _error(str(exc))
         return EXIT_ERROR
     except Exception as exc:
-        click.echo(f"platform-lint: internal error: {type(exc).__name__}: {exc}", err=True)
+        _error(f"internal error: {type(exc).__name__}: {exc}")
         return EXIT_ERROR
     return EXIT_CLEAN
+
+
+def _error(message: str) -> None:
+    """Report on stderr; an error quoting a config or rule value may quote a secret."""
+    from platform_lint.secrets.identity import scrub
+
+    click.echo(f"platform-lint: {scrub(message)}", err=True)

@@ -219,7 +219,7 @@ def scan_files(
     for doc in options.extra_documents:
         objects.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
 
-    findings = list(_run_rules(rules, objects, config, result))
+    findings = _findings(list(_run_rules(rules, objects, config, result)))
     _apply_suppressions(findings, directives, config, options, result)
     return result
 
@@ -308,7 +308,7 @@ def _in_scope(rule: Rule, obj: Obj) -> bool:
 
 def _run_rules(
     rules: Sequence[Rule], objects: Sequence[Obj], config: Config, result: ScanResult
-) -> Iterable[Finding]:
+) -> Iterable[tuple[Rule, Severity, Hit]]:
     by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
@@ -324,7 +324,7 @@ def _run_rules(
         params = rule_params(rule, config)
         try:
             for hit in _hits(rule, candidates, params):
-                yield _finding(rule, severity, hit)
+                yield rule, severity, hit
         except Exception as exc:  # a bug in a check must not hide the other rules
             result.errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
 
@@ -360,13 +360,26 @@ def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> I
             yield from spec.fn(obj, params)
 
 
-def _finding(rule: Rule, severity: Severity, hit: Hit) -> Finding:
+def _findings(hits: Sequence[tuple[Rule, Severity, Hit]]) -> list[Finding]:
+    """Findings from hits, with no secret in any message: the ones the detectors
+    recognise, and the very texts secret rules found in the same file (which an
+    unknown rule id in a suppression comment, say, could quote)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for _rule, _severity, hit in hits:
+        if hit.secret and len(hit.secret) >= 6:  # shorter texts would match unrelated words
+            found[hit.obj.doc.path].add(hit.secret)
+    return [_finding(rule, severity, hit, found.get(hit.obj.doc.path, ())) for rule, severity, hit in hits]
+
+
+def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str]) -> Finding:
     from platform_lint.secrets.identity import scrub
 
     doc = hit.obj.doc
     full = (*hit.obj.path, *hit.path)
     span = hit.span or doc.locate(full, key=hit.key)
     message = scrub(hit.message)  # a rule quoting a command may quote a secret in it
+    for secret in secrets:
+        message = message.replace(secret, "[redacted]")
     fingerprint = hit.fingerprint or _location_fingerprint(rule.id, hit, message)
     return Finding(
         rule_id=rule.id,

@@ -32,6 +32,8 @@ class Hit:
     than the value's. `span` overrides both (for checks that read raw text).
     `fingerprint` is a stable identity for baselines (secrets pass a keyed hash
     of the secret); without one the engine derives it from the location path.
+    `secret` is the text a secret rule found: the engine removes it from every
+    other message about the same file, and it goes no further.
     """
 
     obj: Obj
@@ -41,6 +43,7 @@ class Hit:
     span: Span | None = None
     fingerprint: str | None = None
     properties: dict[str, Any] = field(default_factory=dict)
+    secret: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,8 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
     if errors:
         raise fail(errors[0])
     data: dict[str, Any] = doc.data
+    # A rule's examples are shown in SARIF and kept in the cache: never a real secret.
+    data["docs"] = _scrubbed(data["docs"])
     if data["id"] in ENGINE_RULES and path.parent != data_dir("rules"):
         raise RuleError(f"{path}:1:1: id: {data['id']!r} is reserved for the engine")
     rule = _rule(data, str(path))
@@ -98,6 +100,18 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
             raise fail(SchemaError(("params", *err.path), err.message))
     cache.remember(content, schema("rule"), data)
     return rule
+
+
+def _scrubbed(value: Any) -> Any:
+    from platform_lint.secrets.identity import scrub
+
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    return value
 
 
 def _at(path: Path, doc: Document, key: tuple[str, ...]) -> str:

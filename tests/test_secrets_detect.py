@@ -284,3 +284,35 @@ def test_line_numbers_count_only_real_line_breaks(tmp_path: Path) -> None:
     rules = [all_rules()["hardcoded-secret-assignment"]]
     (finding,) = scan_fixture(tmp_path, rules, frozenset()).findings
     assert (finding.span.line, finding.span.col) == (2, 13)
+
+
+def test_no_message_about_a_file_quotes_a_secret_found_in_it(tmp_path: Path) -> None:
+    """An unknown rule id in a suppression comment is quoted back; if it is a
+    secret the file also assigns, the quote is redacted."""
+    secret = "U7iNZm3xfaLOk6D9WoP0Lmu18AkgPagk"
+    (tmp_path / "app.env").write_text(
+        f"SECRET_KEY={secret}\n# platform-lint: ignore[hardcoded-secret-assignment, {secret}] x\n"
+    )
+    rules = list(all_rules().values())
+    findings = scan_fixture(tmp_path, rules, frozenset(all_rules())).findings
+    assert {f.rule_id for f in findings} == {"hardcoded-secret-assignment", "invalid-suppression"}
+    assert not [f.message for f in findings if secret[:6] in f.message or secret[-6:] in f.message]
+
+
+def test_a_rule_files_examples_never_carry_a_secret_into_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user rule's `docs.bad` with a real token is shown (SARIF help) and cached redacted."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rule_dir = tmp_path / "rules"
+    rule_dir.mkdir()
+    source = (Path(__file__).resolve().parents[1] / "rules" / "recreate-deploy-strategy.yaml").read_text()
+    team_rule = source.replace("id: recreate-deploy-strategy", "id: team-recreate")
+    team_rule = team_rule.replace("  bad: |\n", f"  bad: |\n    # GH_TOKEN={TOKEN}\n")
+    (rule_dir / "team-rule.yaml").write_text(team_rule)
+    from platform_lint.rules import load_rules
+
+    rule = load_rules([rule_dir])["team-recreate"]
+    assert "GH_TOKEN=[github-pat" in rule.docs["bad"]
+    cached = "".join(p.read_text() for p in (tmp_path / "cache").rglob("*.json"))
+    assert cached and TOKEN[4:] not in cached

@@ -222,6 +222,12 @@ def test_syntax_error_is_a_problem_at_its_position(text: str, line: int, col: in
     assert list(objects(parsed.documents[0])) == []
 
 
+def test_syntax_error_does_not_quote_a_long_token() -> None:
+    """The token at fault may be a secret: a long one is named by kind and length."""
+    (problem,) = parse('locals {\n  keys = [var.primary tK7rV2mQ9xLp4ZwN8bYc3HfJ6sDgA1eU]\n}\n').problems
+    assert "tK7rV2" not in problem.message and "32 characters" in problem.message
+
+
 def test_wrong_label_count_and_duplicates_are_problems() -> None:
     parsed = parse('resource "aws_s3_bucket" {\n}\nresource "a" "b" {\n  x = 1\n  x = 2\n}\n')
     assert [(p.span.line, p.message) for p in parsed.problems] == [

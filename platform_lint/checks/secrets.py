@@ -40,6 +40,7 @@ def _hit(
         span=span,
         fingerprint=fingerprint(secret.identity),
         properties={"secret_kind": secret.kind, "redacted": shown},
+        secret=secret.text,
     )
 
 

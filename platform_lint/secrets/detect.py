@@ -205,7 +205,8 @@ def _assignment() -> re.Pattern[str]:
     return re.compile(
         # Possessive: giving back a name character could never reach the operator.
         # A name may be a command-line flag: `--client-secret=...`.
-        r"(?<![A-Za-z0-9_.\-])-{0,2}(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*+)[\"']?"
+        # A name may hold '/' (`checksum/secret`, a Helm annotation about a secret).
+        r"(?<![A-Za-z0-9_.\-/])-{0,2}(?P<name>[A-Za-z_][A-Za-z0-9_.\-/]*+)[\"']?"
         r"\s*+(?::=|=>|=|:)\s*"
         # A quote left open (a file that no longer parses) runs to the line's end.
         r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s\"']+|[\"'][^\"'\n]+$)"

@@ -56,6 +56,15 @@ def _docker_auth(secret: str) -> bool:
     return bool(sep and user and len(password) >= 6 and decoded.isprintable())
 
 
+def _tutorial_jwt(token: str) -> bool:
+    """The sample token of jwt.io and countless tutorials (John Doe, subject 1234567890)."""
+    try:
+        payload = base64.urlsafe_b64decode(token.split(".")[1] + "==")
+    except (binascii.Error, ValueError):
+        return False
+    return b'"John Doe"' in payload or b'"1234567890"' in payload
+
+
 def _pem(kind: str, title: str, label: str) -> Provider:
     return Provider(
         kind,
@@ -308,6 +317,7 @@ CATALOGUE: tuple[Provider, ...] = (
         "JSON Web Token",
         r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}",
         ("eyJ",),
+        valid=lambda token: not _tutorial_jwt(token),
     ),
     Provider(
         "pkcs12-bundle",

@@ -78,6 +78,9 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         # Terraform and CloudFormation references, function calls
         ("reference", r"^(?:var|local|data|module|each|self|resource|count)\.[\w.\[\]\"-]+$"),
         ("reference", r"^![A-Z][A-Za-z]+\b|^[a-z_][a-z0-9_]*\(.*\)$"),
+        # Code that reads the value: process.env.DB_PASSWORD, settings.API_KEY,
+        # an expression cut short at `os.environ[` or `getenv(`; a YAML tag (`!!binary`)
+        ("reference", r"^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*$|[\[(]$|^!!?[a-z]+$"),
         ("reference", r"^(?:arn:aws[\w-]*:(?:secretsmanager|ssm|kms):|projects/[^/]+/secrets/)"),
         (
             "vault-path",
@@ -85,6 +88,8 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ),
         ("encrypted", r"^ENC\[|^AgB[A-Za-z0-9+/]{100,}|^sops:|^\$ANSIBLE_VAULT|^-----BEGIN PGP MESSAGE"),
         ("placeholder", r"^<[^<>]+>$|^\[[^\[\]]+\]$|\.\.\.|…"),
+        # __DB_PASSWORD__ (token replacement at deploy time), change-this-to-..., replace-with-...
+        ("placeholder", r"^__\w+__$|^(?i:change|replace|set|fill|put)[-_ ]?(?i:this|me|it|with|in)\b"),
         ("placeholder", r"(?i)^(?:your|my|enter|insert|put|add)[-_ ]?(?:own[-_ ]?)?[a-z_-]*$"),
         ("placeholder", r"(?i)^([x*#.?_-])\1*$|x{4,}|X{4,}|\*{3,}"),
         ("placeholder", r"EXAMPLE|(?i:example|placeholder|changeme|replace[-_]?me|dummy|redacted)"),

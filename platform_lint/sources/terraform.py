@@ -303,7 +303,9 @@ def _syntax_problem(exc: Any, pos: _Positions) -> Problem:
         what = "unexpected end of file"
     elif token is not None:
         first = str(token).strip().splitlines()[0] if str(token).strip() else repr(str(token))
-        what = f"unexpected {first[:40]!r}"
+        # Quoting a long token could quote a secret: name its kind and length instead.
+        shown = repr(first) if len(first) <= 5 else f"{token.type.lower()} of {len(first)} characters"
+        what = f"unexpected {shown}"
     else:
         what = f"unexpected character {getattr(exc, 'char', '?')!r}"
     return Problem(Span.point(line, col), f"HCL syntax error: {what}")
