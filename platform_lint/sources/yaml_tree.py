@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from platform_lint.model import Path, Span
@@ -135,6 +136,7 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     loader = YAML(typ="safe", pure=False)
+    loader.Resolver = _resolver_class()
     docs: list[YamlDocument] = []
     problems: list[Problem] = []
     if _bracket_depth(text) > MAX_DEPTH:
@@ -158,6 +160,25 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     except RecursionError:
         problems.append(Problem(Span.point(1), "nested too deeply to parse"))
     return docs, problems
+
+
+@cache
+def _resolver_class() -> type:
+    """ruamel's resolver asks for the YAML version on every scalar, through two
+    failing attribute lookups under the C parser: over half the time of a large
+    file. The version cannot change within a load, so it is asked once."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class OnceResolver(VersionedResolver):
+        _version: Any = None
+
+        @property
+        def processing_version(self) -> Any:
+            if self._version is None:
+                self._version = super().processing_version
+            return self._version
+
+    return OnceResolver
 
 
 MAX_DEPTH = 400
