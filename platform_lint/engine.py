@@ -98,6 +98,8 @@ class ScanOptions:
     known_rules: frozenset[str] = frozenset()
     """Every rule id that exists, active or not, so a suppression of a rule that
     is merely switched off is not called unknown."""
+    fingerprint_key: str = ""
+    """An organisation's key for secret fingerprints (see `identity.rekeyed`)."""
 
 
 def select_rules(
@@ -219,7 +221,7 @@ def scan_files(
     for doc in options.extra_documents:
         objects.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
 
-    findings = _findings(list(_run_rules(rules, objects, config, result)))
+    findings = _findings(list(_run_rules(rules, objects, config, result)), options.fingerprint_key)
     _apply_suppressions(findings, directives, config, options, result)
     return result
 
@@ -360,15 +362,24 @@ def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> I
             yield from spec.fn(obj, params)
 
 
-def _findings(hits: Sequence[tuple[Rule, Severity, Hit]]) -> list[Finding]:
+def _findings(hits: Sequence[tuple[Rule, Severity, Hit]], key: str) -> list[Finding]:
     """Findings from hits, with no secret in any message: the ones the detectors
     recognise, and the very texts secret rules found in the same file (which an
-    unknown rule id in a suppression comment, say, could quote)."""
+    unknown rule id in a suppression comment, say, could quote). Secret
+    fingerprints are re-keyed with `key` when there is one."""
     found: dict[str, set[str]] = defaultdict(set)
     for _rule, _severity, hit in hits:
         if hit.secret and len(hit.secret) >= 6:  # shorter texts would match unrelated words
             found[hit.obj.doc.path].add(hit.secret)
-    return [_finding(rule, severity, hit, found.get(hit.obj.doc.path, ())) for rule, severity, hit in hits]
+    findings = [_finding(rule, sev, hit, found.get(hit.obj.doc.path, ())) for rule, sev, hit in hits]
+    if not key:
+        return findings
+    from platform_lint.secrets.identity import rekeyed
+
+    return [
+        replace(f, fingerprint=rekeyed(f.fingerprint, key)) if hit.secret else f
+        for f, (_rule, _severity, hit) in zip(findings, hits, strict=True)
+    ]
 
 
 def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str]) -> Finding:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,10 @@ from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, find_config, load_config
 from platform_lint.engine import ScanOptions, ScanResult, rule_params, scan, select_rules
 from platform_lint.rules import Rule, load_rules
+
+FINGERPRINT_KEY_VARIABLE = "PLATFORM_LINT_FINGERPRINT_KEY"
+"""A secret of the organisation's (a CI secret): secret fingerprints are keyed
+with it, so a baseline cannot be used to test guesses of a weak password."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,7 @@ class Run:
             extra_documents=extra,
             baseline=_baseline(baseline) if baseline else frozenset(),
             known_rules=frozenset(rules),
+            fingerprint_key=os.environ.get(FINGERPRINT_KEY_VARIABLE, ""),
         )
         active = select_rules(rules, config, select, ignore)
         _check_params(active, config)

@@ -285,3 +285,21 @@ def test_hostile_files_become_findings_or_skips_never_a_crash(
     assert parse_errors == ["block.yaml", "crash.yaml", "deep.tf", "flow.yaml"]
     assert "[hardcoded-secret-assignment]" in out  # the rest of the scan still reports
     assert out.count("broken or looping symlink") == 3
+
+
+def test_an_organisation_key_rekeys_secret_fingerprints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With PLATFORM_LINT_FINGERPRINT_KEY set, a baseline made with the key holds
+    under the key and under no other; without the key a weak password could be
+    guessed from the baseline's fingerprint."""
+    write(tmp_path / "repo", {"app.env": "DB_PASSWORD=Summer2024!x\n"})
+    repo, baseline = tmp_path / "repo", tmp_path / "baseline.json"
+    monkeypatch.setenv("PLATFORM_LINT_FINGERPRINT_KEY", "acme-ci-secret")
+    assert run(capsys, "baseline", "create", str(repo), "-o", str(baseline))[0] == 0
+    keyed = json.loads(baseline.read_text())
+    assert run(capsys, "check", str(repo), "--baseline", str(baseline))[0] == 0
+    monkeypatch.delenv("PLATFORM_LINT_FINGERPRINT_KEY")
+    assert run(capsys, "check", str(repo), "--baseline", str(baseline))[0] == 1
+    assert run(capsys, "baseline", "create", str(repo), "-o", str(baseline))[0] == 0
+    assert json.loads(baseline.read_text()) != keyed

@@ -10,7 +10,7 @@ from fixture_harness import all_rules, scan_fixture
 from platform_lint.checks import secrets as checks
 from platform_lint.model import Document, Obj
 from platform_lint.secrets import detect, names, placeholders
-from platform_lint.secrets.identity import fingerprint, redact, scrub
+from platform_lint.secrets.identity import fingerprint, redact, rekeyed, scrub
 from platform_lint.secrets.patterns import CATALOGUE, regex
 
 TOKEN = "ghp_" + "Zq3" * 12  # 36 characters after the marker
@@ -136,7 +136,9 @@ def test_redaction_and_fingerprint() -> None:
     assert redact(TOKEN, "github-pat") == "github-pat ghp_… (40 chars)"
     assert redact(PASSWORD, "password") == "password (12 chars)"
     assert fingerprint(TOKEN) == fingerprint(TOKEN)
-    assert fingerprint(TOKEN) != fingerprint(TOKEN, salt="acme")
+    acme = rekeyed(fingerprint(TOKEN), "acme")
+    assert acme == rekeyed(fingerprint(TOKEN), "acme")
+    assert acme not in (fingerprint(TOKEN), rekeyed(fingerprint(TOKEN), "other"))
     assert TOKEN not in repr(detect.find_tokens(TOKEN))
 
 

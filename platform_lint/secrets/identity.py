@@ -13,15 +13,20 @@ MAX_MARKER = 5
 from which a shown substring would count as leaking the secret."""
 
 
-def fingerprint(secret: str, salt: str = "") -> str:
+def fingerprint(secret: str) -> str:
     """A stable, keyed hash of `secret` (HMAC-SHA256, 128 bits as hex).
 
     The same secret gives the same fingerprint in every run and file, so a
-    baseline keyed on (path, rule, fingerprint) survives line moves. `salt`
-    lets an organisation make its fingerprints its own.
+    baseline keyed on (path, rule, fingerprint) survives line moves. The key
+    ships with the tool, so anyone can test a guess against it: see `rekeyed`.
     """
-    key = _KEY + salt.encode("utf-8")
-    return hmac.new(key, secret.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_KEY, secret.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def rekeyed(fingerprint_: str, key: str) -> str:
+    """`fingerprint_` under an organisation's own key: without the key, a weak
+    password cannot be guessed from a baseline or a SARIF file offline."""
+    return hmac.new(key.encode("utf-8"), fingerprint_.encode("ascii"), hashlib.sha256).hexdigest()[:32]
 
 
 def redact(secret: str, kind: str) -> str:
