@@ -77,7 +77,11 @@ def url_credentials(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 @CHECKS.check("assignment")
 def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    """Secret-like names given literals, on lines no structure-aware check reads."""
+    """Secret-like names given literals: in plain YAML documents by their parsed
+    values, elsewhere on the lines no structure-aware check reads."""
+    if obj.doc.kind == "yaml":
+        yield from _judge_values(obj, obj.value, _FIX_TEXT)
+        return
     lines = _lines(obj.doc)
     found = detect.find_assignments(lines.text)
     if not found:
@@ -93,7 +97,7 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     yield from _text_hits(obj, found, lines)
 
 
-_STRUCTURED = ("kubernetes", "kustomize-patch", "terraform", "pipeline")
+_STRUCTURED = ("kubernetes", "kustomize-patch", "yaml", "terraform", "pipeline")
 
 
 # ------------------------------------------------------------------ parsed values

@@ -10,10 +10,10 @@ Who reports what (so one secret is reported once):
   by the structure-aware checks (`hardcoded-secret-in-manifest`,
   `-in-terraform`, `-in-pipeline`) on the lines that parsed into Kubernetes
   objects, Terraform blocks or pipelines (the text document's `model` lists
-  those regions), and by the text rule `hardcoded-secret-assignment` on every
-  other line: .env, shell, INI, properties, JSON, Compose, Helm values,
-  .tfvars, YAML documents that are not Kubernetes objects, files that fail
-  to parse.
+  those regions), and by `hardcoded-secret-assignment` everywhere else: on
+  the parsed values of YAML documents that are not Kubernetes objects (Helm
+  values, Compose), and on every other line of text (.env, shell, INI,
+  properties, JSON, .tfvars, files that fail to parse).
 - A structure-aware check skips a secret in whose source text the text scan
   already finds a token or URL credentials. What the text cannot see it
   reports whatever the shape: base64-decoded Kubernetes `Secret.data`, a

@@ -94,6 +94,11 @@ def _documents(path: str, text: str, kind_of: Callable[[Any], str]) -> Parsed:
 
 
 def objects(doc: Document) -> Iterator[Obj]:
+    if doc.kind == "yaml":
+        # Helm values, Compose, app config: read by the rules scoped to plain YAML.
+        if isinstance(doc.data, (dict, list)) and doc.data:
+            yield Obj(doc=doc, kind="yaml", name=doc.path, value=doc.data)
+        return
     if doc.kind not in ("kubernetes", PATCH):
         return
     data = doc.data
