@@ -20,6 +20,7 @@ from fixture_harness import FIXTURES, all_rules, expectations, found, scan_fixtu
 from platform_lint.baseline import baseline_text
 from platform_lint.engine import ScanResult
 from platform_lint.report import FORMATS, ReportContext, render
+from platform_lint.report.github_report import step_summary
 from platform_lint.secrets.patterns import CATALOGUE, by_kind
 
 LABELLED = FIXTURES / "secrets"
@@ -132,6 +133,7 @@ def test_no_output_format_or_baseline_contains_a_secret(positive: ScanResult) ->
     ctx = ReportContext(rules=RULES, env={"GITHUB_STEP_SUMMARY": "/dev/null"})
     outputs = {fmt: render(fmt, everything, ctx) for fmt in FORMATS}
     outputs["baseline"] = baseline_text(everything.findings)
+    outputs["step summary"] = step_summary(everything, ctx)
     for fmt, text in outputs.items():
         for secret in secrets:
             leaked = [secret[i : i + 6] for i in range(len(secret) - 5) if secret[i : i + 6] in text]
