@@ -165,6 +165,12 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
         content = path.read_bytes()
     except OSError as exc:
         return Skipped(name, f"unreadable: {exc.strerror}")
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with a byte-order mark (Windows tools write it): text, read as UTF-8.
+        try:
+            content = content.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return Skipped(name, "binary")
     if b"\0" in content[:BINARY_PROBE]:
         return Skipped(name, "binary")
     return SourceFile(name, content)

@@ -59,3 +59,13 @@ def test_discover_reads_only_what_the_walk_keeps(tmp_path: Path) -> None:
     files, skipped = discover(tmp_path, None, max_size=1 << 20)
     assert {f.path for f in files} == set(list_paths(tmp_path))
     assert skipped == []
+
+
+def test_utf16_text_is_read_not_skipped_as_binary(tmp_path: Path) -> None:
+    (tmp_path / "deploy.ps1").write_bytes("$env:DB_PASSWORD = 'Xk9#mP2v!Lq7zR'\r\n".encode("utf-16"))
+    (tmp_path / "image.bin").write_bytes(b"\x00\x01\x02")
+    files, skipped = discover(tmp_path, None, max_size=1 << 20)
+    assert [(f.path, f.content.decode()) for f in files] == [
+        ("deploy.ps1", "$env:DB_PASSWORD = 'Xk9#mP2v!Lq7zR'\r\n")
+    ]
+    assert [(s.path, s.reason) for s in skipped] == [("image.bin", "binary")]

@@ -92,6 +92,8 @@ def test_token_offsets_point_at_the_secret() -> None:
         f'db_password = "{PASSWORD}"',
         f"ENV DB_PASSWORD={PASSWORD}",
         f"mysql --password={PASSWORD} -h db",
+        f"$env:DB_PASSWORD = '{PASSWORD}'",
+        f"command: DB_PASSWORD={PASSWORD} ./migrate",
         f"# c\nPASSWORD={PASSWORD}",
     ],
 )
@@ -276,8 +278,8 @@ def test_keywords_match_in_any_case_and_keep_offsets_after_non_ascii_text() -> N
     itself, so offsets after it stay right."""
     text = f"title: {'İ' * 80}\ndb: Server=db;PassWord={PASSWORD};\nApi_KEY = 'Zq3Vb7qLm2xR9wTp4Kd8Hs'\n"
     assert [s.kind for s in detect.find_url_credentials(text)] == ["connection-string-password"]
-    (found,) = detect.find_assignments(text)
-    assert text[found.start : found.end] == "Zq3Vb7qLm2xR9wTp4Kd8Hs"
+    found = {s.name: text[s.start : s.end] for s in detect.find_assignments(text)}
+    assert found == {"PassWord": PASSWORD, "Api_KEY": "Zq3Vb7qLm2xR9wTp4Kd8Hs"}
 
 
 def test_line_numbers_count_only_real_line_breaks(tmp_path: Path) -> None:

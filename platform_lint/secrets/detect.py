@@ -252,13 +252,18 @@ def find_assignments(text: str) -> list[Secret]:
     found: list[Secret] = []
     pattern = _assignment()
     for start, end in _occurrences(text).windows(_NAME_KEYWORDS):
-        for match in pattern.finditer(text, start, end):
+        match = pattern.search(text, start, end)
+        while match is not None:
             value, offset = _unquote(match.group("value"))
             secret = judge(match.group("name"), value)
             if secret is None:
+                # The value may itself hold an assignment: `command: DB_PASSWORD=...`,
+                # PowerShell's `$env:DB_PASSWORD = ...`.
+                match = pattern.search(text, match.start("value"), end)
                 continue
             at, name = match.start("value") + offset + secret.start, match.group("name")
             found.append(Secret(secret.kind, secret.title, secret.text, at, at + len(secret.text), name=name))
+            match = pattern.search(text, match.end(), end)
     return drop_overlaps(found)
 
 
