@@ -371,19 +371,11 @@ def _findings(hits: Sequence[tuple[Rule, Severity, Hit]], key: str) -> list[Find
     for _rule, _severity, hit in hits:
         if hit.secret and len(hit.secret) >= 6:  # shorter texts would match unrelated words
             found[hit.obj.doc.path].add(hit.secret)
-    findings = [_finding(rule, sev, hit, found.get(hit.obj.doc.path, ())) for rule, sev, hit in hits]
-    if not key:
-        return findings
-    from platform_lint.secrets.identity import rekeyed
-
-    return [
-        replace(f, fingerprint=rekeyed(f.fingerprint, key)) if hit.secret else f
-        for f, (_rule, _severity, hit) in zip(findings, hits, strict=True)
-    ]
+    return [_finding(rule, sev, hit, found.get(hit.obj.doc.path, ()), key) for rule, sev, hit in hits]
 
 
-def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str]) -> Finding:
-    from platform_lint.secrets.identity import scrub
+def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], key: str) -> Finding:
+    from platform_lint.secrets.identity import rekeyed, scrub
 
     doc = hit.obj.doc
     full = (*hit.obj.path, *hit.path)
@@ -392,6 +384,8 @@ def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str]) -
     for secret in secrets:
         message = message.replace(secret, "[redacted]")
     fingerprint = hit.fingerprint or _location_fingerprint(rule.id, hit, message)
+    if key and hit.secret:
+        fingerprint = rekeyed(fingerprint, key)
     return Finding(
         rule_id=rule.id,
         severity=severity,

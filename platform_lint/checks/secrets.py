@@ -115,18 +115,14 @@ def _seen_by_text_scan(obj: Obj, span: Span | None) -> bool:
     return any(s.start < end and start < s.end for s in found)
 
 
-def _value_span(obj: Obj, path: Path) -> Span | None:
-    return obj.doc.spans.get((*obj.path, *path))
-
-
-def _structured_hit(obj: Obj, secret: detect.Secret, where: str, fix: str, path: Path) -> Hit | None:
+def _structured_hit(obj: Obj, secret: detect.Secret, where: str, fix: str, path: Path) -> Iterator[Hit]:
     """A hit on the secret itself where its text is in the file (not the quotes
-    or the `<<EOT` around it), else on the whole value; None when the text scan
+    or the `<<EOT` around it), else on the whole value; none when the text scan
     reports it already."""
-    span = obj.doc.text_span((*obj.path, *path), secret.text)
-    if _seen_by_text_scan(obj, span or _value_span(obj, path)):
-        return None
-    return _hit(obj, secret, where, fix, path=path, span=span)
+    full = (*obj.path, *path)
+    span = obj.doc.text_span(full, secret.text)
+    if not _seen_by_text_scan(obj, span or obj.doc.spans.get(full)):
+        yield _hit(obj, secret, where, fix, path=path, span=span)
 
 
 def _pairs(node: Any, path: Path = ()) -> Iterator[tuple[str, str, Path]]:
@@ -176,17 +172,13 @@ def _judge_values(obj: Obj, node: Any, fix: str, *, allow_example: bool = False)
         secret = detect.judge(name, value, allow_example=allow_example)
         if secret is not None:
             judged.add(path)
-            yield from _maybe(_structured_hit(obj, secret, f" in `{name}`", fix, path))
+            yield from _structured_hit(obj, secret, f" in `{name}`", fix, path)
     for value, path in _strings(node):
         for secret in [] if path in judged else detect.find_assignments(value):
             if secret.kind in _GENERIC_KINDS:  # a token is the provider-token rule's
                 where = f" in `{secret.name}` inside a string"
-                yield from _maybe(_structured_hit(obj, secret, where, fix, path))
+                yield from _structured_hit(obj, secret, where, fix, path)
 
-
-def _maybe(hit: Hit | None) -> Iterator[Hit]:
-    if hit is not None:
-        yield hit
 
 
 @CHECKS.check("kubernetes")
@@ -214,7 +206,7 @@ def kubernetes(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
             secret = detect.judge_secret_entry(key, raw)
             if secret is not None:
                 where = f" in Secret stringData `{key}`"
-                yield from _maybe(_structured_hit(obj, secret, where, _FIX_SECRET, (section, key)))
+                yield from _structured_hit(obj, secret, where, _FIX_SECRET, (section, key))
 
 
 def _secret_entry(key: str, encoded: str) -> detect.Secret | None:
@@ -242,7 +234,7 @@ def terraform(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
             secret = detect.judge(obj.name, default, allow_example=True)
             if secret is not None:
                 where = f" as default of variable `{obj.name}`"
-                yield from _maybe(_structured_hit(obj, secret, where, _FIX_TERRAFORM, ("default",)))
+                yield from _structured_hit(obj, secret, where, _FIX_TERRAFORM, ("default",))
         return
     yield from _judge_values(obj, obj.value, _FIX_TERRAFORM, allow_example=True)
 
