@@ -215,6 +215,15 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
         click.echo(render(answers), nl=False)
 
 
+def _register_render() -> None:
+    from platform_lint.helm.command import render_command
+
+    cli.add_command(render_command)
+
+
+_register_render()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; no traceback ever reaches the user."""
     from platform_lint.errors import PlatformLintError
