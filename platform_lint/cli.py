@@ -77,6 +77,12 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
 @click.option("--changed-files", type=click.Path(dir_okay=False, allow_dash=True),
               help="Check the change listed in this file (git name-status lines or paths; - reads stdin).")
 @click.option("--staged", is_flag=True, help="Check the change staged for commit.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes to judge files with; 0: the cores available (one for a handful "
+              "of files). The output is the same for any number.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the per-file result cache (in the user cache folder, "
+              "or $PLATFORM_LINT_CACHE_DIR).")
 def check(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -91,6 +97,8 @@ def check(
     diff_base: str | None,
     changed_files: str | None,
     staged: bool,
+    jobs: int,
+    no_cache: bool,
 ) -> None:
     """Check PATHS (default: the current directory) against the policy pack.
 
@@ -102,7 +110,8 @@ def check(
     from platform_lint.run import Run
 
     request = ChangeRequest(team, diff_base, changed_files, staged)
-    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request)
+    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request,
+                      jobs=jobs, cache=not no_cache)
     result = run.scan()
     fmt = fmt or default_format()
     ctx = ReportContext(

@@ -7,11 +7,15 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, find_config, load_config
 from platform_lint.engine import ScanOptions, ScanResult, rule_params, scan, select_rules
 from platform_lint.rules import Rule, load_rules
+
+if TYPE_CHECKING:
+    from platform_lint.result_cache import ResultCache
 
 FINGERPRINT_KEY_VARIABLE = "PLATFORM_LINT_FINGERPRINT_KEY"
 """A secret of the organisation's (a CI secret): secret fingerprints are keyed
@@ -38,7 +42,12 @@ class Run:
         ignore: Sequence[str],
         baseline: str | None,
         change: ChangeRequest | None = None,
+        *,
+        jobs: int = 0,
+        cache: bool = True,
     ) -> Run:
+        """`jobs` 0 picks the processes by the number of files; `cache` keeps
+        per-file results in the user's cache folder between runs."""
         root, only = target
         config = load_config(Path(config_path) if config_path else find_config(root))
         only, extra = change.resolve(root, only) if change else (only, [])
@@ -46,15 +55,18 @@ class Run:
         unknown = [r for r in (*select, *ignore) if r not in rules and not _is_category(r, rules)]
         if unknown:
             raise ConfigError(f"unknown rule or category: {', '.join(unknown)}")
+        active = select_rules(rules, config, select, ignore)
+        _check_params(active, config)
+        key = os.environ.get(FINGERPRINT_KEY_VARIABLE, "")
         options = ScanOptions(
             only=only,
             extra_documents=extra,
             baseline=_baseline(baseline) if baseline else frozenset(),
             known_rules=frozenset(rules),
-            fingerprint_key=os.environ.get(FINGERPRINT_KEY_VARIABLE, ""),
+            fingerprint_key=key,
+            jobs=jobs,
+            cache=_cache(config, active, rules, key) if cache else None,
         )
-        active = select_rules(rules, config, select, ignore)
-        _check_params(active, config)
         return cls(root, only, config, rules, active, options, _display_base(root))
 
     def scan(self) -> ScanResult:
@@ -89,6 +101,12 @@ def _check_params(active: Sequence[Rule], config: Config) -> None:
         for error in schema_errors(params, rule.spec().params_schema):
             where = ".".join(map(str, error.path)) or "params"
             raise ConfigError(f"{config.source}: parameters of {rule.id}: {where}: {error.message}")
+
+
+def _cache(config: Config, active: Sequence[Rule], rules: Mapping[str, Rule], key: str) -> ResultCache:
+    from platform_lint.result_cache import ResultCache, default_directory
+
+    return ResultCache(default_directory(), config, active, rules, key)
 
 
 def _is_category(name: str, rules: Mapping[str, Rule]) -> bool:
