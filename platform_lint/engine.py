@@ -133,21 +133,14 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     files, skipped = discover(
         root, options.only, exclude=config.exclude, max_size=config.max_file_size
     )
-    if not any(kind in r.scope.documents for r in rules for kind in _OWNERSHIP_DOCUMENTS):
-        return scan_files(str(root), files, skipped, config, rules, options)
-    tree = [f.path for f in files] if options.only is None else list_paths(root, config.exclude)
-    is_charter = matcher(config.charters)
-    owned = {p for p in tree if classify(p, is_charter) in _OWNERSHIP_DOCUMENTS}
-    if not owned:
-        without = [d for d in options.extra_documents if d.kind != "change"]
-        return scan_files(str(root), files, skipped, config, rules,
-                          replace(options, extra_documents=without))
     if options.only is None:
-        from platform_lint.changes import full_repository
-
-        change = [full_repository(tree)]
-        return scan_files(str(root), files, skipped, config, rules,
-                          replace(options, extra_documents=[*change, *options.extra_documents]))
+        return scan_repository(str(root), files, skipped, config, rules, options)
+    if not _wants_ownership(rules):
+        return scan_files(str(root), files, skipped, config, rules, options)
+    tree = list_paths(root, config.exclude)
+    owned = _ownership_files(tree, config)
+    if not owned:
+        return scan_files(str(root), files, skipped, config, rules, _without_change(options))
     context = owned - {f.path for f in files}
     context_files, _ = discover(root, sorted(context), max_size=config.max_file_size)
     files = [*files, *context_files]
@@ -160,7 +153,43 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     return result
 
 
+def scan_repository(
+    root: str,
+    files: Sequence[SourceFile],
+    skipped: Sequence[Skipped],
+    config: Config,
+    rules: Sequence[Rule],
+    options: ScanOptions,
+) -> ScanResult:
+    """A whole repository, its files already read (from a checkout or a commit):
+    ownership rules see the full tree as the change when it has CODEOWNERS or charters."""
+    if not _wants_ownership(rules):
+        return scan_files(root, files, skipped, config, rules, options)
+    tree = [f.path for f in files]
+    if not _ownership_files(tree, config):
+        return scan_files(root, files, skipped, config, rules, _without_change(options))
+    from platform_lint.changes import full_repository
+
+    change = [full_repository(tree)]
+    return scan_files(root, files, skipped, config, rules,
+                      replace(options, extra_documents=[*change, *options.extra_documents]))
+
+
 _OWNERSHIP_DOCUMENTS = ("change", "codeowners", "charter")
+
+
+def _wants_ownership(rules: Sequence[Rule]) -> bool:
+    return any(kind in r.scope.documents for r in rules for kind in _OWNERSHIP_DOCUMENTS)
+
+
+def _ownership_files(tree: Sequence[str], config: Config) -> set[str]:
+    is_charter = matcher(config.charters)
+    return {p for p in tree if classify(p, is_charter) in _OWNERSHIP_DOCUMENTS}
+
+
+def _without_change(options: ScanOptions) -> ScanOptions:
+    """No ownership to check a change against: drop the change document."""
+    return replace(options, extra_documents=[d for d in options.extra_documents if d.kind != "change"])
 
 
 def _with_tree(doc: Document, tree: list[str]) -> Document:
