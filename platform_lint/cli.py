@@ -215,6 +215,11 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
         click.echo(render(answers), nl=False)
 
 
+from platform_lint.audit.cli import audit  # noqa: E402 (the group imports its work lazily)
+
+cli.add_command(audit)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; no traceback ever reaches the user."""
     from platform_lint.errors import PlatformLintError
