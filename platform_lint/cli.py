@@ -77,6 +77,8 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
 @click.option("--changed-files", type=click.Path(dir_okay=False, allow_dash=True),
               help="Check the change listed in this file (git name-status lines or paths; - reads stdin).")
 @click.option("--staged", is_flag=True, help="Check the change staged for commit.")
+@click.option("--rule-dir", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Also load the rules in this directory (may lie outside the repository).")
 def check(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -91,6 +93,7 @@ def check(
     diff_base: str | None,
     changed_files: str | None,
     staged: bool,
+    rule_dirs: tuple[str, ...],
 ) -> None:
     """Check PATHS (default: the current directory) against the policy pack.
 
@@ -102,7 +105,8 @@ def check(
     from platform_lint.run import Run
 
     request = ChangeRequest(team, diff_base, changed_files, staged)
-    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request)
+    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request,
+                      rule_dirs)
     result = run.scan()
     fmt = fmt or default_format()
     ctx = ReportContext(

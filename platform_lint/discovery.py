@@ -10,6 +10,7 @@ skipped with a reason that is counted and can be listed.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -88,6 +89,17 @@ def _ignored(chain: list[_Ignore], path: str) -> bool:
         if decided is not None:
             return bool(decided)
     return False
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` is not a usable gitignore-style pattern (`!` alone, a bad range), or None."""
+    import pathspec
+
+    try:
+        pathspec.PathSpec.from_lines("gitignore", [pattern])
+    except (ValueError, re.error) as exc:
+        return str(exc) if isinstance(exc, re.error) else f"{pattern!r} is not a valid gitignore pattern"
+    return None
 
 
 def path_matcher(patterns: Iterable[str]) -> PathMatcher | None:
