@@ -34,21 +34,7 @@ spec:
           image: nginx:latest
 """
 
-WEB_FIXED_WITH_SECRET = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  strategy:
-    type: RollingUpdate
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:latest
+WEB_FIXED_WITH_SECRET = WEB.replace("type: Recreate", "type: RollingUpdate") + """\
           env:
             - name: DB_PASSWORD
               value: "Zq8vN3rT6wLp1sXe"
