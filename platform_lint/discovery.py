@@ -177,6 +177,11 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
         content = path.read_bytes()
     except OSError as exc:
         return Skipped(name, f"unreadable: {exc.strerror}")
+    return content_file(name, content)
+
+
+def content_file(name: str, content: bytes) -> SourceFile | Skipped:
+    """A file's bytes as the scan reads them, wherever they came from (disk, git objects)."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         # UTF-16 with a byte-order mark (Windows tools write it): text, read as UTF-8.
         try:
