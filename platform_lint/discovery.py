@@ -10,6 +10,7 @@ skipped with a reason that is counted and can be listed.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -90,6 +91,17 @@ def _ignored(chain: list[_Ignore], path: str) -> bool:
     return False
 
 
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` is not a usable gitignore-style pattern (`!` alone, a bad range), or None."""
+    import pathspec
+
+    try:
+        pathspec.PathSpec.from_lines("gitignore", [pattern])
+    except (ValueError, re.error) as exc:
+        return str(exc) if isinstance(exc, re.error) else f"{pattern!r} is not a valid gitignore pattern"
+    return None
+
+
 def path_matcher(patterns: Iterable[str]) -> PathMatcher | None:
     """A predicate for gitignore-style `patterns`, or None when there are none."""
     kept = [p for p in patterns if p.strip() and not p.lstrip().startswith("#")]
@@ -165,6 +177,11 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
         content = path.read_bytes()
     except OSError as exc:
         return Skipped(name, f"unreadable: {exc.strerror}")
+    return content_file(name, content)
+
+
+def content_file(name: str, content: bytes) -> SourceFile | Skipped:
+    """A file's bytes as the scan reads them, wherever they came from (disk, git objects)."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         # UTF-16 with a byte-order mark (Windows tools write it): text, read as UTF-8.
         try:
