@@ -18,6 +18,7 @@ from platform_lint.finding import Severity
 from platform_lint.globs import matches
 from platform_lint.model import Document, Span
 from platform_lint.resources import data_dir, schema
+from platform_lint.safe_regex import unsafe_patterns
 from platform_lint.sources.yaml_tree import parse_yaml
 from platform_lint.validation import MISS, SchemaError, ValidatedCache, describe, schema_errors
 
@@ -88,6 +89,8 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
 
     if known is MISS:
         _validate(doc, fail)
+        for at, reason in unsafe_patterns(doc.data.get("schema"), ("schema",)):
+            raise RuleError(f"{_at(path, doc, at)}: {'.'.join(map(str, at))}: {reason}")
     data: dict[str, Any] = doc.data
     # A rule's examples are shown in SARIF and kept in the cache: never a real secret.
     data["docs"] = _scrubbed(data["docs"])
@@ -137,7 +140,7 @@ def _scrubbed(value: Any) -> Any:
     return value
 
 
-def _at(path: Path, doc: Document, key: tuple[str, ...]) -> str:
+def _at(path: Path, doc: Document, key: tuple[str | int, ...]) -> str:
     span: Span = doc.locate(key, key=True)
     return f"{path}:{span.line}:{span.col}"
 

@@ -36,11 +36,13 @@ def schema_errors(
 
     `$ref` resolves only within `schema` and to platform-lint's own schemas:
     nothing is ever fetched (a URL) or read (a `file:` URI). `formats` checks
-    `format` keywords (`regex`, for schemas that are themselves validated)."""
-    from jsonschema import Draft202012Validator
+    `format` keywords (`regex`, for schemas that are themselves validated).
+    Regexes in the schema run on RE2 (`safe_regex`): linear time, whoever wrote them."""
+    from platform_lint.safe_regex import validator_class
 
-    checker = Draft202012Validator.FORMAT_CHECKER if formats else None
-    validator = Draft202012Validator(schema, format_checker=checker, registry=_registry())
+    validator_type = validator_class()
+    checker = validator_type.FORMAT_CHECKER if formats else None
+    validator = validator_type(schema, format_checker=checker, registry=_registry())
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path))):
         leaf = _deepest(error)
         yield SchemaError(tuple(leaf.absolute_path), leaf.message)
