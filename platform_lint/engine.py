@@ -374,14 +374,15 @@ def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
 
 def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> Iterable[Hit]:
     if rule.schema is not None:
+        from platform_lint.rule_logic import fill_message
         from platform_lint.validation import schema_errors
 
         for obj in candidates:
             for error in schema_errors(obj.value, rule.schema):
                 where = ".".join(map(str, error.path)) or obj.kind
                 template = rule.message or "{path}: {error}"
-                yield Hit(obj, template.format(error=error.message, path=where),
-                          path=error.path, key=True)
+                message = fill_message(template, {"error": error.message, "path": where})
+                yield Hit(obj, message, path=error.path, key=True)
         return
     spec = rule.spec()
     if spec.over == "set":

@@ -38,11 +38,16 @@ class Run:
         ignore: Sequence[str],
         baseline: str | None,
         change: ChangeRequest | None = None,
+        rule_dirs: Sequence[str] = (),
     ) -> Run:
+        """`rule_dirs` and a `config_path` are given on the command line, so they
+        may lie anywhere; a config found in the repository must lie inside `root`,
+        and so must its `rule_dirs` (`config.load_config`)."""
         root, only = target
-        config = load_config(Path(config_path) if config_path else find_config(root))
+        config = (load_config(Path(config_path)) if config_path
+                  else load_config(find_config(root), root))
         only, extra = change.resolve(root, only) if change else (only, [])
-        rules = load_rules(config.rule_dirs)
+        rules = load_rules([*config.rule_dirs, *(Path(d).resolve() for d in rule_dirs)])
         unknown = [r for r in (*select, *ignore) if r not in rules and not _is_category(r, rules)]
         if unknown:
             raise ConfigError(f"unknown rule or category: {', '.join(unknown)}")

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from platform_lint.discovery import Skipped, SourceFile, discover, path_matcher, source_file
+from platform_lint.discovery import Skipped, SourceFile, content_file, discover, path_matcher
 from platform_lint.errors import PlatformLintError
 
 GIT_TIMEOUT = 600.0
@@ -118,7 +118,7 @@ def read_commit(git_dir: Path, commit: str, max_size: int, exclude: Sequence[str
             wanted.append((name, sha))
     files: list[SourceFile] = []
     for name, content in zip((n for n, _ in wanted), _blobs(git_dir, [s for _, s in wanted]), strict=True):
-        read = source_file(name, content)
+        read = content_file(name, content)
         if isinstance(read, Skipped):
             skipped.append(read)
         else:
