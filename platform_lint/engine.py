@@ -125,21 +125,14 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     resolved = root.resolve()
     names = names_to_scan(resolved, options.only, config.exclude)
     read = _disk_reader(resolved)
-    if not any(kind in r.scope.documents for r in rules for kind in _OWNERSHIP_DOCUMENTS):
-        return _scan(str(root), names, [], read, None, config, rules, options)
-    tree = names if options.only is None else list_paths(resolved, config.exclude)
-    is_charter = matcher(config.charters)
-    owned = {p for p in tree if classify(p, is_charter) in _OWNERSHIP_DOCUMENTS}
-    if not owned:
-        without = [d for d in options.extra_documents if d.kind != "change"]
-        return _scan(str(root), names, [], read, None, config, rules,
-                     replace(options, extra_documents=without))
     if options.only is None:
-        from platform_lint.changes import full_repository
-
-        # The tree is every file that was read, known once the files are.
-        return _scan(str(root), names, [], read, None, config, rules, options,
-                     change=lambda read_paths: [full_repository(read_paths)])
+        return _whole_repository(str(root), names, [], read, None, config, rules, options)
+    if not _wants_ownership(rules):
+        return _scan(str(root), names, [], read, None, config, rules, options)
+    tree = list_paths(resolved, config.exclude)
+    owned = _ownership_files(tree, config)
+    if not owned:
+        return _scan(str(root), names, [], read, None, config, rules, _without_change(options))
     context = owned - set(names)
     extra = [_with_tree(d, tree) for d in options.extra_documents]
     result = _scan(str(root), [*names, *sorted(context)], [], read, None, config, rules,
@@ -147,7 +140,56 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     return result
 
 
+def scan_repository(
+    root: str,
+    files: Sequence[SourceFile],
+    skipped: Sequence[Skipped],
+    config: Config,
+    rules: Sequence[Rule],
+    options: ScanOptions,
+) -> ScanResult:
+    """A whole repository, its files already read (from a checkout or a commit):
+    ownership rules see the full tree as the change when it has CODEOWNERS or charters."""
+    by_path = {f.path: f.content for f in files}
+    return _whole_repository(root, files, skipped, by_path.get, by_path, config, rules, options)
+
+
+def _whole_repository(
+    root: str,
+    units: Sequence[str | SourceFile],
+    skipped: Sequence[Skipped],
+    read: Callable[[str], bytes | None],
+    contents: Mapping[str, bytes] | None,
+    config: Config,
+    rules: Sequence[Rule],
+    options: ScanOptions,
+) -> ScanResult:
+    if not _wants_ownership(rules):
+        return _scan(root, units, skipped, read, contents, config, rules, options)
+    if not _ownership_files([u.path if isinstance(u, SourceFile) else u for u in units], config):
+        return _scan(root, units, skipped, read, contents, config, rules, _without_change(options))
+    from platform_lint.changes import full_repository
+
+    # The tree is every file that was read, known once the files are.
+    return _scan(root, units, skipped, read, contents, config, rules, options,
+                 change=lambda read_paths: [full_repository(read_paths)])
+
+
 _OWNERSHIP_DOCUMENTS = ("change", "codeowners", "charter")
+
+
+def _wants_ownership(rules: Sequence[Rule]) -> bool:
+    return any(kind in r.scope.documents for r in rules for kind in _OWNERSHIP_DOCUMENTS)
+
+
+def _ownership_files(tree: Sequence[str], config: Config) -> set[str]:
+    is_charter = matcher(config.charters)
+    return {p for p in tree if classify(p, is_charter) in _OWNERSHIP_DOCUMENTS}
+
+
+def _without_change(options: ScanOptions) -> ScanOptions:
+    """No ownership to check a change against: drop the change document."""
+    return replace(options, extra_documents=[d for d in options.extra_documents if d.kind != "change"])
 
 
 def _with_tree(doc: Document, tree: list[str]) -> Document:
@@ -201,17 +243,19 @@ def _scan(
     result = ScanResult(root=root, rules=[r.id for r in rules])
     paths = [u.path if isinstance(u, SourceFile) else u for u in units]
     by_set = [r for r in rules if r.check is not None and r.spec().over == "set"]
+    known = options.known_rules or frozenset(r.id for r in rules)
     ctx = FileContext(
         root=str(Path(root).resolve()),
         config=config,
         rules=tuple(r for r in rules if r not in by_set),
         set_rules=tuple(by_set),
-        known=options.known_rules or frozenset(r.id for r in rules),
+        known=known,
         fingerprint_key=options.fingerprint_key,
         patched=frozenset(_kustomize_patches(paths, read)),
         readable=frozenset(paths),
         contents=contents,
-        cache=options.cache,
+        cache=options.cache.for_scan(config, rules, known, options.fingerprint_key)
+        if options.cache else None,
     )
     tally = _Tally(result, context, list(skipped))
     outcomes = map_units(judge_file, units, jobs=_jobs(options.jobs, len(units)), context=ctx)
@@ -361,14 +405,15 @@ def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
 
 def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> Iterable[Hit]:
     if rule.schema is not None:
+        from platform_lint.rule_logic import fill_message
         from platform_lint.validation import schema_errors
 
         for obj in candidates:
             for error in schema_errors(obj.value, rule.schema):
                 where = ".".join(map(str, error.path)) or obj.kind
                 template = rule.message or "{path}: {error}"
-                yield Hit(obj, template.format(error=error.message, path=where),
-                          path=error.path, key=True)
+                message = fill_message(template, {"error": error.message, "path": where})
+                yield Hit(obj, message, path=error.path, key=True)
         return
     spec = rule.spec()
     if spec.over == "set":

@@ -38,7 +38,7 @@ from platform_lint.sources.yaml_tree import Problem
 from platform_lint.suppression import Directive, annotation_directives, directives_document, inline_directives
 
 if TYPE_CHECKING:
-    from platform_lint.result_cache import ResultCache
+    from platform_lint.result_cache import ScanCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ class FileContext:
     """Files another file may include (GitLab `include: local`)."""
     contents: Mapping[str, bytes] | None = None
     """The files' bytes when the scan was given them; else each is read from `root`."""
-    cache: ResultCache | None = None
+    cache: ScanCache | None = None
 
 
 @dataclass(slots=True)

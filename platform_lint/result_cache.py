@@ -53,18 +53,29 @@ def default_directory() -> Path:
 
 
 class ResultCache:
-    def __init__(
-        self,
-        directory: Path,
-        config: Config,
-        rules: Sequence[Rule],
-        known: Iterable[str],
-        fingerprint_key: str,
-    ) -> None:
+    """The cache folder; `for_scan` gives the view of one scan's rules and config."""
+
+    def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.salt = _salt(config, rules, known, fingerprint_key)
         self.hits = 0
         self.misses = 0
+        self._tool: bytes | None = None
+
+    def for_scan(
+        self, config: Config, rules: Sequence[Rule], known: Iterable[str], fingerprint_key: str
+    ) -> ScanCache:
+        if self._tool is None:
+            self._tool = _tool_digest()
+        return ScanCache(self, _salt(self._tool, config, rules, known, fingerprint_key))
+
+
+class ScanCache:
+    """Entries for one scan: the salt hashes the tool, rules, config and key."""
+
+    def __init__(self, owner: ResultCache, salt: str) -> None:
+        self.owner = owner
+        self.directory = owner.directory
+        self.salt = salt
 
     def key(self, path: str, content: bytes, patched: bool) -> str:
         h = hashlib.sha256(self.salt.encode())
@@ -82,9 +93,9 @@ class ResultCache:
         except Exception:  # missing, unreadable, corrupt or foreign: a miss, never trusted
             verdict = None
         if verdict is None:
-            self.misses += 1
+            self.owner.misses += 1
         else:
-            self.hits += 1
+            self.owner.hits += 1
         return verdict
 
     def put(self, key: str, verdict: FileVerdict) -> None:
@@ -103,9 +114,11 @@ class ResultCache:
             pass  # a cache that cannot be written only costs speed
 
 
-def _salt(config: Config, rules: Sequence[Rule], known: Iterable[str], fingerprint_key: str) -> str:
+def _salt(
+    tool: bytes, config: Config, rules: Sequence[Rule], known: Iterable[str], fingerprint_key: str
+) -> str:
     h = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
-    h.update(_tool_digest())
+    h.update(tool)
     material = {
         "config": _plain(config),
         "rules": [_plain(r) for r in rules],

@@ -42,16 +42,21 @@ class Run:
         ignore: Sequence[str],
         baseline: str | None,
         change: ChangeRequest | None = None,
+        rule_dirs: Sequence[str] = (),
         *,
         jobs: int = 0,
         cache: bool = True,
     ) -> Run:
-        """`jobs` 0 picks the processes by the number of files; `cache` keeps
-        per-file results in the user's cache folder between runs."""
+        """`rule_dirs` and a `config_path` are given on the command line, so they
+        may lie anywhere; a config found in the repository must lie inside `root`,
+        and so must its `rule_dirs` (`config.load_config`). `jobs` 0 picks the
+        processes by the number of files; `cache` keeps per-file results in the
+        user's cache folder between runs."""
         root, only = target
-        config = load_config(Path(config_path) if config_path else find_config(root))
+        config = (load_config(Path(config_path)) if config_path
+                  else load_config(find_config(root), root))
         only, extra = change.resolve(root, only) if change else (only, [])
-        rules = load_rules(config.rule_dirs)
+        rules = load_rules([*config.rule_dirs, *(Path(d).resolve() for d in rule_dirs)])
         unknown = [r for r in (*select, *ignore) if r not in rules and not _is_category(r, rules)]
         if unknown:
             raise ConfigError(f"unknown rule or category: {', '.join(unknown)}")
@@ -65,7 +70,7 @@ class Run:
             known_rules=frozenset(rules),
             fingerprint_key=key,
             jobs=jobs,
-            cache=_cache(config, active, rules, key) if cache else None,
+            cache=_cache() if cache else None,
         )
         return cls(root, only, config, rules, active, options, _display_base(root))
 
@@ -103,10 +108,10 @@ def _check_params(active: Sequence[Rule], config: Config) -> None:
             raise ConfigError(f"{config.source}: parameters of {rule.id}: {where}: {error.message}")
 
 
-def _cache(config: Config, active: Sequence[Rule], rules: Mapping[str, Rule], key: str) -> ResultCache:
+def _cache() -> ResultCache:
     from platform_lint.result_cache import ResultCache, default_directory
 
-    return ResultCache(default_directory(), config, active, rules, key)
+    return ResultCache(default_directory())
 
 
 def _is_category(name: str, rules: Mapping[str, Rule]) -> bool:

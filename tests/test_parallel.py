@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from platform_lint.run import Run
 from conftest import CORPUS
+from platform_lint.run import Run
 
 
 def _repositories() -> list[Path]:

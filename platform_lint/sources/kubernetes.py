@@ -99,9 +99,12 @@ def _documents(path: str, text: str, kind_of: Callable[[Any], str]) -> Parsed:
 
 def objects(doc: Document) -> Iterator[Obj]:
     if doc.kind == "yaml":
-        # Helm values, Compose, app config: read by the rules scoped to plain YAML.
+        # Helm values, Compose, app config: read by the rules scoped to plain YAML;
+        # Prometheus rule files and Alertmanager configs get their own object kind.
         if isinstance(doc.data, (dict, list)) and doc.data:
-            yield Obj(doc=doc, kind="yaml", name=doc.path, value=doc.data)
+            from platform_lint.sources.prometheus import yaml_kind
+
+            yield Obj(doc=doc, kind=yaml_kind(doc.data) or "yaml", name=doc.path, value=doc.data)
         return
     if doc.kind not in ("kubernetes", PATCH):
         return
