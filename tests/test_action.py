@@ -26,6 +26,8 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None or shutil.which("bas
 
 INSTALLED = Path(sys.executable).parent / "platform-lint"
 SHA_PIN = re.compile(r"^[^@\s]+@[0-9a-f]{40}$")
+installed = pytest.mark.skipif(not INSTALLED.exists(),
+                               reason="platform-lint is not installed beside this Python")
 WORKFLOWS = sorted((PROJECT / ".github/workflows").glob("*.yml"))
 
 NEW_SERVICE = """apiVersion: apps/v1
@@ -65,7 +67,7 @@ def _run(tmp_path: Path, repo: Path, head: str, inputs: dict[str, str], event_na
     return run_action(PROJECT, repo, temp, inputs, event_name, event, env)
 
 
-@pytest.mark.skipif(not INSTALLED.exists(), reason="platform-lint is not installed beside this Python")
+@installed
 def test_the_action_on_a_pull_request_reports_only_the_new_finding(
     tmp_path: Path, pull_request: tuple[Path, str, str]
 ) -> None:
@@ -112,7 +114,7 @@ def test_the_action_on_a_pull_request_reports_only_the_new_finding(
     assert result.failed
 
 
-@pytest.mark.skipif(not INSTALLED.exists(), reason="platform-lint is not installed beside this Python")
+@installed
 def test_the_action_on_a_push_checks_everything_and_can_skip_the_upload(
     tmp_path: Path, pull_request: tuple[Path, str, str]
 ) -> None:
@@ -132,7 +134,7 @@ def test_the_action_on_a_push_checks_everything_and_can_skip_the_upload(
     assert result.failed
 
 
-@pytest.mark.skipif(not INSTALLED.exists(), reason="platform-lint is not installed beside this Python")
+@installed
 def test_the_action_refuses_a_base_that_looks_like_an_option(
     tmp_path: Path, pull_request: tuple[Path, str, str]
 ) -> None:
