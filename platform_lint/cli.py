@@ -77,6 +77,8 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
 @click.option("--changed-files", type=click.Path(dir_okay=False, allow_dash=True),
               help="Check the change listed in this file (git name-status lines or paths; - reads stdin).")
 @click.option("--staged", is_flag=True, help="Check the change staged for commit.")
+@click.option("--rule-dir", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Also load the rules in this directory (may lie outside the repository).")
 @click.option("--new-only", is_flag=True, help="With --diff or --staged: only findings the change "
               "introduced (not in a scan of BASE read from git; moved findings are not new).")
 @click.option("--filter", "line_filter", type=click.Choice(["added-lines"]),
@@ -85,6 +87,12 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
               help="The lowest severity that fails the run (default: fail_on in the config, else warning).")
 @click.option("--sarif-file", type=click.Path(dir_okay=False),
               help="Also write the report as SARIF to this file, whatever --format is.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes to judge files with; 0: the cores available (one for a handful "
+              "of files). The output is the same for any number.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the per-file result cache (in the user cache folder, "
+              "or $PLATFORM_LINT_CACHE_DIR).")
 def check(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -99,10 +107,13 @@ def check(
     diff_base: str | None,
     changed_files: str | None,
     staged: bool,
+    rule_dirs: tuple[str, ...],
     new_only: bool,
     line_filter: str | None,
     fail_on: str | None,
     sarif_file: str | None,
+    jobs: int,
+    no_cache: bool,
 ) -> None:
     """Check PATHS (default: the current directory) against the policy pack.
 
@@ -116,7 +127,8 @@ def check(
     request = ChangeRequest(team, diff_base, changed_files, staged)
     if (new_only or line_filter) and not (diff_base or staged):
         raise UsageError("--new-only and --filter need --diff BASE or --staged")
-    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request)
+    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request,
+                      rule_dirs, jobs=jobs, cache=not no_cache)
     if new_only or line_filter:
         from platform_lint.newonly import scan_change
 
@@ -237,6 +249,11 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
         click.echo(json.dumps(answers, indent=2, sort_keys=True))
     else:
         click.echo(render(answers), nl=False)
+
+
+from platform_lint.audit.cli import audit  # noqa: E402 (the group imports its work lazily)
+
+cli.add_command(audit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
