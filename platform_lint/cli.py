@@ -83,6 +83,10 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
               "introduced (not in a scan of BASE read from git; moved findings are not new).")
 @click.option("--filter", "line_filter", type=click.Choice(["added-lines"]),
               help="With --diff or --staged: only findings on lines the change adds or changes.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note"]),
+              help="The lowest severity that fails the run (default: fail_on in the config, else warning).")
+@click.option("--sarif-file", type=click.Path(dir_okay=False),
+              help="Also write the report as SARIF to this file, whatever --format is.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes to judge files with; 0: the cores available (one for a handful "
               "of files). The output is the same for any number.")
@@ -106,6 +110,8 @@ def check(
     rule_dirs: tuple[str, ...],
     new_only: bool,
     line_filter: str | None,
+    fail_on: str | None,
+    sarif_file: str | None,
     jobs: int,
     no_cache: bool,
 ) -> None:
@@ -138,13 +144,18 @@ def check(
         env=dict(os.environ),
     )
     _emit(render(fmt, result, ctx), output)
+    if sarif_file:
+        _emit(render("sarif", result, ctx), sarif_file)
     if fmt == "github":
         from platform_lint.report.github_report import write_step_summary
 
         write_step_summary(result, ctx)
     if result.errors:
         raise SystemExit(EXIT_ERROR)
-    failing = any(f.severity >= run.config.fail_on for f in result.findings)
+    from platform_lint.finding import Severity
+
+    threshold = Severity.parse(fail_on) if fail_on else run.config.fail_on
+    failing = any(f.severity >= threshold for f in result.findings)
     raise SystemExit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
