@@ -78,7 +78,10 @@ def _ignore_file(path: Path, prefix: str) -> _Ignore | None:
         return None
     import pathspec
 
-    spec = pathspec.PathSpec.from_lines("gitignore", lines)
+    try:
+        spec = pathspec.PathSpec.from_lines("gitignore", lines)
+    except (ValueError, re.error):  # as git does, a pattern it cannot read (`!` alone) is passed over
+        spec = pathspec.PathSpec.from_lines("gitignore", [ln for ln in lines if pattern_problem(ln) is None])
     return _Ignore(prefix, lambda rel: spec.check_file(rel).include)
 
 
