@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -183,22 +184,22 @@ def scan_files(
     by_path = {f.path: f for f in files}
     reader = _reader(by_path)
     is_charter = matcher(config.charters)
-    patched = _kustomize_patches(files)
+    crashes: list[Obj] = []
+    patched = _kustomize_patches(files, crashes)
     known = options.known_rules or frozenset(r.id for r in rules)
     objects: list[Obj] = []
     directives: dict[str, list[Directive]] = {}
     for f in files:
-        if f.path in patched:
-            parsed, text, source = _parse_patch(f)
-        else:
-            parsed, text, source = _parse(f, is_charter, reader)
-        regions: list[Region] = []
-        for doc in parsed.documents:
-            parsed_objects = list(source.objects(doc)) if source else []
-            regions += [parsed_region(doc)] if parsed_objects else []
-            objects.extend(parsed_objects)
-            for obj in parsed_objects:
-                directives.setdefault(f.path, []).extend(annotation_directives(obj))
+        try:
+            parsed, text, file_objects, regions = _structure(f, f.path in patched, is_charter, reader)
+            annotations = [d for obj in file_objects for d in annotation_directives(obj)]
+        except Exception:  # a bug in a source costs this file's structure, never the scan
+            parsed, text, file_objects, regions, annotations = Parsed(), _decode(f), [], [], []
+            crashes.append(crash_object(f.path, None, "reading this file failed, its structure "
+                                        "went unchecked"))
+        objects.extend(file_objects)
+        if annotations:
+            directives.setdefault(f.path, []).extend(annotations)
         text_doc = text_document(f.path, text, regions)
         objects.extend(text_objects(text_doc))  # raw-text rules (secrets) read every file
         if parsed.skipped is not None:
@@ -221,7 +222,8 @@ def scan_files(
     for doc in options.extra_documents:
         objects.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
 
-    findings = _findings(list(_run_rules(rules, objects, config, result)), options.fingerprint_key)
+    hits = list(_run_rules(rules, objects, config, result, crashes))
+    findings = _findings(hits, options.fingerprint_key)
     _apply_suppressions(findings, directives, config, options, result)
     return result
 
@@ -243,6 +245,21 @@ def _reader(by_path: Mapping[str, SourceFile]) -> Callable[[str], str | None]:
 
 def _decode(f: SourceFile) -> str:
     return f.content.decode("utf-8-sig", errors="replace")
+
+
+def _structure(
+    f: SourceFile, patch: bool, is_charter: Callable[[str], bool] | None,
+    reader: Callable[[str], str | None],
+) -> tuple[Parsed, str, list[Obj], list[Region]]:
+    """The file parsed by its source, its objects and the line regions they came from."""
+    parsed, text, source = _parse_patch(f) if patch else _parse(f, is_charter, reader)
+    found: list[Obj] = []
+    regions: list[Region] = []
+    for doc in parsed.documents:
+        parsed_objects = list(source.objects(doc)) if source else []
+        regions += [parsed_region(doc)] if parsed_objects else []
+        found.extend(parsed_objects)
+    return parsed, text, found, regions
 
 
 def _parse(
@@ -289,13 +306,17 @@ def _parse_patch(f: SourceFile) -> tuple[Parsed, str, Source | None]:
     return kubernetes.load_patch(f.path, text), text, kubernetes
 
 
-def _kustomize_patches(files: Iterable[SourceFile]) -> set[str]:
+def _kustomize_patches(files: Iterable[SourceFile], crashes: list[Obj]) -> set[str]:
     """Files that a kustomization names as patches: partial objects, not manifests."""
     from platform_lint.sources.kubernetes import kustomize_patch_paths
 
     out: set[str] = set()
     for f in files:
-        out.update(kustomize_patch_paths(f.path, f.content))
+        try:
+            out.update(kustomize_patch_paths(f.path, f.content))
+        except Exception:
+            crashes.append(crash_object(f.path, None, "reading this kustomization failed, the "
+                                        "patches it names were read as manifests"))
     return out
 
 
@@ -309,8 +330,12 @@ def _in_scope(rule: Rule, obj: Obj) -> bool:
 
 
 def _run_rules(
-    rules: Sequence[Rule], objects: Sequence[Obj], config: Config, result: ScanResult
+    rules: Sequence[Rule], objects: Sequence[Obj], config: Config, result: ScanResult,
+    crashes: Sequence[Obj] | None = (),
 ) -> Iterable[tuple[Rule, Severity, Hit]]:
+    """Every rule on the objects in its scope. `crashes` are the internal errors
+    met so far (None: report new ones as errors rather than run rules on them)."""
+    crashed: list[Obj] = list(crashes or ())
     by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
@@ -324,11 +349,17 @@ def _run_rules(
         setting = config.rules.get(rule.id, {})
         severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
         params = rule_params(rule, config)
-        try:
-            for hit in _hits(rule, candidates, params):
-                yield rule, severity, hit
-        except Exception as exc:  # a bug in a check must not hide the other rules
-            result.errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
+        for hit in _hits(rule, candidates, params, crashed):
+            yield rule, severity, hit
+    if not crashed:
+        return
+    # A bug of a source or a check is a finding where it struck (rule `internal-error`);
+    # when that rule is not run, or fails itself, an internal error of the scan (exit code 2).
+    handlers = [r for r in rules if CRASH in r.scope.documents]
+    if handlers and crashes is not None:
+        yield from _run_rules(handlers, crashed, config, result, None)
+    else:
+        result.errors.extend(f"{o.doc.path}: {o.value[0]['message']}" for o in crashed)
 
 
 def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
@@ -343,23 +374,52 @@ def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
     return {**rule.params, **from_section, **config.rules.get(rule.id, {}).get("params", {})}
 
 
-def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> Iterable[Hit]:
+def _hits(
+    rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any], crashed: list[Obj]
+) -> Iterable[Hit]:
+    """The rule's hits on each candidate. A check that raises on an object loses
+    its hits there (it may have stopped half way) and the object joins `crashed`;
+    the other objects are still checked. A set check runs once, blamed on the
+    first candidate when it fails."""
+    units: list[tuple[Obj, Callable[[], Iterable[Hit]]]]
     if rule.schema is not None:
-        from platform_lint.validation import schema_errors
-
-        for obj in candidates:
-            for error in schema_errors(obj.value, rule.schema):
-                where = ".".join(map(str, error.path)) or obj.kind
-                template = rule.message or "{path}: {error}"
-                yield Hit(obj, template.format(error=error.message, path=where),
-                          path=error.path, key=True)
-        return
-    spec = rule.spec()
-    if spec.over == "set":
-        yield from spec.fn(candidates, params)
+        units = [(obj, partial(_schema_hits, rule, obj)) for obj in candidates]
+    elif (spec := rule.spec()).over == "set":
+        units = [(candidates[0], partial(spec.fn, candidates, params))]
     else:
-        for obj in candidates:
-            yield from spec.fn(obj, params)
+        units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
+    for obj, run in units:
+        try:
+            hits = list(run())
+        except Exception:
+            what = f"rule {rule.id} failed on {obj.kind} {obj.name}, which it did not check"
+            crashed.append(crash_object(obj.doc.path, obj, what))
+            continue
+        yield from hits
+
+
+def _schema_hits(rule: Rule, obj: Obj) -> Iterator[Hit]:
+    from platform_lint.validation import schema_errors
+
+    for error in schema_errors(obj.value, rule.schema or {}):
+        where = ".".join(map(str, error.path)) or obj.kind
+        template = rule.message or "{path}: {error}"
+        yield Hit(obj, template.format(error=error.message, path=where), path=error.path, key=True)
+
+
+CRASH = "internal"
+"""The document kind of an internal error at a file: a source or a check that
+failed on it (a bug in platform-lint), reported by the `internal-error` rule."""
+
+
+def crash_object(path: str, at: Obj | None, what: str) -> Obj:
+    """An internal error at `at` (the start of the file when None). The exception's
+    text is left out: it could quote the file, a secret included."""
+    span = at.doc.locate(at.path, key=True) if at is not None else Span.point(1)
+    message = f"internal error in platform-lint: {what}; the rest of the scan went on"
+    doc = Document(path=path, kind=CRASH, data=[{"message": message}],
+                   spans={(0,): Span.point(span.line, span.col)})
+    return Obj(doc=doc, kind=CRASH, name=path, value=doc.data)
 
 
 def _findings(hits: Sequence[tuple[Rule, Severity, Hit]], key: str) -> list[Finding]:
