@@ -94,8 +94,17 @@ def staged_files(root: Path) -> list[ChangedFile]:
 
 
 def diff_files(root: Path, base: str) -> list[ChangedFile]:
-    """The files changed on this branch since it left `base` (`git diff BASE...HEAD`)."""
-    return _name_status(_git(root, "diff", "--name-status", "-M", "-z", f"{base}...HEAD"))
+    """The files changed on this branch since it left `base` (`git diff BASE...HEAD`).
+    `base` is resolved to a commit id first, so `--diff=--output=FILE` is a
+    revision that does not exist, never an option to git."""
+    from platform_lint.revision import RevisionError, resolve_commit
+
+    try:
+        commit = resolve_commit(root, base)
+    except RevisionError as exc:
+        raise ChangeError(f"--diff: {exc}") from None
+    return _name_status(_git(root, "diff", "--name-status", "-M", "-z", "--end-of-options",
+                             f"{commit}...HEAD", "--"))
 
 
 def parse_changed_files(text: str) -> list[ChangedFile]:
@@ -127,8 +136,12 @@ def read_changed_files(path: Path) -> list[ChangedFile]:
     """`--changed-files FILE` (`-` reads standard input)."""
     import sys
 
-    text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    return parse_changed_files(text)
+    # surrogateescape: a file name that is not UTF-8 still names its file.
+    try:
+        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except OSError as exc:
+        raise ChangeError(f"--changed-files {path}: cannot read: {exc.strerror or exc}") from None
+    return parse_changed_files(raw.decode("utf-8", "surrogateescape"))
 
 
 def given_files(paths: Iterable[str]) -> list[ChangedFile]:

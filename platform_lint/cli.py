@@ -77,6 +77,22 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
 @click.option("--changed-files", type=click.Path(dir_okay=False, allow_dash=True),
               help="Check the change listed in this file (git name-status lines or paths; - reads stdin).")
 @click.option("--staged", is_flag=True, help="Check the change staged for commit.")
+@click.option("--rule-dir", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Also load the rules in this directory (may lie outside the repository).")
+@click.option("--new-only", is_flag=True, help="With --diff or --staged: only findings the change "
+              "introduced (not in a scan of BASE read from git; moved findings are not new).")
+@click.option("--filter", "line_filter", type=click.Choice(["added-lines"]),
+              help="With --diff or --staged: only findings on lines the change adds or changes.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note"]),
+              help="The lowest severity that fails the run (default: fail_on in the config, else warning).")
+@click.option("--sarif-file", type=click.Path(dir_okay=False),
+              help="Also write the report as SARIF to this file, whatever --format is.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes to judge files with; 0: the cores available (one for a handful "
+              "of files). The output is the same for any number.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the per-file result cache (in the user cache folder, "
+              "or $PLATFORM_LINT_CACHE_DIR).")
 def check(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -91,6 +107,13 @@ def check(
     diff_base: str | None,
     changed_files: str | None,
     staged: bool,
+    rule_dirs: tuple[str, ...],
+    new_only: bool,
+    line_filter: str | None,
+    fail_on: str | None,
+    sarif_file: str | None,
+    jobs: int,
+    no_cache: bool,
 ) -> None:
     """Check PATHS (default: the current directory) against the policy pack.
 
@@ -102,8 +125,16 @@ def check(
     from platform_lint.run import Run
 
     request = ChangeRequest(team, diff_base, changed_files, staged)
-    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request)
-    result = run.scan()
+    if (new_only or line_filter) and not (diff_base or staged):
+        raise UsageError("--new-only and --filter need --diff BASE or --staged")
+    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request,
+                      rule_dirs, jobs=jobs, cache=not no_cache)
+    if new_only or line_filter:
+        from platform_lint.newonly import scan_change
+
+        result = scan_change(run, request, new_only=new_only, line_filter=line_filter)
+    else:
+        result = run.scan()
     fmt = fmt or default_format()
     ctx = ReportContext(
         rules=run.all_rules,
@@ -113,13 +144,18 @@ def check(
         env=dict(os.environ),
     )
     _emit(render(fmt, result, ctx), output)
+    if sarif_file:
+        _emit(render("sarif", result, ctx), sarif_file)
     if fmt == "github":
         from platform_lint.report.github_report import write_step_summary
 
         write_step_summary(result, ctx)
     if result.errors:
         raise SystemExit(EXIT_ERROR)
-    failing = any(f.severity >= run.config.fail_on for f in result.findings)
+    from platform_lint.finding import Severity
+
+    threshold = Severity.parse(fail_on) if fail_on else run.config.fail_on
+    failing = any(f.severity >= threshold for f in result.findings)
     raise SystemExit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
@@ -213,6 +249,11 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
         click.echo(json.dumps(answers, indent=2, sort_keys=True))
     else:
         click.echo(render(answers), nl=False)
+
+
+from platform_lint.audit.cli import audit  # noqa: E402 (the group imports its work lazily)
+
+cli.add_command(audit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -63,9 +63,14 @@ def find_config(root: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None) -> Config:
+def load_config(path: Path | None, root: Path | None = None) -> Config:
+    """The config at `path`. With the scan `root` given, the config belongs to
+    the repository scanned, so what it names (itself, `rule_dirs`) must lie inside
+    `root`: a scanned repository cannot make a run read `/etc`."""
     if path is None:
         return Config()
+    if root is not None and _outside(path, root):
+        raise ConfigError(f"{path}: a symlink to a file outside the repository; not read")
     try:
         content = path.read_bytes()
     except OSError as exc:
@@ -78,7 +83,7 @@ def load_config(path: Path | None) -> Config:
         errors = list(schema_errors(data, schema("config")))
         if errors:
             raise ConfigError(describe(str(path), errors[0], lambda p: doc.locate(p, key=True)))
-    return _build(path, data, doc)
+    return _build(path, data, doc, root)
 
 
 def _yaml(path: Path, content: bytes) -> Document:
@@ -110,7 +115,8 @@ def _pyproject(path: Path, content: bytes) -> Document:
     return Document(path=str(path), kind="config", data=data, spans={(): Span.point(line)})
 
 
-def _build(path: Path, data: Mapping[str, Any], doc: Document) -> Config:
+def _build(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None) -> Config:
+    _check_patterns(path, data, doc)
     rules: dict[str, Mapping[str, Any]] = {}
     for rule_id, setting in data.get("rules", {}).items():
         rules[rule_id] = {"enabled": setting} if isinstance(setting, bool) else setting
@@ -130,13 +136,63 @@ def _build(path: Path, data: Mapping[str, Any], doc: Document) -> Config:
         ignore=tuple(data.get("ignore", ())),
         rules=rules,
         exclude=tuple(data.get("exclude", ())),
-        rule_dirs=tuple((path.parent / d).resolve() for d in data.get("rule_dirs", ())),
+        rule_dirs=_rule_dirs(path, data, doc, root),
         fail_on=Severity.parse(data.get("fail_on", "warning")),
         max_file_size=data.get("max_file_size", DEFAULT_MAX_FILE_SIZE),
         charters=tuple(data.get("charters", DEFAULT_CHARTERS)),
         exemptions=exemptions,
         sections={k: data[k] for k in ("ownership", "pipelines", "secrets") if k in data},
     )
+
+
+def _rule_dirs(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None) -> tuple[Path, ...]:
+    """`rule_dirs`, resolved; with a `root`, each directory and the rule files in
+    it must resolve inside it (a rule directory elsewhere is for `--rule-dir`)."""
+    out: list[Path] = []
+    for i, name in enumerate(data.get("rule_dirs", ())):
+        try:
+            directory = (path.parent / name).resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python 3.11
+            span = doc.locate(("rule_dirs", i))
+            raise ConfigError(f"{path}:{span.line}:{span.col}: rule_dirs.{i}: {name} is a symlink "
+                              "that loops or leads nowhere") from None
+        if root is not None:
+            files = sorted(directory.glob("*.y*ml")) if directory.is_dir() else []
+            escaping = next((f for f in [directory, *files] if _outside(f, root)), None)
+            if escaping is not None:
+                span = doc.locate(("rule_dirs", i))
+                raise ConfigError(
+                    f"{path}:{span.line}:{span.col}: rule_dirs.{i}: {escaping} is outside the "
+                    "repository; a rule directory elsewhere must be given with --rule-dir")
+        out.append(directory)
+    return tuple(out)
+
+
+def _outside(path: Path, root: Path) -> bool:
+    """Whether `path` resolves outside `root`; a looping symlink does not resolve
+    at all, and reading it fails with its own clear error."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return True
+    except (OSError, RuntimeError):
+        return False
+    return False
+
+
+def _check_patterns(path: Path, data: Mapping[str, Any], doc: Document) -> None:
+    """gitignore-style patterns (`exclude`, exemption `paths`) must compile: `!` alone does not."""
+    from platform_lint.discovery import pattern_problem
+
+    places: list[tuple[tuple[str | int, ...], str]]
+    places = [(("exclude", i), p) for i, p in enumerate(data.get("exclude", ()))]
+    places += [(("exemptions", i, "paths", j), p) for i, item in enumerate(data.get("exemptions", ()))
+               for j, p in enumerate(item.get("paths", ()))]
+    for where, pattern in places:
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            span = doc.locate(where)
+            raise ConfigError(f"{path}:{span.line}:{span.col}: {'.'.join(map(str, where))}: {problem}")
 
 
 def _date(path: Path, doc: Document, index: int, text: str | None) -> dt.date | None:

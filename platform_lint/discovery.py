@@ -10,10 +10,11 @@ skipped with a reason that is counted and can be listed.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 BINARY_PROBE = 8192
 PathMatcher = Callable[[str], bool]
@@ -77,7 +78,10 @@ def _ignore_file(path: Path, prefix: str) -> _Ignore | None:
         return None
     import pathspec
 
-    spec = pathspec.PathSpec.from_lines("gitignore", lines)
+    try:
+        spec = pathspec.PathSpec.from_lines("gitignore", lines)
+    except (ValueError, re.error):  # as git does, a pattern it cannot read (`!` alone) is passed over
+        spec = pathspec.PathSpec.from_lines("gitignore", [ln for ln in lines if pattern_problem(ln) is None])
     return _Ignore(prefix, lambda rel: spec.check_file(rel).include)
 
 
@@ -88,6 +92,17 @@ def _ignored(chain: list[_Ignore], path: str) -> bool:
         if decided is not None:
             return bool(decided)
     return False
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` is not a usable gitignore-style pattern (`!` alone, a bad range), or None."""
+    import pathspec
+
+    try:
+        pathspec.PathSpec.from_lines("gitignore", [pattern])
+    except (ValueError, re.error) as exc:
+        return str(exc) if isinstance(exc, re.error) else f"{pattern!r} is not a valid gitignore pattern"
+    return None
 
 
 def path_matcher(patterns: Iterable[str]) -> PathMatcher | None:
@@ -114,6 +129,18 @@ def _symlink_problem(root: Path, path: Path) -> str | None:
     return None
 
 
+def _outside_root(root: Path, name: str) -> Skipped | None:
+    """A skip for a `name` that does not lead to a place inside `root` (resolved)."""
+    pure = PurePosixPath(name)
+    if pure.is_absolute() or ".." in pure.parts or "\0" in name:
+        return Skipped(name, "outside the scanned root")
+    try:
+        (root / name).parent.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return Skipped(name, "outside the scanned root (through a symlinked directory)")
+    return None
+
+
 def discover(
     root: Path,
     only: Sequence[str] | None,
@@ -121,18 +148,34 @@ def discover(
     exclude: Sequence[str] = (),
     max_size: int,
 ) -> tuple[list[SourceFile], list[Skipped]]:
-    """Read the files to scan under `root` (or just `only`, relative to root)."""
+    """Read the files to scan under `root` (or just `only`, relative to root).
+
+    A name in `only` comes from outside (the command line, a change list): one
+    that is absolute, climbs out with `..` or passes through a directory
+    symlinked out of `root` is not read but skipped, so it is reported."""
     root = root.resolve()
-    names = list_paths(root, exclude) if only is None else _kept(sorted(set(only)), exclude)
+    names = names_to_scan(root, only, exclude)
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
     for name in names:
-        result = _read(root, name, max_size)
+        result = (_outside_root(root, name) if only is not None else None) or _read(root, name, max_size)
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result is not None:
             files.append(result)
     return files, skipped
+
+
+def names_to_scan(root: Path, only: Sequence[str] | None, exclude: Sequence[str] = ()) -> list[str]:
+    """The files a scan reads (all of them, or just `only`), none of them read yet."""
+    return list_paths(root, exclude) if only is None else _kept(sorted(set(only)), exclude)
+
+
+def read_file(root: str, name: str, max_size: int) -> SourceFile | Skipped | None:
+    """One file below `root` (already resolved), or why it is skipped; None if it is gone.
+    A name that leads outside `root` is skipped, never read (see `discover`)."""
+    base = Path(root)
+    return _outside_root(base, name) or _read(base, name, max_size)
 
 
 def list_paths(root: Path, exclude: Sequence[str] = ()) -> list[str]:
@@ -165,6 +208,11 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
         content = path.read_bytes()
     except OSError as exc:
         return Skipped(name, f"unreadable: {exc.strerror}")
+    return content_file(name, content)
+
+
+def content_file(name: str, content: bytes) -> SourceFile | Skipped:
+    """A file's bytes as the scan reads them, wherever they came from (disk, git objects)."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         # UTF-16 with a byte-order mark (Windows tools write it): text, read as UTF-8.
         try:

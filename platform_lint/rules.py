@@ -7,7 +7,7 @@ platform-lint import or run code of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from platform_lint.finding import Severity
 from platform_lint.globs import matches
 from platform_lint.model import Document, Span
 from platform_lint.resources import data_dir, schema
+from platform_lint.safe_regex import unsafe_patterns
 from platform_lint.sources.yaml_tree import parse_yaml
 from platform_lint.validation import MISS, SchemaError, ValidatedCache, describe, schema_errors
 
@@ -63,10 +64,19 @@ ENGINE_RULES = frozenset({"parse-error", "internal-error", "invalid-suppression"
 
 
 def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
-    content = path.read_bytes()
+    """A rule file, validated; the cache skips validation for content seen valid
+    before. It keeps a built-in rule's data, but of a user's rule only the
+    verdict: a user's schema or message may hold a secret (a token to match)."""
+    try:
+        content = path.read_bytes()
+    except OSError as exc:  # a directory named x.yaml, a dangling or looping symlink
+        raise RuleError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    built_in = path.parent == data_dir("rules")
     known = cache.lookup(content, schema("rule"))
-    if known is not MISS:
+    if built_in and isinstance(known, dict):
         return _rule(known, str(path))
+    if not built_in and known is not True:
+        known = MISS  # a verdict is `true`; data kept by an older version is not trusted
     text = content.decode("utf-8-sig", errors="replace")
     docs, problems = parse_yaml(text)
     if problems:
@@ -80,13 +90,14 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
     def fail(error: SchemaError) -> RuleError:
         return RuleError(describe(str(path), error, lambda p: doc.locate(p, key=True)))
 
-    errors = list(schema_errors(doc.data, schema("rule")))
-    if errors:
-        raise fail(errors[0])
+    if known is MISS:
+        _validate(doc, fail)
+        for at, reason in unsafe_patterns(doc.data.get("schema"), ("schema",)):
+            raise RuleError(f"{_at(path, doc, at)}: {'.'.join(map(str, at))}: {reason}")
     data: dict[str, Any] = doc.data
     # A rule's examples are shown in SARIF and kept in the cache: never a real secret.
     data["docs"] = _scrubbed(data["docs"])
-    if data["id"] in ENGINE_RULES and path.parent != data_dir("rules"):
+    if data["id"] in ENGINE_RULES and not built_in:
         raise RuleError(f"{path}:1:1: id: {data['id']!r} is reserved for the engine")
     rule = _rule(data, str(path))
     if rule.check is not None:
@@ -94,12 +105,30 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
             spec = rule.spec()
         except UnknownCheck as exc:
             raise RuleError(f"{_at(path, doc, ('check',))}: check: {exc}") from None
-        param_errors = list(schema_errors(dict(rule.params), spec.params_schema))
+        param_errors = [] if known is not MISS else list(schema_errors(dict(rule.params),
+                                                                        spec.params_schema))
         if param_errors:
             err = param_errors[0]
             raise fail(SchemaError(("params", *err.path), err.message))
-    cache.remember(content, schema("rule"), data)
+    cache.remember(content, schema("rule"), data if built_in else True)
     return rule
+
+
+def _validate(doc: Document, fail: Callable[[SchemaError], RuleError]) -> None:
+    """The rule file against the rule schema, then what its logic may hold
+    (`rule_logic`): valid JSON Schema referring only to itself, a plain message."""
+    from platform_lint.rule_logic import message_problem, schema_problems
+
+    errors = list(schema_errors(doc.data, schema("rule")))
+    if errors:
+        raise fail(errors[0])
+    logic = doc.data.get("schema")
+    for problem in schema_problems(logic) if logic is not None else ():
+        raise fail(SchemaError(("schema", *problem.path), problem.message))
+    message = doc.data.get("message")
+    problem_text = message_problem(message) if message is not None else None
+    if problem_text is not None:
+        raise fail(SchemaError(("message",), problem_text))
 
 
 def _scrubbed(value: Any) -> Any:
@@ -114,7 +143,7 @@ def _scrubbed(value: Any) -> Any:
     return value
 
 
-def _at(path: Path, doc: Document, key: tuple[str, ...]) -> str:
+def _at(path: Path, doc: Document, key: tuple[str | int, ...]) -> str:
     span: Span = doc.locate(key, key=True)
     return f"{path}:{span.line}:{span.col}"
 
@@ -159,7 +188,7 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> dict[str, Rule]:
     cache = ValidatedCache()
     rules: dict[str, Rule] = {}
     try:
-        for path in rule_files([data_dir("rules"), *extra_dirs]):
+        for path in rule_files(dict.fromkeys([data_dir("rules"), *extra_dirs])):
             rule = load_rule_file(path, cache)
             if rule.id in rules:
                 raise RuleError(f"{path}:1:1: id: {rule.id!r} is already defined by {rules[rule.id].source}")

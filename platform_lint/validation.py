@@ -3,7 +3,8 @@
 Importing jsonschema costs more than a whole pre-commit run should, so a
 document that has validated once is remembered by the hash of its bytes and
 the schema's, in the user's cache directory; a run that meets only known
-content never imports jsonschema. The cache holds hashes only.
+content never imports jsonschema. The cache holds hashes, the data of the
+built-in rules and, for a user's rule, only the verdict (`rules.load_rule_file`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +29,46 @@ class SchemaError:
     message: str
 
 
-def schema_errors(instance: Any, schema: Mapping[str, Any]) -> Iterator[SchemaError]:
-    """Every place `instance` fails `schema`, deepest first within each branch."""
-    from jsonschema import Draft202012Validator
+def schema_errors(
+    instance: Any, schema: Mapping[str, Any], *, formats: bool = False
+) -> Iterator[SchemaError]:
+    """Every place `instance` fails `schema`, deepest first within each branch.
 
-    validator = Draft202012Validator(schema, format_checker=None)
+    `$ref` resolves only within `schema` and to platform-lint's own schemas:
+    nothing is ever fetched (a URL) or read (a `file:` URI). `formats` checks
+    `format` keywords (`regex`, for schemas that are themselves validated).
+    Regexes in the schema run on RE2 (`safe_regex`): linear time, whoever wrote them."""
+    from platform_lint.safe_regex import validator_class
+
+    validator_type = validator_class()
+    checker = validator_type.FORMAT_CHECKER if formats else None
+    validator = validator_type(schema, format_checker=checker, registry=_registry())
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path))):
         leaf = _deepest(error)
         yield SchemaError(tuple(leaf.absolute_path), leaf.message)
+
+
+@cache
+def project_schemas() -> dict[str, Mapping[str, Any]]:
+    """platform-lint's own JSON Schemas, by `$id`."""
+    from platform_lint.resources import data_dir, schema
+
+    found = (schema(p.name.removesuffix(".schema.json"))
+             for p in sorted(data_dir("schemas").glob("*.schema.json")))
+    return {s["$id"]: s for s in found if isinstance(s.get("$id"), str)}
+
+
+@cache
+def _registry() -> Any:
+    """A registry that knows the project's schemas and retrieves nothing."""
+    from referencing import Registry, Resource
+    from referencing.exceptions import NoSuchResource
+
+    def refuse(uri: str) -> Any:
+        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+
+    resources = [(uri, Resource.from_contents(s)) for uri, s in project_schemas().items()]
+    return Registry(retrieve=refuse).with_resources(resources)  # type: ignore[call-arg]
 
 
 def _deepest(error: Any) -> Any:
@@ -62,8 +96,8 @@ MISS = object()
 class ValidatedCache:
     """Parsed data of files already known to be valid, by hash of (bytes, schema).
 
-    Lets a run that meets only known rule files and config skip both the YAML
-    parse and jsonschema. Holds rule and config data only, never scanned content.
+    Lets a run that meets only known rule files skip both the YAML parse and
+    jsonschema. Never holds scanned content, nor a user's rule text.
     """
 
     def __init__(self) -> None:

@@ -30,6 +30,10 @@ def skip_reason(path: str, text: str) -> str | None:
     return None
 
 
+def is_kustomization(path: str) -> bool:
+    return _KUSTOMIZATION.search(path) is not None
+
+
 def kustomize_patch_paths(path: str, content: bytes) -> list[str]:
     """The files a kustomization names as patches, relative to the scan root."""
     if not _KUSTOMIZATION.search(path):
@@ -96,9 +100,12 @@ def _documents(path: str, text: str, kind_of: Callable[[Any], str]) -> Parsed:
 
 def objects(doc: Document) -> Iterator[Obj]:
     if doc.kind == "yaml":
-        # Helm values, Compose, app config: read by the rules scoped to plain YAML.
+        # Helm values, Compose, app config: read by the rules scoped to plain YAML;
+        # Prometheus rule files and Alertmanager configs get their own object kind.
         if isinstance(doc.data, (dict, list)) and doc.data:
-            yield Obj(doc=doc, kind="yaml", name=doc.path, value=doc.data)
+            from platform_lint.sources.prometheus import yaml_kind
+
+            yield Obj(doc=doc, kind=yaml_kind(doc.data) or "yaml", name=doc.path, value=doc.data)
         return
     if doc.kind not in ("kubernetes", PATCH):
         return

@@ -105,14 +105,33 @@ def _scalar(node: Any) -> Any:
     return text
 
 
+MAX_ALIAS_NODES = 100_000
+"""How many nodes aliases may add to a document, over those written out. A few
+hundred bytes of nested aliases (`a: &a [x, x]`, `b: &b [*a, *a]`, ...) expand
+exponentially: a "billion laughs" file is refused, not built."""
+
+
+class _AliasBomb(Exception):
+    """Aliases expanded past `MAX_ALIAS_NODES`."""
+
+
 class _Builder:
     def __init__(self, position: Position) -> None:
         self.position = position
         self.doc = YamlDocument(data=None)
         self.problems: list[Problem] = []
         self._active: set[int] = set()
+        self._seen: set[int] = set()
+        self._repeats = 0
+        """Nodes built a second time or more: what aliases (and merges) expanded."""
 
     def build(self, node: Any, path: Path) -> Any:
+        if id(node) in self._seen:
+            self._repeats += 1
+            if self._repeats > MAX_ALIAS_NODES:
+                raise _AliasBomb
+        else:
+            self._seen.add(id(node))
         self.doc.spans[path] = _span(node, self.position)
         if node.id == "scalar":
             return _scalar(node)
@@ -179,7 +198,11 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
             if node is None:
                 continue
             builder = _Builder(position)
-            builder.doc.data = builder.build(node, ())
+            try:
+                builder.doc.data = builder.build(node, ())
+            except _AliasBomb:
+                problems.append(_alias_bomb(loader, text, node.start_mark.line, position))
+                continue
             docs.append(builder.doc)
             problems.extend(builder.problems)
     except MarkedYAMLError as exc:
@@ -214,6 +237,19 @@ def _at_offset(text: str, offset: int) -> Span:
     breaks = list(_BREAK.finditer(before))
     start = breaks[-1].end() if breaks else 0
     return _inside(text, len(breaks) + 1, len(before) - start + 1)
+
+
+def _alias_bomb(loader: Any, text: str, first_line: int, position: Position) -> Problem:
+    """The refusal of a document whose aliases expand too far, at its first alias."""
+    from ruamel.yaml.events import AliasEvent
+
+    at = Span.point(first_line + 1)
+    for event in loader.parse(text):
+        if isinstance(event, AliasEvent) and event.start_mark.line >= first_line:
+            line, col = position(event.start_mark)
+            at = Span.point(line + 1, col + 1)
+            break
+    return Problem(at, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes: not parsed")
 
 
 @cache

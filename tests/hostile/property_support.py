@@ -198,20 +198,25 @@ def assert_span_inside(path: str, span: Any, files: Mapping[str, str | bytes], r
 def raise_crash(files: Mapping[str, str | bytes], ownership: bool) -> None:
     """Run each source and each check as the engine does, but without its guard,
     so the exception behind an internal error surfaces with its traceback."""
-    from platform_lint.engine import _in_scope, _structure
+    from platform_lint.engine import in_scope
     from platform_lint.globs import matcher
+    from platform_lint.sources import classify, source_for
 
-    sources = [SourceFile(p, t.encode() if isinstance(t, str) else t) for p, t in files.items()]
-    texts = {f.path: f.content.decode("utf-8-sig", "replace") for f in sources}
-    objects = [obj for f in sources
-               for obj in _structure(f, False, matcher(Config().charters), texts.get)[2]]
+    texts = {p: t if isinstance(t, str) else t.decode("utf-8-sig", "replace") for p, t in files.items()}
+    objects: list[Obj] = []
+    for path, text in texts.items():
+        kind = classify(path, matcher(Config().charters))
+        if kind is not None:
+            source = source_for(kind)
+            for doc in source.load(path, text, texts.get).documents:
+                objects.extend(source.objects(doc))
     objects += [Obj(doc=d, kind=d.kind, name=d.path, value=d.data)
                 for d in ([full_repository(sorted(files))] if ownership else [])]
     for rule in builtin_rules():
         if rule.check is None:
             continue
         spec = rule.spec()
-        candidates = [o for o in objects if _in_scope(rule, o)]
+        candidates = [o for o in objects if in_scope(rule, o)]
         if spec.over == "set":
             list(spec.fn(candidates, rule.params)) if candidates else None
         for obj in candidates if spec.over == "object" else ():

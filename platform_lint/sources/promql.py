@@ -1,0 +1,484 @@
+"""A small PromQL parser: enough to know what an expression watches.
+
+It reads the whole Prometheus grammar (selectors, ranges, subqueries,
+offsets, `@`, functions, aggregations with `by`/`without`, binary operators
+with `bool`, `on`/`ignoring` and `group_left`/`group_right`) and yields the
+vector selectors with their label matchers, and a constant value when the
+expression reads no series at all. A syntax error carries the offset in the
+expression text where it was found, so it can be reported at its line.
+
+Hand-written rather than the `promql-parser` wheel (a Rust binding of the
+Prometheus grammar): that one reports errors without a position ("invalid
+promql query"), and a native extension would load on the pre-commit path.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+|\#[^\n]*)
+    |(?P<duration>(?:\d+(?:ms|[smhdwy]))+)(?![A-Za-z0-9_])
+    |(?P<number>0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`)
+    |(?P<ident>[A-Za-z_:][A-Za-z0-9_:]*)
+    |(?P<op>=~|!~|!=|==|<=|>=|[-+*/%^<>=(){}\[\],:@])
+    """,
+    re.X,
+)
+
+_DURATION = re.compile(r"(?:\d+(?:ms|[smhdwy]))+")
+AGGREGATIONS = frozenset({
+    "sum", "avg", "count", "min", "max", "stddev", "stdvar", "topk", "bottomk",
+    "quantile", "count_values", "group", "limitk", "limit_ratio",
+})
+_SET_OPS = ("or", "and", "unless")
+_COMPARISONS = ("==", "!=", "<=", "<", ">=", ">")
+# Binary operator precedence, loosest first; `^` is right-associative.
+_LEVELS: tuple[tuple[str, ...], ...] = (
+    ("or",), ("and", "unless"), _COMPARISONS, ("+", "-"), ("*", "/", "%", "atan2"), ("^",),
+)
+_TEMPLATE = re.compile(r"\{\{|\$\{|\$__")
+
+
+class PromQLError(ValueError):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    label: str
+    op: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    metric: str | None
+    matchers: tuple[Matcher, ...]
+    offset: int
+
+    def values(self, label: str) -> list[tuple[str, str]]:
+        """(operator, value) of every matcher on `label`."""
+        return [(m.op, m.value) for m in self.matchers if m.label == label]
+
+
+@dataclass(slots=True)
+class Expression:
+    """What an expression watches, once parsed."""
+
+    text: str
+    selectors: list[Selector] = field(default_factory=list)
+    functions: set[str] = field(default_factory=set)
+    constant: list[float] | float | None = None
+    """The value when the expression reads no series: a scalar, or the samples of
+    an instant vector (empty when it can never return anything)."""
+    templated: bool = False
+    """It holds `{{ }}` or `${...}` templating, so it was not judged."""
+
+    @property
+    def metrics(self) -> set[str]:
+        return {s.metric for s in self.selectors if s.metric}
+
+    def jobs(self) -> list[tuple[str, str]]:
+        return [v for s in self.selectors for v in s.values("job")]
+
+
+Value = list[float] | float | None  # None: depends on series, or unknown
+
+
+@dataclass(slots=True)
+class _Tok:
+    kind: str
+    text: str
+    offset: int
+
+
+def parse(text: str) -> Expression:
+    """Parse `text`; raises `PromQLError` with the offset of the fault."""
+    out = Expression(text=text)
+    if _TEMPLATE.search(text):
+        out.templated = True
+        return out
+    parser = _Parser(text, out)
+    value = parser.expression()
+    if parser.peek().kind != "eof":
+        tok = parser.peek()
+        raise PromQLError(f"unexpected {tok.text!r} after a complete expression", tok.offset)
+    out.constant = value if not out.selectors else None
+    return out
+
+
+def _tokens(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise PromQLError(f"unexpected character {text[pos]!r}", pos)
+        kind = m.lastgroup or ""
+        if kind != "ws":
+            out.append(_Tok(kind, m.group(), pos))
+        pos = m.end()
+    out.append(_Tok("eof", "end of expression", len(text)))
+    return out
+
+
+class _Parser:
+    def __init__(self, text: str, out: Expression) -> None:
+        self.toks = _tokens(text)
+        self.i = 0
+        self.out = out
+
+    # -- token helpers
+    def peek(self, ahead: int = 0) -> _Tok:
+        return self.toks[min(self.i + ahead, len(self.toks) - 1)]
+
+    def take(self) -> _Tok:
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def accept(self, text: str) -> bool:
+        tok = self.peek()
+        if tok.kind in ("op", "ident") and tok.text.lower() == text:
+            self.i += 1
+            return True
+        return False
+
+    def expect(self, text: str, what: str) -> _Tok:
+        tok = self.peek()
+        if tok.text != text:
+            raise PromQLError(f"expected {text!r} {what}, found {tok.text!r}", tok.offset)
+        return self.take()
+
+    # -- grammar
+    def expression(self, level: int = 0) -> Value:
+        if level == len(_LEVELS):
+            return self.unary()
+        left = self.expression(level + 1)
+        while True:
+            tok = self.peek()
+            op = tok.text.lower() if tok.kind in ("op", "ident") else ""
+            if op not in _LEVELS[level]:
+                return left
+            self.take()
+            is_bool = self.accept("bool")
+            if is_bool and op not in _COMPARISONS:
+                raise PromQLError("bool modifier can only be used on comparison operators", tok.offset)
+            self.vector_matching()
+            right = self.expression(level if op == "^" else level + 1)
+            left = _binary(op, left, right, is_bool, tok.offset)
+
+    def vector_matching(self) -> None:
+        if self.accept("on") or self.accept("ignoring"):
+            self.labels()
+        if (self.accept("group_left") or self.accept("group_right")) and self.peek().text == "(":
+            self.labels()
+
+    def labels(self) -> list[str]:
+        self.expect("(", "before a label list")
+        names: list[str] = []
+        while self.peek().text != ")":
+            tok = self.take()
+            if tok.kind not in ("ident", "string"):
+                raise PromQLError(f"expected a label name, found {tok.text!r}", tok.offset)
+            names.append(tok.text)
+            if not self.accept(","):
+                break
+        self.expect(")", "to close the label list")
+        return names
+
+    def unary(self) -> Value:
+        tok = self.peek()
+        if tok.text in ("-", "+"):
+            self.take()
+            value = self.unary()
+            return _negate(value) if tok.text == "-" else value
+        return self.postfix(self.primary())
+
+    def postfix(self, value: Value) -> Value:
+        while True:
+            tok = self.peek()
+            if tok.text == "[":
+                self.take()
+                self.duration("a range")
+                step = self.peek()
+                if step.text.startswith(":"):  # `:`, or `:1m` lexed as one metric-like name
+                    self.take()
+                    if step.text != ":" and not _DURATION.fullmatch(step.text[1:]):
+                        raise PromQLError(f"expected a subquery step, found {step.text[1:]!r}",
+                                          step.offset + 1)
+                    if step.text == ":" and self.peek().text != "]":
+                        self.duration("a subquery step")
+                self.expect("]", "to close the range")
+                value = None
+            elif tok.kind == "ident" and tok.text.lower() == "offset":
+                self.take()
+                self.accept("-")
+                self.duration("an offset")
+            elif tok.text == "@":
+                self.take()
+                nxt = self.take()
+                if nxt.kind != "number" and nxt.text not in ("start", "end"):
+                    raise PromQLError("expected a timestamp, start() or end() after @", nxt.offset)
+                if nxt.kind == "ident":
+                    self.expect("(", "after @ start/end")
+                    self.expect(")", "after @ start/end")
+            else:
+                return value
+
+    def duration(self, what: str) -> None:
+        tok = self.take()
+        if tok.kind not in ("duration", "number"):
+            raise PromQLError(f"expected a duration for {what}, found {tok.text!r}", tok.offset)
+
+    def primary(self) -> Value:
+        tok = self.peek()
+        if tok.kind == "number":
+            self.take()
+            return _number(tok.text)
+        if tok.kind == "duration":
+            self.take()
+            return None
+        if tok.kind == "string":
+            self.take()
+            return None
+        if tok.text == "(":
+            self.take()
+            value = self.expression()
+            self.expect(")", "to close the parenthesis")
+            return value
+        if tok.text == "{":
+            return self.selector(None, tok.offset)
+        if tok.kind == "ident":
+            name = tok.text
+            low = name.lower()
+            if low in ("inf", "nan"):
+                self.take()
+                return math.inf if low == "inf" else math.nan
+            if low in AGGREGATIONS:
+                return self.aggregation()
+            if self.peek(1).text == "(":
+                return self.call()
+            self.take()
+            return self.selector(name, tok.offset)
+        raise PromQLError(f"unexpected {tok.text!r}", tok.offset)
+
+    def aggregation(self) -> Value:
+        name = self.take().text.lower()
+        if self.accept("by") or self.accept("without"):
+            self.labels()
+        open_tok = self.expect("(", f"after {name}")
+        args = self.arguments(open_tok)
+        if self.accept("by") or self.accept("without"):
+            self.labels()
+        self.out.functions.add(name)
+        if not args:
+            raise PromQLError(f"{name}() needs an argument", open_tok.offset)
+        return _fold(name, args[-1])
+
+    def call(self) -> Value:
+        name_tok = self.take()
+        name = name_tok.text
+        open_tok = self.take()
+        args = self.arguments(open_tok)
+        self.out.functions.add(name)
+        if name == "vector" and len(args) == 1 and isinstance(args[0], float):
+            return [args[0]]
+        if name == "scalar" and len(args) == 1 and isinstance(args[0], list):
+            return args[0][0] if len(args[0]) == 1 else math.nan
+        if name == "absent" and len(args) == 1 and isinstance(args[0], list):
+            return [] if args[0] else [1.0]
+        return None
+
+    def arguments(self, open_tok: _Tok) -> list[Value]:
+        args: list[Value] = []
+        while self.peek().text != ")":
+            if self.peek().kind == "eof":
+                raise PromQLError("unclosed parenthesis", open_tok.offset)
+            args.append(self.expression())
+            if not self.accept(","):
+                break
+        if self.peek().text != ")":
+            tok = self.peek()
+            raise PromQLError(f"expected ',' or ')' in the argument list, found {tok.text!r}", tok.offset)
+        self.take()
+        return args
+
+    def selector(self, metric: str | None, offset: int) -> Value:
+        matchers: list[Matcher] = []
+        if self.peek().text == "{":
+            open_tok = self.take()
+            while self.peek().text != "}":
+                matchers.append(self.matcher(open_tok))
+                if not self.accept(","):
+                    break
+            self.expect("}", "to close the label matchers")
+        if metric is None:
+            names = [m for m in matchers if m.op == ""]
+            if names:
+                metric = _unquote(names[0].value)
+            matchers = [m for m in matchers if m.op != ""]
+            if metric is None and not any(m.op in ("=", "=~") and m.value and not _matches_empty(m)
+                                          for m in matchers):
+                raise PromQLError("a vector selector must contain at least one non-empty matcher",
+                                  offset)
+        for m in matchers:
+            if m.label == "__name__" and m.op == "=" and metric is None:
+                metric = m.value
+        self.out.selectors.append(Selector(metric, tuple(matchers), offset))
+        return None
+
+    def matcher(self, open_tok: _Tok) -> Matcher:
+        tok = self.take()
+        if tok.kind == "string" and self.peek().text in (",", "}"):
+            return Matcher("__name__", "", tok.text)  # {"metric.name"}
+        if tok.kind not in ("ident", "string"):
+            raise PromQLError(f"expected a label name, found {tok.text!r}", tok.offset)
+        op = self.take()
+        if op.text not in ("=", "!=", "=~", "!~"):
+            raise PromQLError(f"expected a label matcher operator after {tok.text!r}, found {op.text!r}",
+                              op.offset)
+        value = self.take()
+        if value.kind != "string":
+            raise PromQLError(f"expected a quoted label value, found {value.text!r}", value.offset)
+        text = _unquote(value.text)
+        if op.text in ("=~", "!~"):
+            try:
+                re.compile(text)
+            except re.error as exc:
+                raise PromQLError(f"invalid regular expression {text!r}: {exc}", value.offset) from None
+        label = _unquote(tok.text) if tok.kind == "string" else tok.text
+        return Matcher(label, op.text, text)
+
+
+_FOLDS: dict[str, Callable[[Sequence[float]], float]] = {
+    "sum": sum, "min": min, "max": max, "avg": lambda v: sum(v) / len(v),
+    "count": len, "group": lambda v: 1.0,
+}
+
+
+def _fold(name: str, value: Value) -> Value:
+    """An aggregation over a constant vector (one sample, no labels)."""
+    if not isinstance(value, list) or name not in _FOLDS:
+        return None
+    return [float(_FOLDS[name](value))] if value else []
+
+
+def _matches_empty(m: Matcher) -> bool:
+    try:
+        return re.fullmatch(m.value, "") is not None if m.op == "=~" else m.value == ""
+    except re.error:
+        return False
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] in "\"'`" and text[-1] == text[0]:
+        body = text[1:-1]
+        return body if text[0] == "`" else re.sub(r"\\(.)", r"\1", body)
+    return text
+
+
+def _number(text: str) -> float:
+    return float(int(text, 16)) if text.lower().startswith("0x") else float(text)
+
+
+def _negate(value: Value) -> Value:
+    if isinstance(value, float):
+        return -value
+    if isinstance(value, list):
+        return [-v for v in value]
+    return None
+
+
+_Op = Callable[[float, float], float]
+_ARITH: dict[str, _Op] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b if b else (math.nan if a == 0 else math.copysign(math.inf, a)),
+    "%": lambda a, b: math.fmod(a, b) if b else math.nan,
+    "^": lambda a, b: a ** b if not (a < 0 and b != int(b)) else math.nan,
+    "atan2": math.atan2,
+}
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}
+
+
+def _binary(op: str, left: Value, right: Value, is_bool: bool, offset: int) -> Value:
+    """Fold constants; None (a value that depends on series) stays None."""
+    if op in _SET_OPS:
+        if isinstance(left, float) or isinstance(right, float):
+            raise PromQLError(f"set operator {op!r} not allowed between scalars", offset)
+        if op == "or":
+            return left if isinstance(left, list) and left else right if left is not None else None
+        if right is None or left is None:
+            return [] if left == [] else None
+        if op == "and":
+            return left if right else []
+        return [] if right else left
+    if op in _COMPARE and isinstance(left, float) and isinstance(right, float) and not is_bool:
+        raise PromQLError("comparisons between scalars must use the bool modifier", offset)
+    if left is None or right is None:
+        return None
+    if op in _COMPARE:
+        test = _COMPARE[op]
+        if isinstance(left, float) and isinstance(right, float):
+            return float(test(left, right))
+        if isinstance(left, list) and isinstance(right, float):
+            pairs = [(v, test(v, right)) for v in left]
+        elif isinstance(left, float) and isinstance(right, list):
+            pairs = [(v, test(left, v)) for v in right]
+        else:
+            assert isinstance(left, list) and isinstance(right, list)
+            pairs = [(a, test(a, b)) for a, b in zip(left, right, strict=False)]
+        return [float(ok) for _v, ok in pairs] if is_bool else [v for v, ok in pairs if ok]
+    fn = _ARITH[op]
+    try:
+        if isinstance(left, float) and isinstance(right, float):
+            return float(fn(left, right))
+        if isinstance(left, list) and isinstance(right, float):
+            return [float(fn(v, right)) for v in left]
+        if isinstance(left, float) and isinstance(right, list):
+            return [float(fn(left, v)) for v in right]
+        assert isinstance(left, list) and isinstance(right, list)
+        return [float(fn(a, b)) for a, b in zip(left, right, strict=False)]
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return None
+
+
+def contradictions(selector: Selector) -> str | None:
+    """Why `selector` can match no series at all, if it cannot."""
+    by_label: dict[str, list[Matcher]] = {}
+    if selector.metric:
+        by_label["__name__"] = [Matcher("__name__", "=", selector.metric)]
+    for m in selector.matchers:
+        by_label.setdefault(m.label, []).append(m)
+    for label, found in by_label.items():
+        equal = {m.value for m in found if m.op == "="}
+        if len(equal) > 1:
+            return f"{label} cannot equal both " + " and ".join(repr(v) for v in sorted(equal))
+        for value in equal:
+            for m in found:
+                if not _admits(m, value):
+                    return f'{label}="{value}" contradicts {label}{m.op}"{m.value}"'
+    return None
+
+
+def _admits(m: Matcher, value: str) -> bool:
+    try:
+        if m.op == "=":
+            return m.value == value
+        if m.op == "!=":
+            return m.value != value
+        hit = re.fullmatch(m.value, value) is not None
+        return hit if m.op == "=~" else not hit
+    except re.error:
+        return True

@@ -1,0 +1,64 @@
+"""The PromQL parser: what an expression watches, constants, and error offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from platform_lint.sources.promql import PromQLError, contradictions, parse
+
+
+@pytest.mark.parametrize(("text", "metrics", "jobs"), [
+    ('sum(rate(http_requests_total{job="api"}[5m])) by (code) > 0', {"http_requests_total"},
+     [("=", "api")]),
+    ("sum by (le) (rate(x_bucket[5m:1m] offset 1h))", {"x_bucket"}, []),
+    ('a / on(x) group_left(y) b{job=~"w.*"}', {"a", "b"}, [("=~", "w.*")]),
+    (":node_memory:sum > bool 1", {":node_memory:sum"}, []),
+    ('{"my.metric", job="x"}', {"my.metric"}, [("=", "x")]),
+    ("max_over_time(rate(x[5m])[1h:]) @ end()", {"x"}, []),
+    ('label_replace(x, "pod", "$1", "exported_pod", "(.+)")', {"x"}, []),
+])
+def test_metrics_and_jobs(text: str, metrics: set[str], jobs: list[tuple[str, str]]) -> None:
+    parsed = parse(text)
+    assert parsed.metrics == metrics
+    assert parsed.jobs() == jobs
+    assert parsed.constant is None
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("vector(0)", [0.0]),
+    ("vector(1) > 2", []),
+    ("absent(vector(1))", []),
+    ("(vector(1) and vector(0)) or vector(2)", [1.0]),
+    ("-1", -1.0),
+    ("count(vector(3)) == 1", [1.0]),
+])
+def test_constants_are_folded(text: str, value: object) -> None:
+    assert parse(text).constant == value
+
+
+@pytest.mark.parametrize(("text", "offset"), [
+    ("x +* y", 3),
+    ("rate(x[5m]", 10),
+    ('foo{a=~"("}', 7),
+    ("1 > 2", 2),
+    ('{job=""}', 0),
+    ("x[5m:1q]", 5),
+    ("sum(x) by", 9),
+])
+def test_syntax_errors_carry_their_offset(text: str, offset: int) -> None:
+    with pytest.raises(PromQLError) as caught:
+        parse(text)
+    assert caught.value.offset == offset
+
+
+def test_templated_expressions_are_not_judged() -> None:
+    assert parse('rate(x{job="{{ .Release.Name }}"}[5m]) +').templated
+
+
+def test_contradicting_matchers() -> None:
+    (selector,) = parse('up{job="a", job="b"}').selectors
+    assert contradictions(selector) == "job cannot equal both 'a' and 'b'"
+    (selector,) = parse('up{job="a", job=~"b.*"}').selectors
+    assert contradictions(selector) is not None
+    (selector,) = parse('up{job="a", job!="b"}').selectors
+    assert contradictions(selector) is None
