@@ -31,8 +31,8 @@ th,td{padding:5px 9px;text-align:left;border-bottom:1px solid #e6e8eb;vertical-a
 th{background:#eef0f3;cursor:pointer;user-select:none;white-space:nowrap;position:sticky;top:0}
 th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
 td.n{text-align:right;font-variant-numeric:tabular-nums}.bad{color:#c62828;font-weight:600}
-.legend span{margin-right:12px;font-size:12px;white-space:nowrap;display:inline-block}.legend i{display:inline-block;width:10px;height:10px;
-margin-right:4px;border-radius:2px}.empty{color:#5b6670}
+.legend span{margin-right:12px;font-size:12px;white-space:nowrap;display:inline-block}
+.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}.empty{color:#5b6670}
 """
 
 _SCRIPT = """
