@@ -133,4 +133,4 @@ def test_corpus_charts_are_judged_and_no_template_is_a_parse_error(
     at_templates = {f["path"] for f in rendered if "/templates/" in f["path"]}
     assert "charts/opentelemetry-collector/values.yaml" in at_values
     assert "charts/opentelemetry-collector/templates/_pod.tpl" in at_templates  # the included pod spec
-    assert len(rendered) > 100
+    assert len(rendered) > 50  # (the examples/*/rendered/ files are plain manifests, judged as such)
