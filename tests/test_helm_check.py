@@ -173,3 +173,16 @@ def test_render_prints_multi_document_yaml_with_sources(
     assert "  name: prod-web\n" in out and "  replicas: 4\n" in out and 'image: "nginx:1.2"' in out
     code = main(["render", str(tmp_path / "chart"), "--set", "image.tag=1.2", "--set", "x={{"])
     assert code == 0  # a --set value is data, never template text
+
+
+def test_values_read_through_with_and_range_are_located_in_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployment = CHART["chart/templates/deployment.yaml"].replace(
+        '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n',
+        '          {{- with .Values.image }}\n          image: "{{ .repository }}:{{ .tag }}"\n'
+        "          {{- end }}\n")
+    found = findings(tmp_path, capsys, {**CHART, "chart/templates/deployment.yaml": deployment})
+    assert at(found, "image-tag-latest") == [("chart/values.yaml", 4)]
+    assert "written by chart/templates/deployment.yaml:18" in next(
+        f["message"] for f in found if f["rule"] == "image-tag-latest")
