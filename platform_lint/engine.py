@@ -23,6 +23,7 @@ from platform_lint.discovery import (
     list_paths,
     names_to_scan,
     outside_root,
+    printable,
     read_file,
 )
 from platform_lint.finding import Finding, Hit, Severity
@@ -251,7 +252,7 @@ def _scan(
     from platform_lint.executor import Failed, map_units
     from platform_lint.per_file import FileContext, judge_file
 
-    result = ScanResult(root=root, rules=[r.id for r in rules])
+    result = ScanResult(root=printable(root), rules=[r.id for r in rules])
     crashes: list[Obj] = []
     paths = [u.path if isinstance(u, SourceFile) else u for u in units]
     known = options.known_rules or frozenset(r.id for r in rules)
@@ -497,7 +498,7 @@ def crash_object(path: str, at: Obj | None, what: str) -> Obj:
     text is left out: it could quote the file, a secret included."""
     span = at.doc.locate(at.path, key=True) if at is not None else Span.point(1)
     message = f"internal error in platform-lint: {what}; the rest of the scan went on"
-    doc = Document(path=path, kind=CRASH, data=[{"message": message}],
+    doc = Document(path=printable(path), kind=CRASH, data=[{"message": message}],
                    spans={(0,): Span.point(span.line, span.col)})
     return Obj(doc=doc, kind=CRASH, name=path, value=doc.data)
 
@@ -527,7 +528,7 @@ def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], k
     return Finding(
         rule_id=rule.id,
         severity=severity,
-        path=doc.path,
+        path=printable(doc.path),  # documents not read from files (the change) name files too
         span=span,
         message=message,
         fingerprint=fingerprint,
@@ -539,9 +540,9 @@ def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], k
 def _location_fingerprint(rule_id: str, hit: Hit, message: str) -> str:
     """Stable across line shifts: rule, object identity and the path inside it."""
     material = "\x1f".join(
-        [rule_id, hit.obj.doc.path, hit.obj.kind, hit.obj.name, *map(str, hit.path), message]
+        [rule_id, printable(hit.obj.doc.path), hit.obj.kind, hit.obj.name, *map(str, hit.path), message]
     )
-    return hashlib.sha256(material.encode()).hexdigest()[:32]
+    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def _apply_suppressions(
