@@ -44,7 +44,8 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
-    "long", max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "5000")), deadline=None,
+    "long", max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "5000")), deadline=None, database=None,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
