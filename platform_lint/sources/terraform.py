@@ -458,18 +458,22 @@ def objects(doc: Document) -> Iterator[Obj]:
         for name, body in _dict(data.get(section)).items():
             yield Obj(doc, section, name, (section, name), body)
     for name, bodies in _dict(data.get("provider")).items():
-        for i, body in enumerate(bodies if isinstance(bodies, list) else []):
+        for i, body in enumerate(_list(bodies)):
             alias = _dict(body).get("alias")
             label = f"{name}.{alias}" if isinstance(alias, str) else name
             yield Obj(doc, "provider", label, ("provider", name, i), body)
     if isinstance(data.get("locals"), dict):
         yield Obj(doc, "locals", "locals", ("locals",), data["locals"])
-    for i, body in enumerate(data.get("terraform") or []):
+    for i, body in enumerate(_list(data.get("terraform"))):
         yield Obj(doc, "terraform", "terraform", ("terraform", i), body)
 
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 # ---------------------------------------------------------------- module values

@@ -136,7 +136,10 @@ def shaped(shape: Shape, words: Sequence[str], top: bool = False) -> st.SearchSt
 def yaml_text(data: Any, flow: bool) -> str:
     """`data` as YAML: block style, or flow style (JSON, which is YAML too)."""
     if flow:
-        return json.dumps(data, allow_nan=True) + "\n"
+        # Not ASCII-escaped: YAML refuses JSON's surrogate-pair escapes; what YAML cannot
+        # carry raw (C1 controls, U+FFFE/U+FFFF) is escaped as YAML's \\uXXXX.
+        text = json.dumps(data, allow_nan=True, ensure_ascii=False)
+        return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
     from ruamel.yaml import YAML
 
     dumper = YAML(typ="safe", pure=True)
@@ -144,6 +147,9 @@ def yaml_text(data: Any, flow: bool) -> str:
     out = StringIO()
     dumper.dump(data, out)
     return out.getvalue()
+
+
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 def yaml_files(shape: Shape, words: Sequence[str], documents: int = 1) -> st.SearchStrategy[str]:
