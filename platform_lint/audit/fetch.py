@@ -150,3 +150,13 @@ def read_folder(root: Path, max_size: int, exclude: Sequence[str] = ()) -> Snaps
         digest.update(f"{f.path}\0{len(f.content)}\0".encode("utf-8", "surrogateescape"))
         digest.update(f.content)
     return Snapshot(f"worktree:{digest.hexdigest()[:40]}", files, skipped)
+
+
+def tree_bytes(path: Path) -> int:
+    """The size of a local repository's HEAD commit (0 when unknown): for scheduling only."""
+    try:
+        listing = _git(["-C", str(path), "ls-tree", "-r", "-l", "--full-tree", "HEAD"], timeout=30)
+    except FetchError:
+        return 0
+    return sum(int(fields[3]) for line in listing.splitlines()
+               if len(fields := line.split(None, 4)) == 5 and fields[3].isdigit())

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from platform_lint.audit.executors import Executor
 from platform_lint.audit.inventory import Entry
 from platform_lint.audit.progress import Progress
 from platform_lint.audit.store import Previous, Store
-from platform_lint.audit.unit import Result, Task
+from platform_lint.audit.unit import Result, Task, locate
 from platform_lint.errors import PlatformLintError
 
 
@@ -120,6 +121,7 @@ def run_audit(store: Store, entries: Sequence[Entry] | None, policy: Policy, exe
         progress.advance(names[key], result)
 
     try:
+        tasks = [t for t in tasks if not _settled_here(t, store_result)]
         executor.run(tasks, store_result)
     finally:
         progress.close()
@@ -127,12 +129,37 @@ def run_audit(store: Store, entries: Sequence[Entry] | None, policy: Policy, exe
     return outcome
 
 
+def _settled_here(task: Task, store_result: Callable[[Result], None]) -> bool:
+    """A local repository whose commit is the one already stored needs no unit process at all."""
+    from platform_lint.audit.fetch import FetchError
+    from platform_lint.audit.inventory import is_local
+    from platform_lint.audit.unit import reused
+
+    if task["known_commit"] is None or not is_local(task["url"]):
+        return False
+    started = time.monotonic()
+    try:
+        _, commit = locate(task)
+    except FetchError:
+        return False  # the unit will record why
+    result = reused(task, commit)
+    if result is None:
+        return False
+    store_result({**result, "duration": round(time.monotonic() - started, 3)})
+    return True
+
+
 def _longest_first(store: Store, todo: list[tuple[int, Entry]]) -> list[tuple[int, Entry]]:
-    """Slowest repositories (by their last scan) first, unknown ones before them: a big one
-    started last would leave the other workers idle at the end."""
-    def key(item: tuple[int, Entry]) -> float:
+    """Slowest repositories first, so that a big one started last does not keep the other
+    workers idle at the end: by their last scan's duration, and before those the ones never
+    scanned, largest first (local ones by the bytes of their commit; remote ones are unknown)."""
+    from platform_lint.audit.fetch import tree_bytes
+
+    def key(item: tuple[int, Entry]) -> tuple[int, float]:
         last = store.last_duration(item[0])
-        return -(last if last is not None else float("inf"))
+        if last is not None:
+            return (1, -last)
+        return (0, -(tree_bytes(Path(item[1].url)) if item[1].is_local else float("inf")))
 
     return sorted(todo, key=key)
 
