@@ -13,6 +13,7 @@ the ratios. Each audit must end with 0 failures, or the benchmark stops.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -56,6 +57,8 @@ def main() -> None:
         print(f"round {i + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
     med = {k: statistics.median(v) for k, v in times.items()}
     print("median: " + ", ".join(f"{k} {v:.2f} s" for k, v in med.items()))
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} cores")
     rounds = ", ".join(f"{a / b:.2f}" for a, b in zip(times["jobs 1"], times["jobs 2"], strict=True))
     print(f"speed-up jobs 2 / jobs 1: {med['jobs 1'] / med['jobs 2']:.2f}x (per round: {rounds})")
     print(f"re-run / first run (jobs 2): {med['re-run'] / med['jobs 2']:.3f}")

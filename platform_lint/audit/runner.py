@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,32 +121,43 @@ def run_audit(store: Store, entries: Sequence[Entry] | None, policy: Policy, exe
         progress.advance(names[key], result)
 
     try:
-        tasks = [t for t in tasks if not _settled_here(t, store_result)]
-        executor.run(tasks, store_result)
+        settled = _settled_here(tasks)
+        for result in settled:
+            store_result(result)
+        done_keys = {r["key"] for r in settled}
+        executor.run([t for t in tasks if t["key"] not in done_keys], store_result)
     finally:
         progress.close()
     store.finish_audit(audit_id)
     return outcome
 
 
-def _settled_here(task: Task, store_result: Callable[[Result], None]) -> bool:
-    """A local repository whose commit is the one already stored needs no unit process at all."""
-    from platform_lint.audit.fetch import FetchError
+def _settled_here(tasks: Sequence[Task]) -> list[Result]:
+    """Local repositories whose commit is the one already stored need no unit process at all:
+    a `git status` each (in threads) and their results are carried over."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from platform_lint.audit.inventory import is_local
+
+    candidates = [t for t in tasks if t["known_commit"] is not None and is_local(t["url"])]
+    if not candidates:
+        return []
+    with ThreadPoolExecutor(min(8, len(candidates))) as pool:
+        answers = pool.map(_settle, candidates)
+    return [answer for answer in answers if answer is not None]
+
+
+def _settle(task: Task) -> Result | None:
+    from platform_lint.audit.fetch import FetchError
     from platform_lint.audit.unit import reused
 
-    if task["known_commit"] is None or not is_local(task["url"]):
-        return False
     started = time.monotonic()
     try:
         _, commit = locate(task)
     except FetchError:
-        return False  # the unit will record why
+        return None  # the unit will record why
     result = reused(task, commit)
-    if result is None:
-        return False
-    store_result({**result, "duration": round(time.monotonic() - started, 3)})
-    return True
+    return None if result is None else {**result, "duration": round(time.monotonic() - started, 3)}
 
 
 def _longest_first(store: Store, todo: list[tuple[int, Entry]]) -> list[tuple[int, Entry]]:
