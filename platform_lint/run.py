@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, find_config, load_config
+from platform_lint.discovery import printable
 from platform_lint.engine import ScanOptions, ScanResult, rule_params, scan, select_rules
 from platform_lint.rules import Rule, load_rules
 
@@ -83,7 +84,7 @@ class Run:
         """Relative to the working directory when below it, else absolute. The
         file itself is not resolved: a symlink shows as itself (and a looping
         one cannot fail), and thousands of findings cost no file-system calls."""
-        return posixpath.join(self.display_base, path)
+        return printable(posixpath.join(self.display_base, path))
 
 
 def _display_base(root: Path) -> str:
