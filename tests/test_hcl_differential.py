@@ -118,6 +118,12 @@ def test_every_tf_file() -> None:
     assert parsed >= 0.95 * len(files), "tree-sitter is the path nearly every file takes"
 
 
+@pytest.mark.parametrize("text", ["a = 1\nb = 2 c {\n}\n", "a = 1 b = 2\n", "c {\n  x = 1 y = 2\n}\n"])
+def test_two_items_on_one_line_are_python_hcl2s_syntax_error(text: str) -> None:
+    assert parse_hcl(text) is None
+    assert parse_hcl_lark(text)[1].problems
+
+
 def test_exponent_without_fraction_falls_back_to_python_hcl2() -> None:
     # tree-sitter-hcl 1.2 does not lex `1e3` before another attribute; python-hcl2 does.
     text = "module \"m\" {\n  a = 1e3\n  b = 2\n}\n"

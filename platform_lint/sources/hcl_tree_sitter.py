@@ -14,6 +14,7 @@ has its byte offsets mapped to character offsets.
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any
 
 from platform_lint.model import Path
@@ -48,13 +49,30 @@ def parse_hcl(text: str) -> tuple[dict[str, Any], HclBuilder] | None:
         return None
     builder = _TreeSitterBuilder(text, raw)
     data: dict[str, Any] = {}
-    for body in _parts(root):
-        for child in _parts(body):
-            if child.type == "attribute":
-                builder.attribute(child, (), data)
-            elif child.type == "block":
-                top_block(builder, child, data)
+    try:
+        for body in _parts(root):
+            for child in _items(body):
+                if child.type == "attribute":
+                    builder.attribute(child, (), data)
+                elif child.type == "block":
+                    top_block(builder, child, data)
+    except _Lenient:
+        return None
     return data, builder
+
+
+class _Lenient(Exception):
+    """tree-sitter accepted what HCL forbids: python-hcl2 reports it."""
+
+
+def _items(body: Any) -> list[Any]:
+    """A body's attributes and blocks; HCL ends each with a newline, tree-sitter-hcl
+    does not insist, so two on one line send the text to python-hcl2."""
+    items = _parts(body)
+    for before, after in itertools.pairwise(items):
+        if before.end_point[0] >= after.start_point[0]:
+            raise _Lenient
+    return items
 
 
 def _parts(node: Any) -> list[Any]:
@@ -166,7 +184,7 @@ class _TreeSitterBuilder(HclBuilder):
         return self.name(heads[0]), labels, self.pos.span(start, end), body
 
     def body(self, node: Any, path: Path, out: dict[str, Any]) -> None:
-        for child in _parts(node):
+        for child in _items(node):
             if child.type == "attribute":
                 self.attribute(child, path, out)
             elif child.type == "block":
