@@ -224,16 +224,19 @@ def test_ownership_findings_are_unchanged_by_new_only(
     assert new == plain
 
 
-@pytest.mark.parametrize("base", ["--output=/tmp/x", "-h", "main;touch pwned", "no-such-branch", ""])
+@pytest.mark.parametrize("base", ["--output=OUT", "-h", "main;touch pwned", "no-such-branch", ""])
 def test_a_base_that_is_not_a_commit_is_a_usage_error(
-    repo: Path, base: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    repo: Path, tmp_path: Path, base: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(repo)
-    code = main(["check", f"--diff={base}", "--new-only"])
-    _, err = capsys.readouterr()
-    assert code == 2
-    assert "Traceback" not in err
+    for args in (["--new-only"], ["--filter", "added-lines"]):
+        code = main(["check", f"--diff={base.replace('OUT', str(tmp_path / 'out'))}", *args])
+        _, err = capsys.readouterr()
+        assert code == 2
+        assert "Traceback" not in err
     assert not (repo / "pwned").exists()
+    assert not list(tmp_path.glob("out*"))  # never an option to git
 
 
 def test_new_only_needs_a_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
