@@ -275,3 +275,15 @@ def test_microservices_demo_one_edited_manifest_reports_only_what_the_edit_intro
     }
     _, everything = findings(monkeypatch, capsys, repo, *args)
     assert new < everything and len(everything - new) >= 5  # the file's old findings
+
+
+def test_named_paths_limit_the_change(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, {"k8s/web.yaml": WEB_FIXED_WITH_SECRET + "---\n" + SERVICE,
+                 "k8s/api.yaml": API.replace("api:1.2.3", "api:latest")})
+    commit(repo, "two new problems").check_returncode()
+    _, both = findings(monkeypatch, capsys, repo, "--diff", "main", "--new-only")
+    assert {path for _, path, _ in both} == {"k8s/web.yaml", "k8s/api.yaml"}
+    _, named = findings(monkeypatch, capsys, repo, "--diff", "main", "--new-only", "k8s/api.yaml")
+    assert named and {path for _, path, _ in named} == {"k8s/api.yaml"}
