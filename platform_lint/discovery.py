@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,17 +21,40 @@ BINARY_PROBE = 8192
 PathMatcher = Callable[[str], bool]
 
 
+def printable(name: str) -> str:
+    """A file name as text any output can carry: bytes that are not UTF-8 (kept by
+    `surrogateescape`) and control characters as `\\xNN`, the rest as it is."""
+    if name.isprintable():
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte
+        raw = name.encode("utf-8", "backslashreplace")
+    text = raw.decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     path: str
-    """Relative to the scan root, with forward slashes."""
+    """Relative to the scan root, with forward slashes; `printable` (a name that is
+    not valid UTF-8 is read by its bytes and known by its escaped form)."""
     content: bytes
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(self.path))
 
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
     path: str
     reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(self.path))
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -57,6 +81,8 @@ def _walk(root: Path) -> list[str]:
         own = _ignore_file(Path(directory) / ".gitignore", prefix) if ".gitignore" in filenames else None
         chain = [*chain, own] if own is not None else chain
         dirnames[:] = sorted(d for d in dirnames if d != ".git" and not _ignored(chain, f"{prefix}{d}/"))
+        # A symlinked directory is not walked into; listed like a file, it is skipped with a reason.
+        found.extend(f"{prefix}{d}" for d in dirnames if os.path.islink(os.path.join(directory, d)))
         for d in dirnames:
             levels[f"{prefix}{d}/"] = chain
         found.extend(f"{prefix}{f}" for f in filenames if not _ignored(chain, f"{prefix}{f}"))
@@ -129,7 +155,7 @@ def _symlink_problem(root: Path, path: Path) -> str | None:
     return None
 
 
-def _outside_root(root: Path, name: str) -> Skipped | None:
+def outside_root(root: Path, name: str) -> Skipped | None:
     """A skip for a `name` that does not lead to a place inside `root` (resolved)."""
     pure = PurePosixPath(name)
     if pure.is_absolute() or ".." in pure.parts or "\0" in name:
@@ -158,7 +184,7 @@ def discover(
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
     for name in names:
-        result = (_outside_root(root, name) if only is not None else None) or _read(root, name, max_size)
+        result = (outside_root(root, name) if only is not None else None) or _read(root, name, max_size)
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result is not None:
@@ -173,9 +199,8 @@ def names_to_scan(root: Path, only: Sequence[str] | None, exclude: Sequence[str]
 
 def read_file(root: str, name: str, max_size: int) -> SourceFile | Skipped | None:
     """One file below `root` (already resolved), or why it is skipped; None if it is gone.
-    A name that leads outside `root` is skipped, never read (see `discover`)."""
-    base = Path(root)
-    return _outside_root(base, name) or _read(base, name, max_size)
+    Names from outside (see `discover`) are first checked with `outside_root`."""
+    return _read(Path(root), name, max_size)
 
 
 def list_paths(root: Path, exclude: Sequence[str] = ()) -> list[str]:
@@ -201,7 +226,7 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
         return Skipped(name, problem)
     try:
         if not path.is_file():
-            return None  # deleted in the work tree, or a directory/submodule
+            return _not_a_file(path, name)
         size = path.stat().st_size
         if size > max_size:
             return Skipped(name, f"larger than {max_size} bytes")
@@ -209,6 +234,22 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
     except OSError as exc:
         return Skipped(name, f"unreadable: {exc.strerror}")
     return content_file(name, content)
+
+
+def _not_a_file(path: Path, name: str) -> Skipped | None:
+    """Why a name that is not a regular file is skipped: a symlinked directory or a
+    FIFO, socket or device (never opened: reading a FIFO blocks). None when it is gone
+    (deleted in the work tree) or a directory itself (a submodule)."""
+    if path.is_symlink() and path.is_dir():
+        return Skipped(name, "symlinked directory (not followed)")
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISDIR(mode):
+        return None
+    kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return Skipped(name, f"not a regular file ({kind})")
 
 
 def content_file(name: str, content: bytes) -> SourceFile | Skipped:

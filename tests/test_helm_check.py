@@ -1,0 +1,188 @@
+"""`check` on Helm charts: rendered objects judged, findings at the template or values line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from platform_lint.cli import main
+from repo_helpers import write
+
+CHART = {
+    "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\nappVersion: '2.0'\n",
+    "chart/values.yaml": (
+        "replicaCount: 1\n"            # line 1: single-replica-workload, from values
+        "image:\n"
+        "  repository: nginx\n"
+        "  tag: latest\n"              # line 4: image-tag-latest, from values
+        "resources:\n"
+        "  requests: {cpu: 10m, memory: 16Mi}\n"
+        "  limits: {cpu: 100m, memory: 64Mi}\n"
+    ),
+    "chart/templates/_helpers.tpl": '{{- define "web.name" -}}{{ .Release.Name }}-web{{- end }}\n',
+    "chart/templates/deployment.yaml": (
+        "apiVersion: apps/v1\n"
+        "kind: Deployment\n"
+        "metadata:\n"
+        '  name: {{ include "web.name" . }}\n'
+        "spec:\n"
+        "  replicas: {{ .Values.replicaCount }}\n"
+        "  strategy:\n"
+        "    type: Recreate\n"         # line 8: recreate-deploy-strategy, written in the template
+        "  selector:\n"
+        "    matchLabels: {app: web}\n"
+        "  template:\n"
+        "    metadata:\n"
+        "      labels: {app: web}\n"
+        "    spec:\n"
+        "      containers:\n"
+        "        - name: web\n"        # line 16: the container; its probes are missing
+        '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n'
+        "          resources:\n"
+        "            {{- toYaml .Values.resources | nindent 12 }}\n"
+    ),
+}
+
+
+def findings(tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str],
+             *args: str) -> list[dict[str, Any]]:
+    write(tmp_path, files)
+    main(["check", str(tmp_path), "--format", "json", *args])
+    out, _err = capsys.readouterr()
+    report = json.loads(out)
+    return [f for f in report["findings"] if f["path"].startswith("chart/")]
+
+
+def at(found: list[dict[str, Any]], rule: str) -> list[tuple[str, int]]:
+    return [(f["path"], f["line"]) for f in found if f["rule"] == rule]
+
+
+def test_findings_land_on_the_values_line_or_the_template_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = findings(tmp_path, capsys, CHART)
+    # a value from values.yaml: reported at the values line, the template line related
+    assert at(found, "image-tag-latest") == [("chart/values.yaml", 4)]
+    tag = next(f for f in found if f["rule"] == "image-tag-latest")
+    assert "chart/templates/deployment.yaml:17" in tag["message"]
+    assert tag["properties"]["relatedLocations"][0]["path"] == "chart/templates/deployment.yaml"
+    assert at(found, "single-replica-workload") == [("chart/values.yaml", 1)]
+    # a value written in the template: the template line
+    assert at(found, "recreate-deploy-strategy") == [("chart/templates/deployment.yaml", 8)]
+    # a key missing from the template: where it belongs, the container's line
+    assert at(found, "missing-liveness-probe") == [("chart/templates/deployment.yaml", 16)]
+    assert not any(f["rule"] == "parse-error" for f in found)
+
+
+def test_ci_values_sets_are_judged_and_one_finding_names_every_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {**CHART, "chart/ci/ha-values.yaml": "replicaCount: 3\n"}
+    found = findings(tmp_path, capsys, files)
+    probes = [f for f in found if f["rule"] == "missing-liveness-probe"]
+    assert len(probes) == 1
+    assert probes[0]["properties"]["valuesSets"] == ["values.yaml", "ci/ha-values.yaml"]
+    assert "[values: values.yaml, ci/ha-values.yaml]" in probes[0]["message"]
+    # the ci set fixes the replica count: only the defaults set has that finding
+    replicas = [f for f in found if f["rule"] == "single-replica-workload"]
+    assert [f["properties"]["valuesSets"] for f in replicas] == [["values.yaml"]]
+
+
+def test_template_errors_are_findings_at_their_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {**CHART,
+             "chart/templates/broken.yaml": "a: 1\n{{ required \"set .Values.host\" .Values.host }}\n",
+             "chart/templates/bad-yaml.yaml": "kind: [unclosed\n"}
+    found = findings(tmp_path, capsys, files)
+    errors = [(f["path"], f["line"], f["message"]) for f in found if f["rule"] == "parse-error"]
+    assert ("chart/templates/broken.yaml", 2, "Helm: set .Values.host") in errors
+    assert any(p == "chart/templates/bad-yaml.yaml" and "not YAML" in m for p, _l, m in errors)
+    # the rest of the chart is still judged
+    assert at(found, "recreate-deploy-strategy") == [("chart/templates/deployment.yaml", 8)]
+
+
+def test_a_change_to_one_template_renders_its_chart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, CHART)
+    monkeypatch.chdir(tmp_path)
+    main(["check", "chart/templates/deployment.yaml", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert at(report["findings"], "recreate-deploy-strategy") == [("chart/templates/deployment.yaml", 8)]
+    assert at(report["findings"], "image-tag-latest") == [("chart/values.yaml", 4)]
+
+
+CORPUS_CHARTS = (Path(__file__).resolve().parents[2]
+                 / "shared/corpus/helm/open-telemetry+opentelemetry-helm-charts")
+
+
+@pytest.mark.skipif(not CORPUS_CHARTS.is_dir(), reason="../shared/corpus not present")
+def test_corpus_charts_are_judged_and_no_template_is_a_parse_error(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["check", str(CORPUS_CHARTS), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    found = report["findings"]
+    assert not [f for f in found if f["rule"] == "parse-error"]
+    rendered = [f for f in found if "valuesSets" in f.get("properties", {})]
+    at_values = {f["path"] for f in rendered if f["path"].endswith("values.yaml")}
+    at_templates = {f["path"] for f in rendered if "/templates/" in f["path"]}
+    assert "charts/opentelemetry-collector/values.yaml" in at_values
+    assert "charts/opentelemetry-collector/templates/_pod.tpl" in at_templates  # the included pod spec
+    assert len(rendered) > 50  # (the examples/*/rendered/ files are plain manifests, judged as such)
+
+
+def test_values_violating_the_schema_are_a_finding_at_the_values_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = json.dumps({"type": "object", "properties": {"replicaCount": {"type": "string"}}})
+    found = findings(tmp_path, capsys, {**CHART, "chart/values.schema.json": schema})
+    errors = [(f["path"], f["line"]) for f in found
+              if f["rule"] == "parse-error" and "values.schema.json at replicaCount" in f["message"]]
+    assert errors == [("chart/values.yaml", 1)]
+
+
+def test_sarif_carries_the_template_line_as_a_related_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, CHART)
+    main(["check", str(tmp_path), "--format", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    tag = next(r for r in results if r["ruleId"] == "image-tag-latest")
+    assert tag["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+    related = tag["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"].endswith("chart/templates/deployment.yaml")
+    assert related["region"]["startLine"] == 17
+
+
+def test_render_prints_multi_document_yaml_with_sources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, CHART)
+    values = tmp_path / "prod.yaml"
+    values.write_text("replicaCount: 4\n")
+    code = main(["render", str(tmp_path / "chart"), "-f", str(values), "--set", "image.tag=1.2",
+                 "--release-name", "prod", "--namespace", "web"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("---\n# Source: web/templates/deployment.yaml\napiVersion: apps/v1\n")
+    assert "  name: prod-web\n" in out and "  replicas: 4\n" in out and 'image: "nginx:1.2"' in out
+    code = main(["render", str(tmp_path / "chart"), "--set", "image.tag=1.2", "--set", "x={{"])
+    assert code == 0  # a --set value is data, never template text
+
+
+def test_values_read_through_with_and_range_are_located_in_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployment = CHART["chart/templates/deployment.yaml"].replace(
+        '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n',
+        '          {{- with .Values.image }}\n          image: "{{ .repository }}:{{ .tag }}"\n'
+        "          {{- end }}\n")
+    found = findings(tmp_path, capsys, {**CHART, "chart/templates/deployment.yaml": deployment})
+    assert at(found, "image-tag-latest") == [("chart/values.yaml", 4)]
+    assert "written by chart/templates/deployment.yaml:18" in next(
+        f["message"] for f in found if f["rule"] == "image-tag-latest")
