@@ -27,7 +27,7 @@ LOCATIONS: dict[Flavour, tuple[str, ...]] = {
 }
 
 _SECTION = re.compile(r"^(?P<optional>\^)?\[(?P<name>[^\]]+)\](?:\[(?P<approvals>\d+)\])?(?=\s|$)")
-_BRACKET = re.compile(r"\[([^\]/]*)\]")
+_BRACKET = re.compile(r"\[([^\[\]/]*)\]")
 _CLASS_RANGE = re.compile(r"([A-Za-z0-9])-([A-Za-z0-9])")
 _USER = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 _TEAM = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
