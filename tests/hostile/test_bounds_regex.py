@@ -36,6 +36,7 @@ ANCHORED = {
     "platform_lint.secrets.arguments._ENV_PREFIX": "fullmatch",
     "platform_lint.sources.promql._DURATION": "fullmatch",
     "platform_lint.sources.promql._TOKEN": "match",
+    "platform_lint.helm.lexer._TOKEN": "match",
     "platform_lint.ownership.charters._HEADING": "match",
     "platform_lint.ownership.charters._ITEM": "match",
     "platform_lint.ownership.charters._LABEL": "match",
