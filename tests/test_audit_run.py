@@ -204,3 +204,22 @@ def test_a_terminal_gets_a_progress_bar(tmp_path: Path) -> None:
     text = screen.decode("utf-8", "replace")
     assert "audit" in text and "2/2" in text and "failed 0" in text and "\r" in text
     assert "[1/2]" not in text  # the plain lines are for logs, not terminals
+
+
+def test_an_inventory_ref_is_fetched_and_scanned(tmp_path: Path) -> None:
+    work = make_work_repo(tmp_path / "work" / "svc", {"k8s/svc.yaml": deployment("svc")})
+    git_tag = ["git", "-C", str(work), "tag", "v1"]
+    import subprocess
+
+    subprocess.run(git_tag, check=True)
+    write(work, {"k8s/svc.yaml": deployment("svc", strategy="RollingUpdate")})
+    commit(work, "fixed on main").check_returncode()
+    bare = tmp_path / "svc.git"
+    url = make_bare(work, bare)
+    inventory = tmp_path / "inventory.json"
+    inventory.write_text(json.dumps([{"url": url, "name": "svc-v1", "ref": "v1"}, {"url": url + "/"}]))
+    store = tmp_path / "audit.db"
+    assert run(str(inventory), "--store", str(store), "--cache", str(tmp_path / "c")) == 0
+    rules = {(f[0], f[1]) for f in dump(store)["findings"]}
+    assert (url, "recreate-deploy-strategy") in rules  # v1 still had it
+    assert (url + "/", "recreate-deploy-strategy") not in rules  # the default branch does not
