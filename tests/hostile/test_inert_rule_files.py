@@ -149,9 +149,11 @@ def test_a_message_fills_error_and_path_and_writes_doubled_braces_as_braces(
         ("schema:\n  minProperties: -1\n", "8:3: schema.minProperties: -1 is less than the minimum of 0"),
         ('schema:\n  $ref: "#"\n', "8:3: schema.$ref: the references here go round"),
         ('schema:\n  not: {$ref: "#/$defs/a"}\n  $defs:\n    a: {allOf: [{$ref: "#/$defs/b"}]}\n'
-         '    b: {anyOf: [{not: {$ref: "#/$defs/a"}}]}\n', "11:24: schema.$defs.b.anyOf.0.not.$ref: the refer"),
+         '    b: {anyOf: [{not: {$ref: "#/$defs/a"}}]}\n',
+         "11:24: schema.$defs.b.anyOf.0.not.$ref: the refer"),
         ('schema:\n  $ref: "#/$defs/missing"\n', "8:3: schema.$ref: '#/$defs/missing' refers to nothing"),
-        ('schema:\n  allOf: [{$ref: "#nowhere"}]\n', "8:12: schema.allOf.0.$ref: '#nowhere' refers to nothing"),
+        ('schema:\n  allOf: [{$ref: "#nowhere"}]\n',
+         "8:12: schema.allOf.0.$ref: '#nowhere' refers to nothing"),
         ('schema:\n  $ref: "https://platform-lint.dev/schemas/config.schema.json#/nope"\n',
          "8:3: schema.$ref: 'https://platform-lint.dev/schemas/config.schema.json#/nope' refers to nothing"),
         ("schema: " + "{not: " * 70 + "{}" + "}" * 70 + "\n", "7:1: schema: nested more than 64 levels deep"),
