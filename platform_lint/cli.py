@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -167,20 +166,30 @@ def _emit(text: str, output: str | None) -> None:
 
 
 @cli.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules_command(fmt: str) -> None:
-    """List the rules: id, severity, category and title."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.option("--output-dir", type=click.Path(file_okay=False),
+              help="With --format markdown: write one page per rule and an index there "
+              "(docs/rules/ in this repository), removing pages of rules that are gone.")
+def rules_command(fmt: str, output_dir: str | None) -> None:
+    """List the rules: id, severity, category and title; or their full docs."""
+    from platform_lint import rule_docs
     from platform_lint.rules import load_rules
 
     rules = load_rules()
+    if output_dir is not None:
+        if fmt != "markdown":
+            raise UsageError("--output-dir needs --format markdown")
+        written, removed = rule_docs.write_pages(rules.values(), Path(output_dir))
+        click.echo(f"{output_dir}: {len(rules)} rule pages and the index; "
+                   f"{len(written)} written, {len(removed)} removed")
+        return
     if fmt == "json":
         import json
 
-        rows: list[dict[str, Any]] = [
-            {"id": r.id, "severity": str(r.severity), "category": r.category, "title": r.title}
-            for r in sorted(rules.values(), key=lambda r: r.id)
-        ]
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(rule_docs.catalogue(rules.values()), indent=2))
+        return
+    if fmt == "markdown":
+        click.echo("\n".join(rule_docs.pages(rules.values()).values()), nl=False)
         return
     width = max(len(r) for r in rules)
     for rule in sorted(rules.values(), key=lambda r: (r.category, r.id)):
@@ -198,6 +207,18 @@ def explain(rule_id: str) -> None:
     if rule_id not in rules:
         raise UsageError(f"unknown rule {rule_id!r}; `platform-lint rules` lists them")
     click.echo(markdown(rules[rule_id]))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, exists=True), default=".")
+@click.option("--force", is_flag=True, help="Replace an existing configuration.")
+def init(directory: str, force: bool) -> None:
+    """Write a starter .platform-lint.yaml for the repository in DIRECTORY (and a
+    .pre-commit-config.yaml entry if it has none)."""
+    from platform_lint.init_cmd import init as write_starter
+
+    for line in write_starter(Path(directory), force=force):
+        click.echo(line)
 
 
 @cli.group()
@@ -252,8 +273,10 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
 
 
 from platform_lint.audit.cli import audit  # noqa: E402 (the group imports its work lazily)
+from platform_lint.helm.command import render_command  # noqa: E402 (imports the renderer lazily)
 
 cli.add_command(audit)
+cli.add_command(render_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,14 +12,22 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from platform_lint.config import Config
-from platform_lint.discovery import Skipped, SourceFile, list_paths, names_to_scan, read_file
+from platform_lint.discovery import (
+    Skipped,
+    SourceFile,
+    list_paths,
+    names_to_scan,
+    outside_root,
+    read_file,
+)
 from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.globs import matcher
-from platform_lint.model import Document, Obj
+from platform_lint.model import Document, Obj, Span
 from platform_lint.rules import Rule
 from platform_lint.sources import classify
 from platform_lint.suppression import Directive, exempted_by, exemptions_document, suppressed_by
@@ -127,17 +135,34 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     read = _disk_reader(resolved)
     if options.only is None:
         return _whole_repository(str(root), names, [], read, None, config, rules, options)
+    # Names from the command line or a change list that lead outside the root are not read.
+    outside = [s for s in map(partial(outside_root, resolved), names) if s is not None]
+    names = [n for n in names if n not in {s.path for s in outside}] if outside else names
+    charts, chart_context = _touched_charts(resolved, names, config)
+    names = [*names, *charts]
     if not _wants_ownership(rules):
-        return _scan(str(root), names, [], read, None, config, rules, options)
+        return _scan(str(root), [*names, *sorted(chart_context)], outside, read, None, config, rules,
+                     options, context=chart_context)
     tree = list_paths(resolved, config.exclude)
     owned = _ownership_files(tree, config)
     if not owned:
-        return _scan(str(root), names, [], read, None, config, rules, _without_change(options))
-    context = owned - set(names)
+        return _scan(str(root), [*names, *sorted(chart_context)], outside, read, None, config, rules,
+                     _without_change(options), context=chart_context)
+    context = (owned - set(names)) | chart_context
     extra = [_with_tree(d, tree) for d in options.extra_documents]
-    result = _scan(str(root), [*names, *sorted(context)], [], read, None, config, rules,
+    result = _scan(str(root), [*names, *sorted(context)], outside, read, None, config, rules,
                    replace(options, extra_documents=extra), context=context)
     return result
+
+
+def _touched_charts(root: Path, names: Sequence[str], config: Config) -> tuple[list[str], set[str]]:
+    """A partial scan that touches a Helm chart renders the whole chart: its Chart.yaml is
+    judged, its other files are read as context."""
+    from platform_lint.helm.scope import expand, may_touch_chart
+
+    if not may_touch_chart(root, names):
+        return [], set()
+    return expand(names, list_paths(root, config.exclude))
 
 
 def scan_repository(
@@ -241,17 +266,16 @@ def _scan(
     from platform_lint.per_file import FileContext, judge_file
 
     result = ScanResult(root=root, rules=[r.id for r in rules])
+    crashes: list[Obj] = []
     paths = [u.path if isinstance(u, SourceFile) else u for u in units]
-    by_set = [r for r in rules if r.check is not None and r.spec().over == "set"]
     known = options.known_rules or frozenset(r.id for r in rules)
     ctx = FileContext(
         root=str(Path(root).resolve()),
         config=config,
-        rules=tuple(r for r in rules if r not in by_set),
-        set_rules=tuple(by_set),
+        rules=tuple(rules),
         known=known,
         fingerprint_key=options.fingerprint_key,
-        patched=frozenset(_kustomize_patches(paths, read)),
+        patched=frozenset(_kustomize_patches(paths, read, crashes)),
         readable=frozenset(paths),
         contents=contents,
         cache=options.cache.for_scan(config, rules, known, options.fingerprint_key)
@@ -262,11 +286,13 @@ def _scan(
     for done, outcome in enumerate(outcomes, start=1):
         if options.progress is not None:
             options.progress(done, len(units))
-        if isinstance(outcome, Failed):
-            tally.errors.append(f"{paths[outcome.index]}: internal error: {outcome.message}")
+        if isinstance(outcome, Failed):  # the exception's text could quote the file: left out
+            crashes.append(crash_object(paths[outcome.index], None, "judging this file failed"))
         elif outcome is not None:
             tally.add(outcome)
-    result.skipped = [s for s in tally.discovery_skipped if s.path not in context] + tally.source_skipped
+    # In name order, as discovery lists them; then those their source set aside.
+    by_discovery = sorted(tally.discovery_skipped, key=lambda s: s.path)
+    result.skipped = [s for s in by_discovery if s.path not in context] + tally.source_skipped
     errors, secrets, findings = tally.errors, tally.secrets, tally.findings
 
     extra = [*(change(tally.read_paths) if change else ()), *options.extra_documents]
@@ -276,13 +302,18 @@ def _scan(
         spanning.append(Obj(doc=doc, kind="config", name=doc.path, value=doc.data))
     for doc in extra:
         spanning.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
-    hits = [*run_rules(ctx.rules, spanning, config, errors),
-            *run_rules(ctx.set_rules, [*tally.kept, *spanning], config, errors)]
+    hits = [*run_rules(rules, spanning, config, errors),
+            *run_rules(rules, [*tally.kept, *spanning], config, errors, over="set"),
+            *report_crashes(crashes, rules, config, errors)]
     for _rule, _severity, hit in hits:
         if hit.secret and len(hit.secret) >= 6:
             path = hit.obj.doc.path
             secrets[path] = secrets.get(path, frozenset()) | {hit.secret}
     found = findings_of(hits, options.fingerprint_key, secrets)
+    if any("valuesSets" in f.properties for f in found):
+        from platform_lint.helm.dedupe import merge_value_sets
+
+        found = merge_value_sets(found)
     findings.extend(f for f in found if f.path not in context)
     result.errors = list(dict.fromkeys(errors))
     _apply_suppressions(findings, tally.directives, config, options, result)
@@ -346,15 +377,20 @@ def _relative(root: str, path: str) -> str:
         return path
 
 
-def _kustomize_patches(paths: Iterable[str], read: Callable[[str], bytes | None]) -> set[str]:
+def _kustomize_patches(
+    paths: Iterable[str], read: Callable[[str], bytes | None], crashes: list[Obj]
+) -> set[str]:
     """Files that a kustomization names as patches: partial objects, not manifests."""
     from platform_lint.sources.kubernetes import is_kustomization, kustomize_patch_paths
 
     out: set[str] = set()
     for path in paths:
         content = read(path) if is_kustomization(path) else None
-        if content is not None:
-            out.update(kustomize_patch_paths(path, content))
+        try:
+            out.update(kustomize_patch_paths(path, content) if content is not None else ())
+        except Exception:
+            crashes.append(crash_object(path, None, "reading this kustomization failed, the "
+                                        "patches it names were read as manifests"))
     return out
 
 
@@ -368,9 +404,21 @@ def in_scope(rule: Rule, obj: Obj) -> bool:
 
 
 def run_rules(
-    rules: Sequence[Rule], objects: Sequence[Obj], config: Config, errors: list[str]
+    rules: Sequence[Rule],
+    objects: Sequence[Obj],
+    config: Config,
+    errors: list[str],
+    *,
+    over: str = "object",
+    keep: set[int] | None = None,
+    report: bool = True,
 ) -> Iterator[tuple[Rule, Severity, Hit]]:
-    """Each rule over the objects in its scope; a rule that raises adds to `errors`."""
+    """The rules that judge `over` one object at a time ("object") or all at once
+    ("set"), each over the objects in its scope. With `keep`, the ids of the
+    objects in a skipped set rule's scope are added to it. A check module is
+    imported only for a rule with objects. A check that raises on an object is
+    reported there (`report_crashes`; with `report` False, added to `errors`)."""
+    crashed: list[Obj] = []
     by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
@@ -381,14 +429,33 @@ def run_rules(
         ]
         if not candidates:
             continue
+        if _over(rule) != over:
+            if keep is not None and over == "object":
+                keep.update(map(id, candidates))
+            continue
         setting = config.rules.get(rule.id, {})
         severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
         params = rule_params(rule, config)
-        try:
-            for hit in _hits(rule, candidates, params):
-                yield rule, severity, hit
-        except Exception as exc:  # a bug in a check must not hide the other rules
-            errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
+        for hit in _hits(rule, candidates, params, crashed):
+            yield rule, severity, hit
+    if crashed:
+        yield from report_crashes(crashed, rules if report else (), config, errors)
+
+
+def report_crashes(
+    crashed: Sequence[Obj], rules: Sequence[Rule], config: Config, errors: list[str]
+) -> Iterator[tuple[Rule, Severity, Hit]]:
+    """Internal errors (`crash_object`s) as findings of the `internal-error` rule when
+    it is among `rules`, else (and if it fails itself) as errors of the scan."""
+    handlers = [r for r in rules if CRASH in r.scope.documents]
+    if handlers:
+        yield from run_rules(handlers, crashed, config, errors, report=False)
+    else:
+        errors.extend(f"{o.doc.path}: {o.value[0]['message']}" for o in crashed)
+
+
+def _over(rule: Rule) -> str:
+    return "object" if rule.check is None else rule.spec().over
 
 
 def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
@@ -403,24 +470,54 @@ def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
     return {**rule.params, **from_section, **config.rules.get(rule.id, {}).get("params", {})}
 
 
-def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> Iterable[Hit]:
+def _hits(
+    rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any], crashed: list[Obj]
+) -> Iterable[Hit]:
+    """The rule's hits on each candidate. A check that raises on an object loses
+    its hits there (it may have stopped half way) and the object joins `crashed`;
+    the other objects are still checked. A set check runs once, blamed on the
+    first candidate when it fails."""
+    units: list[tuple[Obj, Callable[[], Iterable[Hit]]]]
     if rule.schema is not None:
-        from platform_lint.rule_logic import fill_message
-        from platform_lint.validation import schema_errors
-
-        for obj in candidates:
-            for error in schema_errors(obj.value, rule.schema):
-                where = ".".join(map(str, error.path)) or obj.kind
-                template = rule.message or "{path}: {error}"
-                message = fill_message(template, {"error": error.message, "path": where})
-                yield Hit(obj, message, path=error.path, key=True)
-        return
-    spec = rule.spec()
-    if spec.over == "set":
-        yield from spec.fn(candidates, params)
+        units = [(obj, partial(_schema_hits, rule, obj)) for obj in candidates]
+    elif (spec := rule.spec()).over == "set":
+        units = [(candidates[0], partial(spec.fn, candidates, params))]
     else:
-        for obj in candidates:
-            yield from spec.fn(obj, params)
+        units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
+    for obj, run in units:
+        try:
+            hits = list(run())
+        except Exception:
+            what = f"rule {rule.id} failed on {obj.kind} {obj.name}, which it did not check"
+            crashed.append(crash_object(obj.doc.path, obj, what))
+            continue
+        yield from hits
+
+
+def _schema_hits(rule: Rule, obj: Obj) -> Iterator[Hit]:
+    from platform_lint.rule_logic import fill_message
+    from platform_lint.validation import schema_errors
+
+    for error in schema_errors(obj.value, rule.schema or {}):
+        where = ".".join(map(str, error.path)) or obj.kind
+        template = rule.message or "{path}: {error}"
+        message = fill_message(template, {"error": error.message, "path": where})
+        yield Hit(obj, message, path=error.path, key=True)
+
+
+CRASH = "internal"
+"""The document kind of an internal error at a file: a source or a check that
+failed on it (a bug in platform-lint), reported by the `internal-error` rule."""
+
+
+def crash_object(path: str, at: Obj | None, what: str) -> Obj:
+    """An internal error at `at` (the start of the file when None). The exception's
+    text is left out: it could quote the file, a secret included."""
+    span = at.doc.locate(at.path, key=True) if at is not None else Span.point(1)
+    message = f"internal error in platform-lint: {what}; the rest of the scan went on"
+    doc = Document(path=path, kind=CRASH, data=[{"message": message}],
+                   spans={(0,): Span.point(span.line, span.col)})
+    return Obj(doc=doc, kind=CRASH, name=path, value=doc.data)
 
 
 def findings_of(
@@ -445,15 +542,22 @@ def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], k
     fingerprint = hit.fingerprint or _location_fingerprint(rule.id, hit, message)
     if key and hit.secret:
         fingerprint = rekeyed(fingerprint, key)
+    path, properties = doc.path, dict(hit.properties)
+    relocate = getattr(doc.model, "relocate", None)  # a rendered Helm object: the chart line
+    moved = relocate(full, hit.key) if relocate is not None and hit.span is None else None
+    if moved is not None:
+        path, span, message = moved.path, moved.span, message + moved.note
+        properties.update({"valuesSets": moved.sets, **({"relatedLocations": moved.related}
+                                                         if moved.related else {})})
     return Finding(
         rule_id=rule.id,
         severity=severity,
-        path=doc.path,
+        path=path,
         span=span,
         message=message,
         fingerprint=fingerprint,
         category=rule.category,
-        properties=dict(hit.properties),
+        properties=properties,
     )
 
 

@@ -45,7 +45,8 @@ def kustomize_patch_paths(path: str, content: bytes) -> list[str]:
     base = posixpath.dirname(path)
     names: list[str] = []
     for key in ("patches", "patchesStrategicMerge", "patchesJson6902"):
-        for item in data.get(key) or ():
+        listed = data.get(key)
+        for item in listed if isinstance(listed, list) else ():
             ref = item.get("path") if isinstance(item, dict) else item
             if isinstance(ref, str) and "\n" not in ref:
                 names.append(posixpath.normpath(posixpath.join(base, ref)))
@@ -60,8 +61,22 @@ def is_object(data: Any) -> bool:
     )
 
 
+def _in_chart(path: str, files: FileReader) -> bool:
+    """Inside a Helm chart's folder (read through the chart: `.Files.Get`, `tpl`)."""
+    parent = posixpath.dirname(path)
+    for _ in range(8):
+        if files(posixpath.join(parent, "Chart.yaml") if parent else "Chart.yaml") is not None:
+            return True
+        if not parent:
+            return False
+        parent = posixpath.dirname(parent)
+    return False
+
+
 def load(path: str, text: str, files: FileReader) -> Parsed:
     reason = skip_reason(path, text)
+    if reason is None and _TEMPLATE.search(text) and _in_chart(path, files):
+        reason = "helm-template"
     if reason is not None:
         return Parsed(skipped=reason)
     return _documents(path, text, lambda data: "kubernetes" if is_object(data) else "yaml")
