@@ -40,6 +40,11 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
         raise UsageError(str(exc)) from None
 
 
+RULE_DIR_OPTION = click.option(
+    "--rule-dir", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+    help="Also load the rules in this directory (may lie outside the repository).")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
@@ -60,8 +65,7 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
 @click.option("--changed-files", type=click.Path(dir_okay=False, allow_dash=True),
               help="Check the change listed in this file (git name-status lines or paths; - reads stdin).")
 @click.option("--staged", is_flag=True, help="Check the change staged for commit.")
-@click.option("--rule-dir", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
-              help="Also load the rules in this directory (may lie outside the repository).")
+@RULE_DIR_OPTION
 @click.option("--new-only", is_flag=True, help="With --diff or --staged: only findings the change "
               "introduced (not in a scan of BASE read from git; moved findings are not new).")
 @click.option("--filter", "line_filter", type=click.Choice(["added-lines"]),
@@ -218,12 +222,14 @@ def baseline() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True))
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
               default=".platform-lint-baseline.json", show_default=True)
-def baseline_create(paths: tuple[str, ...], config_path: str | None, output: str) -> None:
+@RULE_DIR_OPTION
+def baseline_create(paths: tuple[str, ...], config_path: str | None, output: str,
+                    rule_dirs: tuple[str, ...]) -> None:
     """Write every current finding to a baseline file (no line numbers, no secrets)."""
     from platform_lint.baseline import baseline_text
     from platform_lint.run import Run
 
-    run = Run.prepare(_target(paths), config_path, (), (), None, None)
+    run = Run.prepare(_target(paths), config_path, (), (), None, None, rule_dirs)
     result = run.scan()
     if result.errors:
         for error in result.errors:

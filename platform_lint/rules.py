@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
     except OSError as exc:  # a directory named x.yaml, a dangling or looping symlink
         raise RuleError(f"{path}: cannot read: {exc.strerror or exc}") from None
     built_in = path.parent == data_dir("rules")
-    known = cache.lookup(content, schema("rule"))
+    known = cache.lookup(content, _validated_against())
     if built_in and isinstance(known, dict):
         return _rule(known, str(path))
     if not built_in and known is not True:
@@ -110,8 +111,17 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
         if param_errors:
             err = param_errors[0]
             raise fail(SchemaError(("params", *err.path), err.message))
-    cache.remember(content, schema("rule"), data if built_in else True)
+    cache.remember(content, _validated_against(), data if built_in else True)
     return rule
+
+
+@cache
+def _validated_against() -> dict[str, Any]:
+    """What a cached verdict depends on: the rule schema and the version of the
+    checks on a rule's logic, so a verdict from older checks is not reused."""
+    from platform_lint.rule_logic import CHECKS_VERSION
+
+    return {"rule": schema("rule"), "logic": CHECKS_VERSION}
 
 
 def _validate(doc: Document, fail: Callable[[SchemaError], RuleError]) -> None:

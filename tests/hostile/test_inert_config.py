@@ -54,6 +54,11 @@ def test_a_rule_dir_given_on_the_command_line_may_lie_anywhere(
     code, out, err = cli(capsys, "check", str(repo), "--rule-dir", str(outside), "--select", "outside-rule")
     assert code == 1, err
     assert "k8s/web.yaml:5:3: error [outside-rule] spec.replicas: 1 is less than the minimum of 2" in out
+    baseline = tmp_path / "baseline.json"
+    code, _, err = cli(capsys, "baseline", "create", str(repo), "--rule-dir", str(outside),
+                       "-o", str(baseline))
+    assert code == 0, err
+    assert '"outside-rule"' in baseline.read_text()
 
 
 def test_a_config_symlinked_out_of_the_repository_is_not_read(

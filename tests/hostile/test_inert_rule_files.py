@@ -72,6 +72,21 @@ def test_the_validator_itself_retrieves_nothing() -> None:
     assert seen == []
 
 
+def test_a_recursive_schema_that_reads_deeper_each_time_is_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tree schema refers to itself for each child: it ends with the object."""
+    private_cache(monkeypatch, tmp_path)
+    body = ('schema:\n  properties: {metadata: {$ref: "#/$defs/node"}, spec: {$ref: "#node"}}\n'
+            '  $defs:\n    node:\n      $anchor: node\n      type: object\n'
+            '      additionalProperties: {anyOf: [{type: string}, {$ref: "#node"}]}\n')
+    code, out, err = cli(capsys, "check", str(_repo(tmp_path, body)), "--select", "user-rule")
+    assert code == 1, err
+    flagged = [line for line in out.splitlines() if "[user-rule]" in line]
+    assert len(flagged) == 1 and "k8s/web.yaml:5:3: error [user-rule] spec.replicas:" in flagged[0]
+    assert_no_exception_text(out, err)
+
+
 def test_references_within_the_rule_and_to_the_project_schemas_resolve(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -132,6 +147,16 @@ def test_a_message_fills_error_and_path_and_writes_doubled_braces_as_braces(
         ("schema:\n  patternProperties:\n    '[z-a]': {}\n",
          "8:3: schema.patternProperties: '[z-a]' is not a 'regex'"),
         ("schema:\n  minProperties: -1\n", "8:3: schema.minProperties: -1 is less than the minimum of 0"),
+        ('schema:\n  $ref: "#"\n', "8:3: schema.$ref: the references here go round"),
+        ('schema:\n  not: {$ref: "#/$defs/a"}\n  $defs:\n    a: {allOf: [{$ref: "#/$defs/b"}]}\n'
+         '    b: {anyOf: [{not: {$ref: "#/$defs/a"}}]}\n',
+         "11:24: schema.$defs.b.anyOf.0.not.$ref: the refer"),
+        ('schema:\n  $ref: "#/$defs/missing"\n', "8:3: schema.$ref: '#/$defs/missing' refers to nothing"),
+        ('schema:\n  allOf: [{$ref: "#nowhere"}]\n',
+         "8:12: schema.allOf.0.$ref: '#nowhere' refers to nothing"),
+        ('schema:\n  $ref: "https://platform-lint.dev/schemas/config.schema.json#/nope"\n',
+         "8:3: schema.$ref: 'https://platform-lint.dev/schemas/config.schema.json#/nope' refers to nothing"),
+        ("schema: " + "{not: " * 70 + "{}" + "}" * 70 + "\n", "7:1: schema: nested more than 64 levels deep"),
     ],
 )
 def test_an_invalid_user_rule_names_file_line_and_key(
