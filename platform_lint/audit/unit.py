@@ -77,7 +77,7 @@ def audit_repository(task: Mapping[str, Any]) -> Result:
     except (FetchError, PlatformLintError) as exc:
         out.update(status="failed", error=str(exc))
     except Exception as exc:  # one bad repository never takes the audit down
-        out.update(status="failed", error=f"internal error: {type(exc).__name__}: {exc}")
+        out.update(status="failed", error=f"internal error ({type(exc).__name__})")  # never the exception text
     if out["error"]:
         from platform_lint.secrets.identity import scrub
 

@@ -171,7 +171,8 @@ def test_a_codeowners_of_100k_lines_takes_seconds(tmp_path: Path, capsys: pytest
 @pytest.mark.parametrize("rule", ["duplicate-codeowners-pattern", "shadowed-codeowners-pattern",
                                   "unmatched-codeowners-pattern"])
 def test_each_codeowners_rule_is_linear_in_the_file(rule: str) -> None:
-    """Ten times the lines cost at most about ten times the time (quadratic is a hundred)."""
+    """Ten times the lines cost about ten times the time; quadratic would be a hundred.
+    The bound (40x, small runs floored at 20 ms of CPU) leaves room for a loaded machine."""
     check_fn = {"duplicate-codeowners-pattern": duplicate_codeowners_pattern,
                 "shadowed-codeowners-pattern": shadowed_codeowners_pattern,
                 "unmatched-codeowners-pattern": unmatched_codeowners_pattern}[rule]
@@ -183,4 +184,4 @@ def test_each_codeowners_rule_is_linear_in_the_file(rule: str) -> None:
         return min(cpu_seconds(lambda: list(check_fn(target, {})))[1] for _ in range(3))
 
     small, large = run(2_000), run(20_000)
-    assert large < 30 * max(small, 0.005), (small, large)
+    assert large < 40 * max(small, 0.02), (small, large)
