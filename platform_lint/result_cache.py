@@ -43,13 +43,9 @@ def default_directory() -> Path:
     explicit = os.environ.get(CACHE_DIR_VARIABLE)
     if explicit:
         return Path(explicit)
-    if os.name == "nt":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif os.uname().sysname == "Darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "platform-lint" / "results"
+    from platform_lint.cache_home import user_cache_root
+
+    return user_cache_root() / "results"
 
 
 class ResultCache:

@@ -75,7 +75,10 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
     built_in = path.parent == data_dir("rules")
     known = cache.lookup(content, _validated_against())
     if built_in and isinstance(known, dict):
-        return _rule(known, str(path))
+        try:
+            return _rule(known, str(path))
+        except (KeyError, TypeError, ValueError):
+            pass  # an entry of another shape (another build of this version) is not trusted: re-read
     if not built_in and known is not True:
         known = MISS  # a verdict is `true`; data kept by an older version is not trusted
     text = content.decode("utf-8-sig", errors="replace")

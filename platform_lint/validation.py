@@ -80,8 +80,9 @@ def _deepest(error: Any) -> Any:
 
 
 def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "platform-lint" / f"validated-{__version__}.json"
+    from platform_lint.cache_home import user_cache_root
+
+    return user_cache_root() / f"validated-{__version__}.json"
 
 
 def _digest(content: bytes, schema_text: bytes) -> str:

@@ -17,7 +17,9 @@ def corpus() -> Path:
 
 @pytest.fixture(autouse=True, scope="session")
 def _result_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Per-file results go to a folder of the test session, not the user's cache."""
+    """Every cache (per-file results, validated rule files, audit mirrors) goes to a
+    folder of the test session, never the user's: runs of other checkouts cannot leak in."""
     import os
 
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
     os.environ["PLATFORM_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("result-cache"))

@@ -19,8 +19,9 @@ _store_option = click.option("--store", "store_path", type=click.Path(dir_okay=F
 
 
 def _default_cache() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "platform-lint" / "audit"
+    from platform_lint.cache_home import user_cache_root
+
+    return user_cache_root() / "audit"
 
 
 @click.group()

@@ -76,8 +76,8 @@ def audit_repository(task: Mapping[str, Any]) -> Result:
         out.update(_audit(task))
     except (FetchError, PlatformLintError) as exc:
         out.update(status="failed", error=str(exc))
-    except Exception as exc:  # one bad repository never takes the audit down
-        out.update(status="failed", error=f"internal error ({type(exc).__name__})")  # never the exception text
+    except Exception as exc:  # one bad repository never takes the audit down; its text is never kept
+        out.update(status="failed", error=f"internal error ({type(exc).__name__})")
     if out["error"]:
         from platform_lint.secrets.identity import scrub
 
