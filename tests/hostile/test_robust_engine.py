@@ -80,8 +80,14 @@ def test_wrongly_typed_gitlab_rules_are_data(
     ("azure-pipelines.yml", "jobs:\n  - job: a\n    steps: yes\n"),
     (".circleci/config.yml", "jobs:\n  a:\n    docker: 1\n    steps: 2\n"),
     ("k8s/kustomization.yaml", "patchesStrategicMerge: true\n"),
+    # Found by the long property run (bench/hostile/README.md):
+    ("infra/main.tf.json", '{"terraform": true}\n'),
+    ("k8s/secret.yaml", 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  a.jks: "\\x80"\n'),
+    ("k8s/pdb.yaml", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec:\n"
+                     "  selector:\n    matchExpressions:\n      - {key: app, operator: In, values: 5}\n"),
+    ("monitoring/alertmanager.yaml", "route:\n  receiver: a\n  matchers: 5\nreceivers: [{name: a}]\n"),
 ])
-def test_wrongly_typed_pipeline_values_are_data(
+def test_wrongly_typed_values_are_data(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, value: str
 ) -> None:
     write(tmp_path, {kind: value, "k8s/pod.yaml": POD.format(name="web")})
