@@ -156,3 +156,21 @@ def test_a_source_failing_on_one_file_is_a_finding_there(
                                                         "hardcoded-secret-in-pipeline")
                for line in lines_of(out, rule))
     assert "Xk9#mP2v" not in out
+
+
+def test_a_failure_outside_any_file_exits_two_without_its_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last guard, around the whole command (here a reporter that fails)."""
+    from platform_lint.report import text_report
+
+    def broken(*args: Any) -> str:
+        raise RuntimeError(f"boom {MARKER}")
+
+    monkeypatch.setattr(text_report, "render", broken)
+    write(tmp_path, {"k8s/pod.yaml": POD.format(name="web")})
+    code = main(["check", str(tmp_path), "--format", "text"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert err == "platform-lint: internal error (RuntimeError), a bug in platform-lint: please report it\n"
+    assert MARKER not in out + err
