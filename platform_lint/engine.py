@@ -34,7 +34,8 @@ from platform_lint.sources import classify
 from platform_lint.suppression import Directive, exempted_by, exemptions_document, suppressed_by
 
 if TYPE_CHECKING:
-    from platform_lint.per_file import FileVerdict
+    from platform_lint.executor import Failed
+    from platform_lint.per_file import FileContext, FileVerdict
     from platform_lint.result_cache import ResultCache
 
 
@@ -263,8 +264,8 @@ def _scan(
     files: cross-object rules, the change, config exemptions, suppressions.
     Files in `context` are read for cross-object rules only: nothing of
     theirs is reported."""
-    from platform_lint.executor import Failed, map_units
-    from platform_lint.per_file import FileContext, judge_file
+    from platform_lint.executor import Failed
+    from platform_lint.per_file import FileContext
 
     result = ScanResult(root=printable(root), rules=[r.id for r in rules])
     crashes: list[Obj] = []
@@ -283,12 +284,11 @@ def _scan(
         if options.cache else None,
     )
     tally = _Tally(result, context, list(skipped))
-    outcomes = map_units(judge_file, units, jobs=_jobs(options.jobs, len(units)), context=ctx)
-    for done, outcome in enumerate(outcomes, start=1):
+    for done, outcome in enumerate(_verdicts(ctx, units, options.jobs), start=1):
         if options.progress is not None:
             options.progress(done, len(units))
         if isinstance(outcome, Failed):  # the exception's text could quote the file: left out
-            crashes.append(crash_object(paths[outcome.index], None, "judging this file failed"))
+            crashes.append(crash_object(paths[done - 1], None, "judging this file failed"))
         elif outcome is not None:
             tally.add(outcome)
     # In name order, as discovery lists them; then those their source set aside.
@@ -319,6 +319,21 @@ def _scan(
     result.errors = list(dict.fromkeys(errors))
     _apply_suppressions(findings, tally.directives, config, options, result)
     return result
+
+
+def _verdicts(
+    ctx: FileContext, units: Sequence[str | SourceFile], jobs: int
+) -> Iterator[FileVerdict | Failed | None]:
+    """Each unit's verdict in order: from the cache when it holds one, else judged
+    in `jobs` processes (chosen by the number of files left to judge)."""
+    from platform_lint.executor import map_units
+    from platform_lint.per_file import cached_verdict, judge_file
+
+    known = [cached_verdict(ctx, u) for u in units]
+    todo = [u for u, v in zip(units, known, strict=True) if v is None]
+    fresh = map_units(judge_file, todo, jobs=_jobs(jobs, len(todo)), context=ctx)
+    for verdict in known:
+        yield verdict if verdict is not None else next(fresh)
 
 
 @dataclass(slots=True)
@@ -359,7 +374,7 @@ class _Tally:
 
 
 # Below this many files a process pool costs more than it saves (bench/RESULTS.md).
-_FILES_PER_POOL = 32
+_FILES_PER_POOL = 64
 
 
 def _jobs(asked: int, files: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +47,7 @@ class Run:
         *,
         jobs: int = 0,
         cache: bool = True,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Run:
         """`rule_dirs` and a `config_path` are given on the command line, so they
         may lie anywhere; a config found in the repository must lie inside `root`,
@@ -72,6 +73,7 @@ class Run:
             fingerprint_key=key,
             jobs=jobs,
             cache=_cache() if cache else None,
+            progress=progress,
         )
         return cls(root, only, config, rules, active, options, _display_base(root))
 
