@@ -94,8 +94,17 @@ def staged_files(root: Path) -> list[ChangedFile]:
 
 
 def diff_files(root: Path, base: str) -> list[ChangedFile]:
-    """The files changed on this branch since it left `base` (`git diff BASE...HEAD`)."""
-    return _name_status(_git(root, "diff", "--name-status", "-M", "-z", f"{base}...HEAD"))
+    """The files changed on this branch since it left `base` (`git diff BASE...HEAD`).
+    `base` is resolved to a commit id first, so `--diff=--output=FILE` is a
+    revision that does not exist, never an option to git."""
+    from platform_lint.revision import RevisionError, resolve_commit
+
+    try:
+        commit = resolve_commit(root, base)
+    except RevisionError as exc:
+        raise ChangeError(f"--diff: {exc}") from None
+    return _name_status(_git(root, "diff", "--name-status", "-M", "-z", "--end-of-options",
+                             f"{commit}...HEAD", "--"))
 
 
 def parse_changed_files(text: str) -> list[ChangedFile]:

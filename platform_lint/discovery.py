@@ -14,7 +14,7 @@ import re
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 BINARY_PROBE = 8192
 PathMatcher = Callable[[str], bool]
@@ -126,6 +126,18 @@ def _symlink_problem(root: Path, path: Path) -> str | None:
     return None
 
 
+def _outside_root(root: Path, name: str) -> Skipped | None:
+    """A skip for a `name` that does not lead to a place inside `root` (resolved)."""
+    pure = PurePosixPath(name)
+    if pure.is_absolute() or ".." in pure.parts or "\0" in name:
+        return Skipped(name, "outside the scanned root")
+    try:
+        (root / name).parent.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return Skipped(name, "outside the scanned root (through a symlinked directory)")
+    return None
+
+
 def discover(
     root: Path,
     only: Sequence[str] | None,
@@ -133,13 +145,17 @@ def discover(
     exclude: Sequence[str] = (),
     max_size: int,
 ) -> tuple[list[SourceFile], list[Skipped]]:
-    """Read the files to scan under `root` (or just `only`, relative to root)."""
+    """Read the files to scan under `root` (or just `only`, relative to root).
+
+    A name in `only` comes from outside (the command line, a change list): one
+    that is absolute, climbs out with `..` or passes through a directory
+    symlinked out of `root` is not read but skipped, so it is reported."""
     root = root.resolve()
     names = list_paths(root, exclude) if only is None else _kept(sorted(set(only)), exclude)
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
     for name in names:
-        result = _read(root, name, max_size)
+        result = (_outside_root(root, name) if only is not None else None) or _read(root, name, max_size)
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result is not None:

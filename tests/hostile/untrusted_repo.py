@@ -12,7 +12,7 @@ import pytest
 
 from platform_lint.cli import main
 
-_EXCEPTION = re.compile(r"Traceback|\b[A-Za-z_]*(?:Error|Exception)\b(?::|\(|$)")
+_EXCEPTION = re.compile(r"Traceback|\b[A-Za-z_]+(?:Error|Exception)\b(?::|\(|$)")
 
 RULE_HEAD = """id: {id}
 title: A rule from the scanned repository
