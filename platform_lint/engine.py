@@ -218,7 +218,12 @@ def scan_files(
     if config.exemptions and config.source:
         doc = exemptions_document(_relative(root, config.source), config.exemptions, options.today)
         objects.append(Obj(doc=doc, kind="config", name=doc.path, value=doc.data))
-    for doc in options.extra_documents:
+    extra = list(options.extra_documents)
+    if options.only is None and any("repository" in r.scope.documents for r in rules):
+        from platform_lint.repository import repository_document
+
+        extra.append(repository_document([*by_path, *(s.path for s in skipped)], options.today))
+    for doc in extra:
         objects.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
 
     findings = _findings(list(_run_rules(rules, objects, config, result)), options.fingerprint_key)
