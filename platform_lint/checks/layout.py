@@ -1,0 +1,54 @@
+"""Required deliverables: folders and documents a production-ready repository
+has, found by path or by content (issue 16). Findings are on the
+repository document: a missing thing has no file to point at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from platform_lint.checks import Registry
+from platform_lint.finding import Hit
+from platform_lint.globs import matches
+from platform_lint.model import Obj
+
+CHECKS = Registry()
+
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+_DELIVERABLE = {
+    "type": "object", "additionalProperties": False, "required": ["name", "paths"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "paths": {**_STRINGS, "minItems": 1, "description": "globs; a folder ends with /"},
+        "kinds": {**_STRINGS, "description": "object kinds that are evidence anywhere in the repository"},
+        "documents": {**_STRINGS, "description": "document kinds that are evidence anywhere"},
+    },
+}
+# A repository with none of these is not an infrastructure repository: nothing is required of it.
+_INFRASTRUCTURE = frozenset({"terraform", "kubernetes", "pipeline"})
+
+
+@CHECKS.check("missing-deliverable", over="set", params={
+    "type": "object", "additionalProperties": False, "required": ["deliverables"],
+    "properties": {"deliverables": {"type": "array", "items": _DELIVERABLE}},
+})
+def missing_deliverable(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
+    repo = next((o for o in objs if o.kind == "repository"), None)
+    if repo is None or not any(o.doc.kind in _INFRASTRUCTURE for o in objs):
+        return
+    tree: list[str] = repo.value["tree"]
+    kinds = {o.kind for o in objs}
+    documents = {o.doc.kind for o in objs}
+    for item in params["deliverables"]:
+        if any(matches(p, g) for g in item["paths"] for p in tree):
+            continue
+        by_kind = kinds & set(item.get("kinds", ()))
+        by_document = documents & set(item.get("documents", ()))
+        if by_kind or by_document:
+            continue
+        where = " or ".join(item["paths"])
+        content = [*item.get("kinds", ()), *item.get("documents", ())]
+        also = f", and no {', '.join(content[:4])}{'...' if len(content) > 4 else ''} anywhere" \
+            if content else ""
+        yield Hit(repo, f"required deliverable {item['name']!r} is missing: nothing at {where}{also}; "
+                  "absence blocks production readiness", path=())
