@@ -83,6 +83,12 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
               "introduced (not in a scan of BASE read from git; moved findings are not new).")
 @click.option("--filter", "line_filter", type=click.Choice(["added-lines"]),
               help="With --diff or --staged: only findings on lines the change adds or changes.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes to judge files with; 0: the cores available (one for a handful "
+              "of files). The output is the same for any number.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the per-file result cache (in the user cache folder, "
+              "or $PLATFORM_LINT_CACHE_DIR).")
 def check(
     paths: tuple[str, ...],
     fmt: str | None,
@@ -100,6 +106,8 @@ def check(
     rule_dirs: tuple[str, ...],
     new_only: bool,
     line_filter: str | None,
+    jobs: int,
+    no_cache: bool,
 ) -> None:
     """Check PATHS (default: the current directory) against the policy pack.
 
@@ -114,7 +122,7 @@ def check(
     if (new_only or line_filter) and not (diff_base or staged):
         raise UsageError("--new-only and --filter need --diff BASE or --staged")
     run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request,
-                      rule_dirs)
+                      rule_dirs, jobs=jobs, cache=not no_cache)
     if new_only or line_filter:
         from platform_lint.newonly import scan_change
 
@@ -230,6 +238,11 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
         click.echo(json.dumps(answers, indent=2, sort_keys=True))
     else:
         click.echo(render(answers), nl=False)
+
+
+from platform_lint.audit.cli import audit  # noqa: E402 (the group imports its work lazily)
+
+cli.add_command(audit)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

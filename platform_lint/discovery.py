@@ -151,7 +151,7 @@ def discover(
     that is absolute, climbs out with `..` or passes through a directory
     symlinked out of `root` is not read but skipped, so it is reported."""
     root = root.resolve()
-    names = list_paths(root, exclude) if only is None else _kept(sorted(set(only)), exclude)
+    names = names_to_scan(root, only, exclude)
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
     for name in names:
@@ -161,6 +161,18 @@ def discover(
         elif result is not None:
             files.append(result)
     return files, skipped
+
+
+def names_to_scan(root: Path, only: Sequence[str] | None, exclude: Sequence[str] = ()) -> list[str]:
+    """The files a scan reads (all of them, or just `only`), none of them read yet."""
+    return list_paths(root, exclude) if only is None else _kept(sorted(set(only)), exclude)
+
+
+def read_file(root: str, name: str, max_size: int) -> SourceFile | Skipped | None:
+    """One file below `root` (already resolved), or why it is skipped; None if it is gone.
+    A name that leads outside `root` is skipped, never read (see `discover`)."""
+    base = Path(root)
+    return _outside_root(base, name) or _read(base, name, max_size)
 
 
 def list_paths(root: Path, exclude: Sequence[str] = ()) -> list[str]:

@@ -10,37 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platform_lint.config import Config
-from platform_lint.discovery import Skipped, SourceFile, discover, list_paths
+from platform_lint.discovery import Skipped, SourceFile, list_paths, names_to_scan, read_file
 from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.globs import matcher
-from platform_lint.model import Document, Obj, Span
+from platform_lint.model import Document, Obj
 from platform_lint.rules import Rule
-from platform_lint.sources import (
-    Parsed,
-    Region,
-    Source,
-    classify,
-    parsed_region,
-    source_for,
-    text_document,
-    text_objects,
-)
-from platform_lint.sources.yaml_tree import Problem
-from platform_lint.suppression import (
-    Directive,
-    annotation_directives,
-    directives_document,
-    exempted_by,
-    exemptions_document,
-    inline_directives,
-    suppressed_by,
-)
+from platform_lint.sources import classify
+from platform_lint.suppression import Directive, exempted_by, exemptions_document, suppressed_by
+
+if TYPE_CHECKING:
+    from platform_lint.per_file import FileVerdict
+    from platform_lint.result_cache import ResultCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +86,12 @@ class ScanOptions:
     is merely switched off is not called unknown."""
     fingerprint_key: str = ""
     """An organisation's key for secret fingerprints (see `identity.rekeyed`)."""
+    jobs: int = 1
+    """Processes judging files (see `executor.map_units`); the result is the same for any."""
+    cache: ResultCache | None = None
+    """Per-file results remembered between runs (see `result_cache`)."""
+    progress: Callable[[int, int], None] | None = None
+    """Told (files done, files in all) as the scan goes."""
 
 
 def select_rules(
@@ -122,7 +114,7 @@ def select_rules(
 
 
 def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions) -> ScanResult:
-    """Read the files under `root` and scan them.
+    """Read the files under `root` and scan them, one file at a time.
 
     Ownership rules need the repository's CODEOWNERS and charters even when
     only some files are checked (pre-commit, --diff): those are read as
@@ -130,37 +122,74 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     A repository with neither gets no change document: there is no ownership
     to check a change against.
     """
-    files, skipped = discover(
-        root, options.only, exclude=config.exclude, max_size=config.max_file_size
-    )
-    if not any(kind in r.scope.documents for r in rules for kind in _OWNERSHIP_DOCUMENTS):
-        return scan_files(str(root), files, skipped, config, rules, options)
-    tree = [f.path for f in files] if options.only is None else list_paths(root, config.exclude)
-    is_charter = matcher(config.charters)
-    owned = {p for p in tree if classify(p, is_charter) in _OWNERSHIP_DOCUMENTS}
-    if not owned:
-        without = [d for d in options.extra_documents if d.kind != "change"]
-        return scan_files(str(root), files, skipped, config, rules,
-                          replace(options, extra_documents=without))
+    resolved = root.resolve()
+    names = names_to_scan(resolved, options.only, config.exclude)
+    read = _disk_reader(resolved)
     if options.only is None:
-        from platform_lint.changes import full_repository
-
-        change = [full_repository(tree)]
-        return scan_files(str(root), files, skipped, config, rules,
-                          replace(options, extra_documents=[*change, *options.extra_documents]))
-    context = owned - {f.path for f in files}
-    context_files, _ = discover(root, sorted(context), max_size=config.max_file_size)
-    files = [*files, *context_files]
+        return _whole_repository(str(root), names, [], read, None, config, rules, options)
+    if not _wants_ownership(rules):
+        return _scan(str(root), names, [], read, None, config, rules, options)
+    tree = list_paths(resolved, config.exclude)
+    owned = _ownership_files(tree, config)
+    if not owned:
+        return _scan(str(root), names, [], read, None, config, rules, _without_change(options))
+    context = owned - set(names)
     extra = [_with_tree(d, tree) for d in options.extra_documents]
-    result = scan_files(str(root), files, skipped, config, rules,
-                        replace(options, extra_documents=extra))
-    result.findings = [f for f in result.findings if f.path not in context]
-    result.suppressed = [s for s in result.suppressed if s.finding.path not in context]
-    result.files_scanned -= len(context)
+    result = _scan(str(root), [*names, *sorted(context)], [], read, None, config, rules,
+                   replace(options, extra_documents=extra), context=context)
     return result
 
 
+def scan_repository(
+    root: str,
+    files: Sequence[SourceFile],
+    skipped: Sequence[Skipped],
+    config: Config,
+    rules: Sequence[Rule],
+    options: ScanOptions,
+) -> ScanResult:
+    """A whole repository, its files already read (from a checkout or a commit):
+    ownership rules see the full tree as the change when it has CODEOWNERS or charters."""
+    by_path = {f.path: f.content for f in files}
+    return _whole_repository(root, files, skipped, by_path.get, by_path, config, rules, options)
+
+
+def _whole_repository(
+    root: str,
+    units: Sequence[str | SourceFile],
+    skipped: Sequence[Skipped],
+    read: Callable[[str], bytes | None],
+    contents: Mapping[str, bytes] | None,
+    config: Config,
+    rules: Sequence[Rule],
+    options: ScanOptions,
+) -> ScanResult:
+    if not _wants_ownership(rules):
+        return _scan(root, units, skipped, read, contents, config, rules, options)
+    if not _ownership_files([u.path if isinstance(u, SourceFile) else u for u in units], config):
+        return _scan(root, units, skipped, read, contents, config, rules, _without_change(options))
+    from platform_lint.changes import full_repository
+
+    # The tree is every file that was read, known once the files are.
+    return _scan(root, units, skipped, read, contents, config, rules, options,
+                 change=lambda read_paths: [full_repository(read_paths)])
+
+
 _OWNERSHIP_DOCUMENTS = ("change", "codeowners", "charter")
+
+
+def _wants_ownership(rules: Sequence[Rule]) -> bool:
+    return any(kind in r.scope.documents for r in rules for kind in _OWNERSHIP_DOCUMENTS)
+
+
+def _ownership_files(tree: Sequence[str], config: Config) -> set[str]:
+    is_charter = matcher(config.charters)
+    return {p for p in tree if classify(p, is_charter) in _OWNERSHIP_DOCUMENTS}
+
+
+def _without_change(options: ScanOptions) -> ScanOptions:
+    """No ownership to check a change against: drop the change document."""
+    return replace(options, extra_documents=[d for d in options.extra_documents if d.kind != "change"])
 
 
 def _with_tree(doc: Document, tree: list[str]) -> Document:
@@ -179,56 +208,140 @@ def scan_files(
     options: ScanOptions,
 ) -> ScanResult:
     """The pure part of a scan: files (already read) and config to a result."""
-    result = ScanResult(root=root, skipped=list(skipped), rules=[r.id for r in rules])
-    by_path = {f.path: f for f in files}
-    reader = _reader(by_path)
-    is_charter = matcher(config.charters)
-    patched = _kustomize_patches(files)
+    by_path = {f.path: f.content for f in files}
+    return _scan(root, files, skipped, by_path.get, by_path, config, rules, options)
+
+
+def _disk_reader(root: Path) -> Callable[[str], bytes | None]:
+    def read(name: str) -> bytes | None:
+        found = read_file(str(root), name, 1 << 62)
+        return found.content if isinstance(found, SourceFile) else None
+
+    return read
+
+
+def _scan(
+    root: str,
+    units: Sequence[str | SourceFile],
+    skipped: Sequence[Skipped],
+    read: Callable[[str], bytes | None],
+    contents: Mapping[str, bytes] | None,
+    config: Config,
+    rules: Sequence[Rule],
+    options: ScanOptions,
+    *,
+    change: Callable[[list[str]], list[Document]] | None = None,
+    context: Collection[str] = (),
+) -> ScanResult:
+    """Judge each file on its own (in `options.jobs` processes), then what spans
+    files: cross-object rules, the change, config exemptions, suppressions.
+    Files in `context` are read for cross-object rules only: nothing of
+    theirs is reported."""
+    from platform_lint.executor import Failed, map_units
+    from platform_lint.per_file import FileContext, judge_file
+
+    result = ScanResult(root=root, rules=[r.id for r in rules])
+    paths = [u.path if isinstance(u, SourceFile) else u for u in units]
+    by_set = [r for r in rules if r.check is not None and r.spec().over == "set"]
     known = options.known_rules or frozenset(r.id for r in rules)
-    objects: list[Obj] = []
-    directives: dict[str, list[Directive]] = {}
-    for f in files:
-        if f.path in patched:
-            parsed, text, source = _parse_patch(f)
-        else:
-            parsed, text, source = _parse(f, is_charter, reader)
-        regions: list[Region] = []
-        for doc in parsed.documents:
-            parsed_objects = list(source.objects(doc)) if source else []
-            regions += [parsed_region(doc)] if parsed_objects else []
-            objects.extend(parsed_objects)
-            for obj in parsed_objects:
-                directives.setdefault(f.path, []).extend(annotation_directives(obj))
-        text_doc = text_document(f.path, text, regions)
-        objects.extend(text_objects(text_doc))  # raw-text rules (secrets) read every file
-        if parsed.skipped is not None:
-            # Not parsed as structure; counted as skipped, its text still checked.
-            result.skipped.append(Skipped(f.path, parsed.skipped))
-            continue
-        result.files_scanned += 1
-        if parsed.problems:
-            result.unparseable.append(f.path)
-            objects.append(_problem_object(f.path, parsed.problems))
-        inline = inline_directives(text_doc)
-        if inline:
-            directives.setdefault(f.path, []).extend(inline)
-    for path, found in directives.items():
-        doc = directives_document(path, found, known)
-        objects.append(Obj(doc=doc, kind="suppression", name=path, value=doc.data))
-    if config.exemptions and config.source:
-        doc = exemptions_document(_relative(root, config.source), config.exemptions, options.today)
-        objects.append(Obj(doc=doc, kind="config", name=doc.path, value=doc.data))
-    extra = list(options.extra_documents)
+    ctx = FileContext(
+        root=str(Path(root).resolve()),
+        config=config,
+        rules=tuple(r for r in rules if r not in by_set),
+        set_rules=tuple(by_set),
+        known=known,
+        fingerprint_key=options.fingerprint_key,
+        patched=frozenset(_kustomize_patches(paths, read)),
+        readable=frozenset(paths),
+        contents=contents,
+        cache=options.cache.for_scan(config, rules, known, options.fingerprint_key)
+        if options.cache else None,
+    )
+    tally = _Tally(result, context, list(skipped))
+    outcomes = map_units(judge_file, units, jobs=_jobs(options.jobs, len(units)), context=ctx)
+    for done, outcome in enumerate(outcomes, start=1):
+        if options.progress is not None:
+            options.progress(done, len(units))
+        if isinstance(outcome, Failed):
+            tally.errors.append(f"{paths[outcome.index]}: internal error: {outcome.message}")
+        elif outcome is not None:
+            tally.add(outcome)
+    result.skipped = [s for s in tally.discovery_skipped if s.path not in context] + tally.source_skipped
+    errors, secrets, findings = tally.errors, tally.secrets, tally.findings
+
+    extra = [*(change(tally.read_paths) if change else ()), *options.extra_documents]
     if options.only is None and any("repository" in r.scope.documents for r in rules):
         from platform_lint.repository import repository_document
 
-        extra.append(repository_document([*by_path, *(s.path for s in skipped)], options.today))
+        extra.append(repository_document([*tally.read_paths, *(s.path for s in result.skipped)],
+                                         options.today))
+    spanning: list[Obj] = []
+    if config.exemptions and config.source:
+        doc = exemptions_document(_relative(root, config.source), config.exemptions, options.today)
+        spanning.append(Obj(doc=doc, kind="config", name=doc.path, value=doc.data))
     for doc in extra:
-        objects.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
-
-    findings = _findings(list(_run_rules(rules, objects, config, result)), options.fingerprint_key)
-    _apply_suppressions(findings, directives, config, options, result)
+        spanning.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
+    hits = [*run_rules(ctx.rules, spanning, config, errors),
+            *run_rules(ctx.set_rules, [*tally.kept, *spanning], config, errors)]
+    for _rule, _severity, hit in hits:
+        if hit.secret and len(hit.secret) >= 6:
+            path = hit.obj.doc.path
+            secrets[path] = secrets.get(path, frozenset()) | {hit.secret}
+    found = findings_of(hits, options.fingerprint_key, secrets)
+    findings.extend(f for f in found if f.path not in context)
+    result.errors = list(dict.fromkeys(errors))
+    _apply_suppressions(findings, tally.directives, config, options, result)
     return result
+
+
+@dataclass(slots=True)
+class _Tally:
+    """The file verdicts folded, in file order."""
+
+    result: ScanResult
+    context: Collection[str]
+    discovery_skipped: list[Skipped]
+    source_skipped: list[Skipped] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    kept: list[Obj] = field(default_factory=list)
+    directives: dict[str, list[Directive]] = field(default_factory=dict)
+    secrets: dict[str, frozenset[str]] = field(default_factory=dict)
+    read_paths: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, verdict: FileVerdict) -> None:
+        if not verdict.read:
+            self.discovery_skipped.append(Skipped(verdict.path, verdict.skipped or ""))
+            return
+        self.read_paths.append(verdict.path)
+        self.errors.extend(verdict.errors)
+        self.kept.extend(verdict.kept)
+        if verdict.secrets:
+            self.secrets[verdict.path] = verdict.secrets
+        if verdict.directives:
+            self.directives[verdict.path] = verdict.directives
+        if verdict.path in self.context:
+            return
+        self.findings.extend(verdict.findings)
+        if verdict.skipped is not None:
+            self.source_skipped.append(Skipped(verdict.path, verdict.skipped))
+            return
+        self.result.files_scanned += 1
+        if verdict.unparseable:
+            self.result.unparseable.append(verdict.path)
+
+
+# Below this many files a process pool costs more than it saves (bench/RESULTS.md).
+_FILES_PER_POOL = 32
+
+
+def _jobs(asked: int, files: int) -> int:
+    """`asked` processes, or with 0 the cores available unless there are few files."""
+    if asked > 0:
+        return asked
+    from platform_lint.executor import available_cores
+
+    return available_cores() if files >= _FILES_PER_POOL else 1
 
 
 def _relative(root: str, path: str) -> str:
@@ -238,73 +351,19 @@ def _relative(root: str, path: str) -> str:
         return path
 
 
-def _reader(by_path: Mapping[str, SourceFile]) -> Callable[[str], str | None]:
-    def read(path: str) -> str | None:
-        found = by_path.get(path.lstrip("/"))
-        return _decode(found) if found else None
-
-    return read
-
-
-def _decode(f: SourceFile) -> str:
-    return f.content.decode("utf-8-sig", errors="replace")
-
-
-def _parse(
-    f: SourceFile, is_charter: Callable[[str], bool] | None, reader: Callable[[str], str | None]
-) -> tuple[Parsed, str, Source | None]:
-    kind = classify(f.path, is_charter)
-    try:
-        text = f.content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        text = _decode(f)
-        if kind is None:
-            return Parsed(), text, None
-        return Parsed(problems=[_decode_problem(f.content, exc.start)]), text, None
-    if kind is None:
-        return Parsed(), text, None
-    source = source_for(kind)
-    try:
-        return source.load(f.path, text, reader), text, source
-    except RecursionError:  # a parser recursing per nesting level (lark, json)
-        return Parsed(problems=[Problem(Span.point(1), "nested too deeply to parse")]), text, source
-
-
-def _decode_problem(content: bytes, offset: int) -> Problem:
-    before = content[:offset]
-    line = before.count(b"\n") + 1
-    col = offset - (before.rfind(b"\n") + 1) + 1
-    return Problem(Span.point(line, col), f"not valid UTF-8 (byte 0x{content[offset]:02x})")
-
-
-def _problem_object(path: str, problems: Sequence[Problem]) -> Obj:
-    doc = Document(
-        path=path,
-        kind="problem",
-        data=[{"message": p.message} for p in problems],
-        spans={(i,): p.span for i, p in enumerate(problems)},
-    )
-    return Obj(doc=doc, kind="problem", name=path, value=doc.data)
-
-
-def _parse_patch(f: SourceFile) -> tuple[Parsed, str, Source | None]:
-    from platform_lint.sources import kubernetes
-
-    text = _decode(f)
-    return kubernetes.load_patch(f.path, text), text, kubernetes
-
-
-def _kustomize_patches(files: Iterable[SourceFile]) -> set[str]:
+def _kustomize_patches(paths: Iterable[str], read: Callable[[str], bytes | None]) -> set[str]:
     """Files that a kustomization names as patches: partial objects, not manifests."""
-    from platform_lint.sources.kubernetes import kustomize_patch_paths
+    from platform_lint.sources.kubernetes import is_kustomization, kustomize_patch_paths
 
     out: set[str] = set()
-    for f in files:
-        out.update(kustomize_patch_paths(f.path, f.content))
+    for path in paths:
+        content = read(path) if is_kustomization(path) else None
+        if content is not None:
+            out.update(kustomize_patch_paths(path, content))
     return out
 
 
-def _in_scope(rule: Rule, obj: Obj) -> bool:
+def in_scope(rule: Rule, obj: Obj) -> bool:
     scope = rule.scope
     return (
         obj.doc.kind in scope.documents
@@ -313,16 +372,17 @@ def _in_scope(rule: Rule, obj: Obj) -> bool:
     )
 
 
-def _run_rules(
-    rules: Sequence[Rule], objects: Sequence[Obj], config: Config, result: ScanResult
-) -> Iterable[tuple[Rule, Severity, Hit]]:
+def run_rules(
+    rules: Sequence[Rule], objects: Sequence[Obj], config: Config, errors: list[str]
+) -> Iterator[tuple[Rule, Severity, Hit]]:
+    """Each rule over the objects in its scope; a rule that raises adds to `errors`."""
     by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
     for rule in rules:
         candidates = [
             o for kind in sorted(rule.scope.documents) for o in by_doc_kind.get(kind, ())
-            if _in_scope(rule, o)
+            if in_scope(rule, o)
         ]
         if not candidates:
             continue
@@ -333,7 +393,7 @@ def _run_rules(
             for hit in _hits(rule, candidates, params):
                 yield rule, severity, hit
         except Exception as exc:  # a bug in a check must not hide the other rules
-            result.errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
+            errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
 
 
 def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
@@ -368,16 +428,14 @@ def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> I
             yield from spec.fn(obj, params)
 
 
-def _findings(hits: Sequence[tuple[Rule, Severity, Hit]], key: str) -> list[Finding]:
+def findings_of(
+    hits: Sequence[tuple[Rule, Severity, Hit]], key: str, secrets: Mapping[str, Collection[str]]
+) -> list[Finding]:
     """Findings from hits, with no secret in any message: the ones the detectors
-    recognise, and the very texts secret rules found in the same file (which an
-    unknown rule id in a suppression comment, say, could quote). Secret
-    fingerprints are re-keyed with `key` when there is one."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for _rule, _severity, hit in hits:
-        if hit.secret and len(hit.secret) >= 6:  # shorter texts would match unrelated words
-            found[hit.obj.doc.path].add(hit.secret)
-    return [_finding(rule, sev, hit, found.get(hit.obj.doc.path, ()), key) for rule, sev, hit in hits]
+    recognise, and the very texts secret rules found in the same file (`secrets`,
+    by path: an unknown rule id in a suppression comment, say, could quote one).
+    Secret fingerprints are re-keyed with `key` when there is one."""
+    return [_finding(rule, sev, hit, secrets.get(hit.obj.doc.path, ()), key) for rule, sev, hit in hits]
 
 
 def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], key: str) -> Finding:

@@ -19,5 +19,19 @@ KIND = "repository"
 
 
 def repository_document(paths: Iterable[str], today: dt.date) -> Document:
-    return Document(path=".", kind=KIND, data={"tree": sorted(set(paths)), "today": today.isoformat()},
+    data = {"tree": sorted(set(paths)), "today": today.isoformat()}
+    return Document(path=".", kind=KIND, data=data,
                     spans={(): Span.point(1)})
+
+
+RECORD_FOLDERS = frozenset({"disaster-recovery", "dr", "drills", "restore-drills", "recovery"})
+"""Folders whose files are records (restore drills) that set rules read the head of."""
+RECORD_HEAD = 200
+
+
+def record_head(path: str, lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The first lines of a record file, kept for cross-file rules; nothing for other files
+    (their text is read by per-file rules only, and not carried to the end of the scan)."""
+    if RECORD_FOLDERS.isdisjoint(path.split("/")[:-1]):
+        return ()
+    return lines[:RECORD_HEAD]

@@ -7,11 +7,15 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, find_config, load_config
 from platform_lint.engine import ScanOptions, ScanResult, rule_params, scan, select_rules
 from platform_lint.rules import Rule, load_rules
+
+if TYPE_CHECKING:
+    from platform_lint.result_cache import ResultCache
 
 FINGERPRINT_KEY_VARIABLE = "PLATFORM_LINT_FINGERPRINT_KEY"
 """A secret of the organisation's (a CI secret): secret fingerprints are keyed
@@ -39,10 +43,15 @@ class Run:
         baseline: str | None,
         change: ChangeRequest | None = None,
         rule_dirs: Sequence[str] = (),
+        *,
+        jobs: int = 0,
+        cache: bool = True,
     ) -> Run:
         """`rule_dirs` and a `config_path` are given on the command line, so they
         may lie anywhere; a config found in the repository must lie inside `root`,
-        and so must its `rule_dirs` (`config.load_config`)."""
+        and so must its `rule_dirs` (`config.load_config`). `jobs` 0 picks the
+        processes by the number of files; `cache` keeps per-file results in the
+        user's cache folder between runs."""
         root, only = target
         config = (load_config(Path(config_path)) if config_path
                   else load_config(find_config(root), root))
@@ -51,15 +60,18 @@ class Run:
         unknown = [r for r in (*select, *ignore) if r not in rules and not _is_category(r, rules)]
         if unknown:
             raise ConfigError(f"unknown rule or category: {', '.join(unknown)}")
+        active = select_rules(rules, config, select, ignore)
+        _check_params(active, config)
+        key = os.environ.get(FINGERPRINT_KEY_VARIABLE, "")
         options = ScanOptions(
             only=only,
             extra_documents=extra,
             baseline=_baseline(baseline) if baseline else frozenset(),
             known_rules=frozenset(rules),
-            fingerprint_key=os.environ.get(FINGERPRINT_KEY_VARIABLE, ""),
+            fingerprint_key=key,
+            jobs=jobs,
+            cache=_cache() if cache else None,
         )
-        active = select_rules(rules, config, select, ignore)
-        _check_params(active, config)
         return cls(root, only, config, rules, active, options, _display_base(root))
 
     def scan(self) -> ScanResult:
@@ -94,6 +106,12 @@ def _check_params(active: Sequence[Rule], config: Config) -> None:
         for error in schema_errors(params, rule.spec().params_schema):
             where = ".".join(map(str, error.path)) or "params"
             raise ConfigError(f"{config.source}: parameters of {rule.id}: {where}: {error.message}")
+
+
+def _cache() -> ResultCache:
+    from platform_lint.result_cache import ResultCache, default_directory
+
+    return ResultCache(default_directory())
 
 
 def _is_category(name: str, rules: Mapping[str, Rule]) -> bool:

@@ -13,3 +13,11 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _result_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Per-file results go to a folder of the test session, not the user's cache."""
+    import os
+
+    os.environ["PLATFORM_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("result-cache"))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from platform_lint.config import DEFAULT_CHARTERS
-from platform_lint.discovery import discover
+from platform_lint.discovery import SourceFile, discover
 from platform_lint.globs import matcher
 from platform_lint.model import Document
 from platform_lint.ownership import codeowners as co
@@ -33,6 +33,17 @@ def load_model(
 ) -> OwnershipModel:
     """The ownership model of the repository at `root`."""
     files, _ = discover(root, None, max_size=max_size)
+    return model_of(files, charters=charters, flavour=flavour, teams=teams)
+
+
+def model_of(
+    files: Iterable[SourceFile],
+    *,
+    charters: Sequence[str] = DEFAULT_CHARTERS,
+    flavour: co.Flavour | None = None,
+    teams: Mapping[str, Mapping[str, Any]] | None = None,
+) -> OwnershipModel:
+    """The ownership model of a repository whose files are already read."""
     is_charter = matcher(charters)
     owners_docs: list[Document] = []
     charter_docs: list[Document] = []

@@ -30,6 +30,10 @@ def skip_reason(path: str, text: str) -> str | None:
     return None
 
 
+def is_kustomization(path: str) -> bool:
+    return _KUSTOMIZATION.search(path) is not None
+
+
 def kustomize_patch_paths(path: str, content: bytes) -> list[str]:
     """The files a kustomization names as patches, relative to the scan root."""
     if not _KUSTOMIZATION.search(path):

@@ -1,0 +1,152 @@
+"""Getting a repository's files at one commit, with git.
+
+A git URL is fetched shallowly into a bare mirror in the cache folder (made on
+first use, fetched again after), and its files are read from the fetched
+commit with `git ls-tree` and one `git cat-file --batch`: no work tree is ever
+checked out. A local git repository is read from its HEAD (or `ref`) the same
+way when its work tree is clean; a local folder with uncommitted changes, or
+no git at all, is read as it is, and identified by a hash of its content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from platform_lint.discovery import Skipped, SourceFile, content_file, discover, path_matcher
+from platform_lint.errors import PlatformLintError
+
+GIT_TIMEOUT = 600.0
+_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+
+
+class FetchError(PlatformLintError):
+    """A repository that cannot be fetched or read; the message is the reason."""
+
+
+def redact_url(url: str) -> str:
+    """The URL without credentials (`https://user:token@host/...` -> `https://***@host/...`)."""
+    return _USERINFO.sub("***@", url)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    commit: str
+    """A commit id, or `worktree:<hash of the files>` for a folder read as it is."""
+    files: list[SourceFile]
+    skipped: list[Skipped]
+
+
+def _git(args: Sequence[str], *, cwd: Path | None = None, input_bytes: bytes | None = None,
+         timeout: float = GIT_TIMEOUT) -> bytes:
+    command = args[2] if args[0] == "-C" else args[0]
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "",
+           "LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True,
+                              timeout=timeout, env=env, check=False,
+                              stdin=None if input_bytes is not None else subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise FetchError(f"git {command} timed out") from None
+    except OSError as exc:
+        raise FetchError(f"cannot run git: {exc.strerror}") from None
+    if done.returncode != 0:
+        lines = [m.strip() for m in done.stderr.decode("utf-8", "replace").splitlines() if m.strip()]
+        first = next((m for m in lines if m.startswith(("fatal:", "error:"))), None)
+        reason = (first or (lines[-1] if lines else f"exit code {done.returncode}"))
+        reason = reason.removeprefix("fatal: ").removeprefix("error: ")
+        raise FetchError(redact_url(f"git {command}: {reason}"))
+    return done.stdout
+
+
+def mirror_path(cache: Path, url: str) -> Path:
+    safe = redact_url(url)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", safe.rsplit("/", 1)[-1].removesuffix(".git"))[:40]
+    return cache / f"{stem or 'repo'}-{hashlib.sha256(safe.encode()).hexdigest()[:12]}.git"
+
+
+def fetch_remote(url: str, ref: str | None, cache: Path, timeout: float = GIT_TIMEOUT) -> tuple[Path, str]:
+    """Fetch `ref` (default: the remote's HEAD) at depth 1 into the cached mirror."""
+    mirror = mirror_path(cache, url)
+    if not (mirror / "HEAD").is_file():
+        mirror.mkdir(parents=True, exist_ok=True)
+        _git(["init", "--bare", "--quiet", str(mirror)], timeout=timeout)
+    _git(["-C", str(mirror), "fetch", "--depth", "1", "--no-tags", "--quiet", url, ref or "HEAD"],
+         timeout=timeout)
+    commit = _git(["-C", str(mirror), "rev-parse", "FETCH_HEAD^{commit}"], timeout=timeout)
+    return mirror, commit.decode().strip()
+
+
+def local_commit(path: Path, ref: str | None) -> str | None:
+    """The commit to read from a local repository, or None to read its work tree as it is."""
+    if not path.is_dir():
+        raise FetchError(f"{path}: no such directory")
+    if not (path / ".git").exists() and not (path / "objects").is_dir():
+        return None  # not a repository (or not its top): read the folder
+    bare = _git(["-C", str(path), "rev-parse", "--is-bare-repository"]).decode().strip() == "true"
+    if ref is None and not bare:
+        dirty = _git(["-C", str(path), "status", "--porcelain", "--untracked-files=normal"])
+        if dirty.strip():
+            return None
+    return _git(["-C", str(path), "rev-parse", "--verify", "--quiet",
+                 f"{ref or 'HEAD'}^{{commit}}"]).decode().strip()
+
+
+def read_commit(git_dir: Path, commit: str, max_size: int, exclude: Sequence[str] = ()) -> Snapshot:
+    """Every file of `commit`: symlinks and submodules set aside, large and binary files skipped."""
+    listing = _git(["-C", str(git_dir), "ls-tree", "-r", "-z", "--long", "--full-tree", commit])
+    excluded = path_matcher(exclude)
+    wanted: list[tuple[str, str]] = []
+    skipped: list[Skipped] = []
+    for record in listing.decode("utf-8", "surrogateescape").split("\0"):
+        if not record:
+            continue
+        meta, name = record.split("\t", 1)
+        mode, kind, sha, size = meta.split()
+        if kind != "blob" or (excluded is not None and excluded(name)):
+            continue  # a submodule, or excluded by the config
+        if mode == "120000":
+            skipped.append(Skipped(name, "symlink (an audit reads the commit and follows no links)"))
+        elif int(size) > max_size:
+            skipped.append(Skipped(name, f"larger than {max_size} bytes"))
+        else:
+            wanted.append((name, sha))
+    files: list[SourceFile] = []
+    for name, content in zip((n for n, _ in wanted), _blobs(git_dir, [s for _, s in wanted]), strict=True):
+        read = content_file(name, content)
+        if isinstance(read, Skipped):
+            skipped.append(read)
+        else:
+            files.append(read)
+    return Snapshot(commit, files, sorted(skipped, key=lambda s: s.path))
+
+
+def _blobs(git_dir: Path, shas: list[str]) -> list[bytes]:
+    """The contents of `shas`, in order, from one `git cat-file --batch`."""
+    if not shas:
+        return []
+    out = _git(["-C", str(git_dir), "cat-file", "--batch"], input_bytes="\n".join(shas).encode() + b"\n")
+    blobs: list[bytes] = []
+    pos = 0
+    for _ in shas:
+        header_end = out.index(b"\n", pos)
+        size = int(out[pos:header_end].split()[2])
+        start = header_end + 1
+        blobs.append(out[start : start + size])
+        pos = start + size + 1
+    return blobs
+
+
+def read_folder(root: Path, max_size: int, exclude: Sequence[str] = ()) -> Snapshot:
+    """A folder as it is on disk, identified by a hash of its paths and contents."""
+    files, skipped = discover(root, None, exclude=exclude, max_size=max_size)
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f"{f.path}\0{len(f.content)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(f.content)
+    return Snapshot(f"worktree:{digest.hexdigest()[:40]}", files, skipped)

@@ -1,0 +1,134 @@
+"""One unit of audit work: one repository at one commit, in, plain data out.
+
+`audit_repository(task)` fetches (or opens) the repository, reads its files
+from the commit, runs the engine's `scan_repository` and returns a JSON-ready
+dict: the commit, counts, and every finding with its owning team. When the
+commit is the one the parent already holds results for (`known_commit`) the
+scan is skipped and the result says `reused`. Run as `python -m
+platform_lint.audit.unit`, it reads one task as JSON on stdin and writes the
+result on stdout: that is how the executors isolate each repository in a
+process they can kill when its time is up.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from platform_lint.audit.fetch import (
+    FetchError,
+    Snapshot,
+    fetch_remote,
+    local_commit,
+    read_commit,
+    read_folder,
+)
+from platform_lint.audit.inventory import is_local
+from platform_lint.errors import PlatformLintError
+
+if TYPE_CHECKING:
+    from platform_lint.config import Config
+
+Task = dict[str, Any]
+Result = dict[str, Any]
+
+
+def snapshot(task: Mapping[str, Any], max_size: int, exclude: Sequence[str]) -> Snapshot:
+    url: str = task["url"]
+    if is_local(url):
+        path = Path(url)
+        commit = local_commit(path, task.get("ref"))
+        if commit is None:
+            return read_folder(path, max_size, exclude)
+        return read_commit(path, commit, max_size, exclude)
+    mirror, commit = fetch_remote(url, task.get("ref"), Path(task["cache"]), task.get("time_limit") or 600.0)
+    return read_commit(mirror, commit, max_size, exclude)
+
+
+def audit_repository(task: Mapping[str, Any]) -> Result:
+    """Fetch, read and scan one repository; never raises."""
+    started = time.monotonic()
+    out: Result = {"key": task["key"], "status": "ok", "commit": None, "error": None}
+    try:
+        out.update(_audit(task))
+    except (FetchError, PlatformLintError) as exc:
+        out.update(status="failed", error=str(exc))
+    except Exception as exc:  # one bad repository never takes the audit down
+        out.update(status="failed", error=f"internal error: {type(exc).__name__}: {exc}")
+    if out["error"]:
+        from platform_lint.secrets.identity import scrub
+
+        out["error"] = scrub(out["error"])
+    out["duration"] = round(time.monotonic() - started, 3)
+    return out
+
+
+def _audit(task: Mapping[str, Any]) -> Result:
+    from platform_lint.config import load_config
+    from platform_lint.engine import ScanOptions, scan_repository, select_rules
+    from platform_lint.rules import load_rules
+
+    config = load_config(Path(task["config"]) if task.get("config") else None)
+    snap = snapshot(task, config.max_file_size, config.exclude)
+    if snap.commit == task.get("known_commit"):
+        return {"status": "reused", "commit": snap.commit}
+    rules = load_rules(config.rule_dirs)
+    active = select_rules(rules, config, task.get("select", ()), task.get("ignore", ()))
+    options = ScanOptions(known_rules=frozenset(rules), fingerprint_key=task.get("fingerprint_key", ""))
+    result = scan_repository(task["name"], snap.files, snap.skipped, config, active, options)
+    teams = _owning_teams(snap, config, [f.path for f in result.findings], task.get("team"))
+    findings = [
+        {**_finding(f.to_dict()), "team": teams.get(f.path)} for f in result.findings
+    ]
+    return {
+        "status": "failed" if result.errors else "ok",
+        "error": "; ".join(result.errors) or None,
+        "commit": snap.commit,
+        "files_scanned": result.files_scanned,
+        "files_skipped": len(result.skipped),
+        "files_unparseable": len(result.unparseable),
+        "findings": findings,
+    }
+
+
+_FINDING_KEYS = ("fingerprint", "rule", "severity", "category", "path", "line", "column",
+                 "end_line", "end_column", "message")
+
+
+def _finding(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the store keeps of a finding: no properties (a secret rule's carry its redacted form only)."""
+    return {k: data[k] for k in _FINDING_KEYS}
+
+
+def _owning_teams(snap: Snapshot, config: Config, paths: Sequence[str],
+                  fallback: str | None) -> dict[str, str | None]:
+    """Each path's owning team: the repository's charters, else its CODEOWNERS owner, else the inventory's."""
+    from platform_lint.ownership.explain import model_of
+
+    section = config.sections.get("ownership", {})
+    model = model_of(snap.files, charters=config.charters, flavour=section.get("flavour"),
+                     teams=section.get("teams"))
+    out: dict[str, str | None] = {}
+    for path in set(paths):
+        answer = model.owners_of(path)
+        if answer.teams:
+            out[path] = answer.teams[0].name
+        elif answer.owners:
+            out[path] = answer.owners[0]
+        else:
+            out[path] = fallback
+    return out
+
+
+def main() -> int:
+    task = json.loads(sys.stdin.buffer.read())
+    sys.stdout.write(json.dumps(audit_repository(task), sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,224 @@
+"""One file judged on its own: read, parse once, run the per-file rules.
+
+A scan is a fold over files. Each file is read, parsed into objects and
+judged by every rule that looks at one object at a time; what is left is its
+findings (spans resolved, secrets scrubbed), its suppression directives, and
+the objects that cross-object (`over="set"`) rules need, with their text
+lines dropped. The parsed documents are then freed, so memory holds one file's
+parse at a time plus what set rules keep.
+
+`judge_file` is a top-level function of (`FileContext`, unit) so
+`executor.map_units` can run it in worker processes; a unit is a path to read
+below `FileContext.root`, or a `SourceFile` already read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from platform_lint.config import Config
+from platform_lint.discovery import Skipped, SourceFile, read_file
+from platform_lint.finding import Finding
+from platform_lint.globs import matcher
+from platform_lint.model import Document, Obj, Span
+from platform_lint.repository import record_head
+from platform_lint.rules import Rule
+from platform_lint.sources import (
+    Parsed,
+    Region,
+    Source,
+    classify,
+    parsed_region,
+    source_for,
+    text_document,
+    text_objects,
+)
+from platform_lint.sources.yaml_tree import Problem
+from platform_lint.suppression import Directive, annotation_directives, directives_document, inline_directives
+
+if TYPE_CHECKING:
+    from platform_lint.result_cache import ScanCache
+
+
+@dataclass(frozen=True, slots=True)
+class FileContext:
+    """What judging any file of one scan needs; the same for every file."""
+
+    root: str
+    config: Config
+    rules: tuple[Rule, ...]
+    """Rules judged one object at a time, file by file."""
+    set_rules: tuple[Rule, ...]
+    """Cross-object rules: the objects in their scope are kept for the end of the scan."""
+    known: frozenset[str]
+    fingerprint_key: str
+    patched: frozenset[str]
+    """Files a kustomization names as patches: partial objects, not manifests."""
+    readable: frozenset[str]
+    """Files another file may include (GitLab `include: local`)."""
+    contents: Mapping[str, bytes] | None = None
+    """The files' bytes when the scan was given them; else each is read from `root`."""
+    cache: ScanCache | None = None
+
+
+@dataclass(slots=True)
+class FileVerdict:
+    path: str
+    skipped: str | None = None
+    """Why the file was set aside (by discovery or by its source)."""
+    read: bool = True
+    """False when discovery set the file aside before parsing (binary, too large...)."""
+    unparseable: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    kept: list[Obj] = field(default_factory=list)
+    secrets: frozenset[str] = frozenset()
+    """Secret texts found in the file, to scrub from set rules' messages. Never cached."""
+    errors: list[str] = field(default_factory=list)
+    cacheable: bool = True
+    """False when the result depends on more than the file's bytes (an included
+    file), or would put a secret's text into the cache."""
+
+
+def judge_file(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
+    """The verdict on one file; None when it is gone or not a regular file."""
+    if isinstance(unit, SourceFile):
+        f: SourceFile | Skipped | None = unit
+    else:
+        f = read_file(ctx.root, unit, ctx.config.max_file_size)
+    if f is None:
+        return None
+    if isinstance(f, Skipped):
+        return FileVerdict(f.path, skipped=f.reason, read=False)
+    key = ctx.cache.key(f.path, f.content, f.path in ctx.patched) if ctx.cache else None
+    if key is not None and ctx.cache is not None:
+        cached = ctx.cache.get(key)
+        if cached is not None:
+            return cached
+    verdict = _judge(ctx, f)
+    if key is not None and ctx.cache is not None and verdict.cacheable:
+        ctx.cache.put(key, verdict)
+    return verdict
+
+
+def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
+    from platform_lint.engine import findings_of, in_scope, run_rules
+
+    used_reader = False
+
+    def read(path: str) -> str | None:
+        nonlocal used_reader
+        text = _read_other(ctx, path.lstrip("/"))
+        used_reader = used_reader or text is not None
+        return text
+
+    if f.path in ctx.patched:
+        parsed, text, source = _parse_patch(f)
+    else:
+        parsed, text, source = _parse(f, matcher(ctx.config.charters), read)
+    verdict = FileVerdict(f.path)
+    objects: list[Obj] = []
+    regions: list[Region] = []
+    for doc in parsed.documents:
+        parsed_objects = list(source.objects(doc)) if source else []
+        regions += [parsed_region(doc)] if parsed_objects else []
+        objects.extend(parsed_objects)
+        for obj in parsed_objects:
+            verdict.directives.extend(annotation_directives(obj))
+    text_doc = text_document(f.path, text, regions)
+    objects.extend(text_objects(text_doc))  # raw-text rules (secrets) read every file
+    if parsed.skipped is not None:
+        # Not parsed as structure; counted as skipped, its text still checked.
+        verdict.skipped = parsed.skipped
+    else:
+        if parsed.problems:
+            verdict.unparseable = True
+            objects.append(_problem_object(f.path, parsed.problems))
+        verdict.directives.extend(inline_directives(text_doc))
+    if verdict.directives:
+        doc = directives_document(f.path, verdict.directives, ctx.known)
+        objects.append(Obj(doc=doc, kind="suppression", name=f.path, value=doc.data))
+    hits = list(run_rules(ctx.rules, objects, ctx.config, verdict.errors))
+    verdict.secrets = frozenset(h.secret for _r, _s, h in hits if h.secret and len(h.secret) >= 6)
+    verdict.findings = findings_of(hits, ctx.fingerprint_key, {f.path: verdict.secrets})
+    verdict.kept = _kept(o for o in objects if any(in_scope(r, o) for r in ctx.set_rules))
+    verdict.cacheable = not used_reader and not verdict.secrets and not verdict.errors
+    return verdict
+
+
+# Set rules on these document kinds read the raw lines (CODEOWNERS re-parsing).
+_SET_RULES_READ_LINES = frozenset({"codeowners", "charter"})
+
+
+def _kept(objects: Iterable[Obj]) -> list[Obj]:
+    """The objects, their documents without the text lines set rules never read."""
+    trimmed: dict[int, Document] = {}
+    out: list[Obj] = []
+    for obj in objects:
+        doc = obj.doc
+        if doc.lines and doc.kind not in _SET_RULES_READ_LINES:
+            keep = record_head(doc.path, doc.lines) if doc.kind == "text" else ()
+            doc = trimmed.setdefault(id(obj.doc), replace(obj.doc, lines=keep))
+        out.append(obj if doc is obj.doc else replace(obj, doc=doc))
+    return out
+
+
+def _read_other(ctx: FileContext, path: str) -> str | None:
+    if path not in ctx.readable:
+        return None
+    if ctx.contents is not None:
+        content = ctx.contents.get(path)
+    else:
+        found = read_file(ctx.root, path, ctx.config.max_file_size)
+        content = found.content if isinstance(found, SourceFile) else None
+    return None if content is None else content.decode("utf-8-sig", errors="replace")
+
+
+def _decode(f: SourceFile) -> str:
+    return f.content.decode("utf-8-sig", errors="replace")
+
+
+def _parse(
+    f: SourceFile, is_charter: Callable[[str], bool] | None, reader: Callable[[str], str | None]
+) -> tuple[Parsed, str, Source | None]:
+    kind = classify(f.path, is_charter)
+    try:
+        text = f.content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = _decode(f)
+        if kind is None:
+            return Parsed(), text, None
+        return Parsed(problems=[_decode_problem(f.content, exc.start)]), text, None
+    if kind is None:
+        return Parsed(), text, None
+    source = source_for(kind)
+    try:
+        return source.load(f.path, text, reader), text, source
+    except RecursionError:  # a parser recursing per nesting level (lark, json)
+        return Parsed(problems=[Problem(Span.point(1), "nested too deeply to parse")]), text, source
+
+
+def _decode_problem(content: bytes, offset: int) -> Problem:
+    before = content[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return Problem(Span.point(line, col), f"not valid UTF-8 (byte 0x{content[offset]:02x})")
+
+
+def _problem_object(path: str, problems: Sequence[Problem]) -> Obj:
+    doc = Document(
+        path=path,
+        kind="problem",
+        data=[{"message": p.message} for p in problems],
+        spans={(i,): p.span for i, p in enumerate(problems)},
+    )
+    return Obj(doc=doc, kind="problem", name=path, value=doc.data)
+
+
+def _parse_patch(f: SourceFile) -> tuple[Parsed, str, Source | None]:
+    from platform_lint.sources import kubernetes
+
+    text = _decode(f)
+    return kubernetes.load_patch(f.path, text), text, kubernetes
