@@ -136,8 +136,12 @@ def read_changed_files(path: Path) -> list[ChangedFile]:
     """`--changed-files FILE` (`-` reads standard input)."""
     import sys
 
-    text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    return parse_changed_files(text)
+    # surrogateescape: a file name that is not UTF-8 still names its file.
+    try:
+        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except OSError as exc:
+        raise ChangeError(f"--changed-files {path}: cannot read: {exc.strerror or exc}") from None
+    return parse_changed_files(raw.decode("utf-8", "surrogateescape"))
 
 
 def given_files(paths: Iterable[str]) -> list[ChangedFile]:

@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -83,6 +82,10 @@ def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
               "introduced (not in a scan of BASE read from git; moved findings are not new).")
 @click.option("--filter", "line_filter", type=click.Choice(["added-lines"]),
               help="With --diff or --staged: only findings on lines the change adds or changes.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note"]),
+              help="The lowest severity that fails the run (default: fail_on in the config, else warning).")
+@click.option("--sarif-file", type=click.Path(dir_okay=False),
+              help="Also write the report as SARIF to this file, whatever --format is.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes to judge files with; 0: the cores available (one for a handful "
               "of files). The output is the same for any number.")
@@ -106,6 +109,8 @@ def check(
     rule_dirs: tuple[str, ...],
     new_only: bool,
     line_filter: str | None,
+    fail_on: str | None,
+    sarif_file: str | None,
     jobs: int,
     no_cache: bool,
 ) -> None:
@@ -138,13 +143,18 @@ def check(
         env=dict(os.environ),
     )
     _emit(render(fmt, result, ctx), output)
+    if sarif_file:
+        _emit(render("sarif", result, ctx), sarif_file)
     if fmt == "github":
         from platform_lint.report.github_report import write_step_summary
 
         write_step_summary(result, ctx)
     if result.errors:
         raise SystemExit(EXIT_ERROR)
-    failing = any(f.severity >= run.config.fail_on for f in result.findings)
+    from platform_lint.finding import Severity
+
+    threshold = Severity.parse(fail_on) if fail_on else run.config.fail_on
+    failing = any(f.severity >= threshold for f in result.findings)
     raise SystemExit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
 
 
@@ -156,20 +166,30 @@ def _emit(text: str, output: str | None) -> None:
 
 
 @cli.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules_command(fmt: str) -> None:
-    """List the rules: id, severity, category and title."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.option("--output-dir", type=click.Path(file_okay=False),
+              help="With --format markdown: write one page per rule and an index there "
+              "(docs/rules/ in this repository), removing pages of rules that are gone.")
+def rules_command(fmt: str, output_dir: str | None) -> None:
+    """List the rules: id, severity, category and title; or their full docs."""
+    from platform_lint import rule_docs
     from platform_lint.rules import load_rules
 
     rules = load_rules()
+    if output_dir is not None:
+        if fmt != "markdown":
+            raise UsageError("--output-dir needs --format markdown")
+        written, removed = rule_docs.write_pages(rules.values(), Path(output_dir))
+        click.echo(f"{output_dir}: {len(rules)} rule pages and the index; "
+                   f"{len(written)} written, {len(removed)} removed")
+        return
     if fmt == "json":
         import json
 
-        rows: list[dict[str, Any]] = [
-            {"id": r.id, "severity": str(r.severity), "category": r.category, "title": r.title}
-            for r in sorted(rules.values(), key=lambda r: r.id)
-        ]
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(rule_docs.catalogue(rules.values()), indent=2))
+        return
+    if fmt == "markdown":
+        click.echo("\n".join(rule_docs.pages(rules.values()).values()), nl=False)
         return
     width = max(len(r) for r in rules)
     for rule in sorted(rules.values(), key=lambda r: (r.category, r.id)):
@@ -187,6 +207,18 @@ def explain(rule_id: str) -> None:
     if rule_id not in rules:
         raise UsageError(f"unknown rule {rule_id!r}; `platform-lint rules` lists them")
     click.echo(markdown(rules[rule_id]))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, exists=True), default=".")
+@click.option("--force", is_flag=True, help="Replace an existing configuration.")
+def init(directory: str, force: bool) -> None:
+    """Write a starter .platform-lint.yaml for the repository in DIRECTORY (and a
+    .pre-commit-config.yaml entry if it has none)."""
+    from platform_lint.init_cmd import init as write_starter
+
+    for line in write_starter(Path(directory), force=force):
+        click.echo(line)
 
 
 @cli.group()

@@ -150,7 +150,12 @@ def _rule_dirs(path: Path, data: Mapping[str, Any], doc: Document, root: Path | 
     it must resolve inside it (a rule directory elsewhere is for `--rule-dir`)."""
     out: list[Path] = []
     for i, name in enumerate(data.get("rule_dirs", ())):
-        directory = (path.parent / name).resolve()
+        try:
+            directory = (path.parent / name).resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python 3.11
+            span = doc.locate(("rule_dirs", i))
+            raise ConfigError(f"{path}:{span.line}:{span.col}: rule_dirs.{i}: {name} is a symlink "
+                              "that loops or leads nowhere") from None
         if root is not None:
             files = sorted(directory.glob("*.y*ml")) if directory.is_dir() else []
             escaping = next((f for f in [directory, *files] if _outside(f, root)), None)
@@ -164,10 +169,14 @@ def _rule_dirs(path: Path, data: Mapping[str, Any], doc: Document, root: Path | 
 
 
 def _outside(path: Path, root: Path) -> bool:
+    """Whether `path` resolves outside `root`; a looping symlink does not resolve
+    at all, and reading it fails with its own clear error."""
     try:
         path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
+    except ValueError:
         return True
+    except (OSError, RuntimeError):
+        return False
     return False
 
 

@@ -78,7 +78,10 @@ def _ignore_file(path: Path, prefix: str) -> _Ignore | None:
         return None
     import pathspec
 
-    spec = pathspec.PathSpec.from_lines("gitignore", lines)
+    try:
+        spec = pathspec.PathSpec.from_lines("gitignore", lines)
+    except (ValueError, re.error):  # as git does, a pattern it cannot read (`!` alone) is passed over
+        spec = pathspec.PathSpec.from_lines("gitignore", [ln for ln in lines if pattern_problem(ln) is None])
     return _Ignore(prefix, lambda rel: spec.check_file(rel).include)
 
 
@@ -126,7 +129,7 @@ def _symlink_problem(root: Path, path: Path) -> str | None:
     return None
 
 
-def _outside_root(root: Path, name: str) -> Skipped | None:
+def outside_root(root: Path, name: str) -> Skipped | None:
     """A skip for a `name` that does not lead to a place inside `root` (resolved)."""
     pure = PurePosixPath(name)
     if pure.is_absolute() or ".." in pure.parts or "\0" in name:
@@ -155,7 +158,7 @@ def discover(
     files: list[SourceFile] = []
     skipped: list[Skipped] = []
     for name in names:
-        result = (_outside_root(root, name) if only is not None else None) or _read(root, name, max_size)
+        result = (outside_root(root, name) if only is not None else None) or _read(root, name, max_size)
         if isinstance(result, Skipped):
             skipped.append(result)
         elif result is not None:
@@ -170,9 +173,8 @@ def names_to_scan(root: Path, only: Sequence[str] | None, exclude: Sequence[str]
 
 def read_file(root: str, name: str, max_size: int) -> SourceFile | Skipped | None:
     """One file below `root` (already resolved), or why it is skipped; None if it is gone.
-    A name that leads outside `root` is skipped, never read (see `discover`)."""
-    base = Path(root)
-    return _outside_root(base, name) or _read(base, name, max_size)
+    Names from outside (see `discover`) are first checked with `outside_root`."""
+    return _read(Path(root), name, max_size)
 
 
 def list_paths(root: Path, exclude: Sequence[str] = ()) -> list[str]:

@@ -12,11 +12,19 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from platform_lint.config import Config
-from platform_lint.discovery import Skipped, SourceFile, list_paths, names_to_scan, read_file
+from platform_lint.discovery import (
+    Skipped,
+    SourceFile,
+    list_paths,
+    names_to_scan,
+    outside_root,
+    read_file,
+)
 from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.globs import matcher
 from platform_lint.model import Document, Obj
@@ -127,15 +135,18 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     read = _disk_reader(resolved)
     if options.only is None:
         return _whole_repository(str(root), names, [], read, None, config, rules, options)
+    # Names from the command line or a change list that lead outside the root are not read.
+    outside = [s for s in map(partial(outside_root, resolved), names) if s is not None]
+    names = [n for n in names if n not in {s.path for s in outside}] if outside else names
     if not _wants_ownership(rules):
-        return _scan(str(root), names, [], read, None, config, rules, options)
+        return _scan(str(root), names, outside, read, None, config, rules, options)
     tree = list_paths(resolved, config.exclude)
     owned = _ownership_files(tree, config)
     if not owned:
-        return _scan(str(root), names, [], read, None, config, rules, _without_change(options))
+        return _scan(str(root), names, outside, read, None, config, rules, _without_change(options))
     context = owned - set(names)
     extra = [_with_tree(d, tree) for d in options.extra_documents]
-    result = _scan(str(root), [*names, *sorted(context)], [], read, None, config, rules,
+    result = _scan(str(root), [*names, *sorted(context)], outside, read, None, config, rules,
                    replace(options, extra_documents=extra), context=context)
     return result
 
@@ -242,13 +253,11 @@ def _scan(
 
     result = ScanResult(root=root, rules=[r.id for r in rules])
     paths = [u.path if isinstance(u, SourceFile) else u for u in units]
-    by_set = [r for r in rules if r.check is not None and r.spec().over == "set"]
     known = options.known_rules or frozenset(r.id for r in rules)
     ctx = FileContext(
         root=str(Path(root).resolve()),
         config=config,
-        rules=tuple(r for r in rules if r not in by_set),
-        set_rules=tuple(by_set),
+        rules=tuple(rules),
         known=known,
         fingerprint_key=options.fingerprint_key,
         patched=frozenset(_kustomize_patches(paths, read)),
@@ -266,7 +275,9 @@ def _scan(
             tally.errors.append(f"{paths[outcome.index]}: internal error: {outcome.message}")
         elif outcome is not None:
             tally.add(outcome)
-    result.skipped = [s for s in tally.discovery_skipped if s.path not in context] + tally.source_skipped
+    # In name order, as discovery lists them; then those their source set aside.
+    by_discovery = sorted(tally.discovery_skipped, key=lambda s: s.path)
+    result.skipped = [s for s in by_discovery if s.path not in context] + tally.source_skipped
     errors, secrets, findings = tally.errors, tally.secrets, tally.findings
 
     extra = [*(change(tally.read_paths) if change else ()), *options.extra_documents]
@@ -281,8 +292,8 @@ def _scan(
         spanning.append(Obj(doc=doc, kind="config", name=doc.path, value=doc.data))
     for doc in extra:
         spanning.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
-    hits = [*run_rules(ctx.rules, spanning, config, errors),
-            *run_rules(ctx.set_rules, [*tally.kept, *spanning], config, errors)]
+    hits = [*run_rules(rules, spanning, config, errors),
+            *run_rules(rules, [*tally.kept, *spanning], config, errors, over="set")]
     for _rule, _severity, hit in hits:
         if hit.secret and len(hit.secret) >= 6:
             path = hit.obj.doc.path
@@ -373,9 +384,18 @@ def in_scope(rule: Rule, obj: Obj) -> bool:
 
 
 def run_rules(
-    rules: Sequence[Rule], objects: Sequence[Obj], config: Config, errors: list[str]
+    rules: Sequence[Rule],
+    objects: Sequence[Obj],
+    config: Config,
+    errors: list[str],
+    *,
+    over: str = "object",
+    keep: set[int] | None = None,
 ) -> Iterator[tuple[Rule, Severity, Hit]]:
-    """Each rule over the objects in its scope; a rule that raises adds to `errors`."""
+    """The rules that judge `over` one object at a time ("object") or all at once
+    ("set"), each over the objects in its scope; a rule that raises adds to
+    `errors`. With `keep`, the ids of the objects in a skipped set rule's scope
+    are added to it. A check module is imported only for a rule with objects."""
     by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
@@ -386,6 +406,10 @@ def run_rules(
         ]
         if not candidates:
             continue
+        if _over(rule) != over:
+            if keep is not None and over == "object":
+                keep.update(map(id, candidates))
+            continue
         setting = config.rules.get(rule.id, {})
         severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
         params = rule_params(rule, config)
@@ -394,6 +418,10 @@ def run_rules(
                 yield rule, severity, hit
         except Exception as exc:  # a bug in a check must not hide the other rules
             errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
+
+
+def _over(rule: Rule) -> str:
+    return "object" if rule.check is None else rule.spec().over
 
 
 def rule_params(rule: Rule, config: Config) -> dict[str, Any]:

@@ -17,14 +17,14 @@ the units of the broken pool one at a time, and the other units still run.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:  # imported when a pool is started: one process needs neither
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 C = TypeVar("C")
 U = TypeVar("U")
@@ -79,6 +79,8 @@ def _run_chunk(start: int, chunk: Sequence[Any]) -> list[Any]:
 
 
 def _mp_context() -> Any:
+    import multiprocessing
+
     # fork shares the context without pickling it and starts in milliseconds;
     # elsewhere (macOS, Windows) spawn is the safe choice.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -90,6 +92,8 @@ class _Pool(Generic[C, U, R]):
         self.fn, self.context, self.workers = fn, context, workers
 
     def _executor(self, workers: int) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=_mp_context(),
@@ -110,6 +114,8 @@ class _Pool(Generic[C, U, R]):
         """Run units from `begin` on; returns where the next attempt starts. When
         the pool breaks, the chunk that was waited on is re-run one unit at a
         time and the rest starts again in a fresh pool."""
+        from concurrent.futures.process import BrokenProcessPool
+
         starts = iter(range(begin, len(units), size))
         pending: dict[int, Future[list[Any]]] = {}
         position = begin
@@ -138,6 +144,8 @@ class _Pool(Generic[C, U, R]):
         return end
 
     def _isolated(self, units: Sequence[U], begin: int, end: int) -> Iterator[R | Failed]:
+        from concurrent.futures.process import BrokenProcessPool
+
         pool = self._executor(1)
         try:
             for index in range(begin, end):

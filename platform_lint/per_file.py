@@ -49,9 +49,8 @@ class FileContext:
     root: str
     config: Config
     rules: tuple[Rule, ...]
-    """Rules judged one object at a time, file by file."""
-    set_rules: tuple[Rule, ...]
-    """Cross-object rules: the objects in their scope are kept for the end of the scan."""
+    """Those judging one object at a time run file by file; the objects in the
+    scope of the cross-object ones are kept for the end of the scan."""
     known: frozenset[str]
     fingerprint_key: str
     patched: frozenset[str]
@@ -104,7 +103,7 @@ def judge_file(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
 
 
 def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
-    from platform_lint.engine import findings_of, in_scope, run_rules
+    from platform_lint.engine import findings_of, run_rules
 
     used_reader = False
 
@@ -140,10 +139,11 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     if verdict.directives:
         doc = directives_document(f.path, verdict.directives, ctx.known)
         objects.append(Obj(doc=doc, kind="suppression", name=f.path, value=doc.data))
-    hits = list(run_rules(ctx.rules, objects, ctx.config, verdict.errors))
+    keep: set[int] = set()
+    hits = list(run_rules(ctx.rules, objects, ctx.config, verdict.errors, keep=keep))
     verdict.secrets = frozenset(h.secret for _r, _s, h in hits if h.secret and len(h.secret) >= 6)
     verdict.findings = findings_of(hits, ctx.fingerprint_key, {f.path: verdict.secrets})
-    verdict.kept = _kept(o for o in objects if any(in_scope(r, o) for r in ctx.set_rules))
+    verdict.kept = _kept(o for o in objects if id(o) in keep)
     verdict.cacheable = not used_reader and not verdict.secrets and not verdict.errors
     return verdict
 

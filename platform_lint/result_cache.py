@@ -199,11 +199,16 @@ def _encode_doc(doc: Document) -> dict[str, Any]:
         "path": doc.path,
         "kind": doc.kind,
         "data": doc.data,
-        "spans": [[list(p), _span(s)] for p, s in doc.spans.items()],
-        "key_spans": [[list(p), _span(s)] for p, s in doc.key_spans.items()],
+        "spans": _encode_spans(doc.spans),
+        "key_spans": _encode_spans(doc.key_spans),
         "index": doc.index,
         "lines": list(doc.lines),
     }
+
+
+def _encode_spans(spans: Mapping[tuple[str | int, ...], Span]) -> list[Any]:
+    """[paths, flat ints]: four numbers a span, decoded with one type check."""
+    return [[list(p) for p in spans], [n for s in spans.values() for n in _span(s)]]
 
 
 def _span(s: Span) -> list[int]:
@@ -273,11 +278,19 @@ def _decode_doc(d: dict[str, Any]) -> Document:
         path=_str(d["path"]),
         kind=_str(d["kind"]),
         data=d["data"],
-        spans={tuple(_path(p)): _decode_span(s) for p, s in d["spans"]},
-        key_spans={tuple(_path(p)): _decode_span(s) for p, s in d["key_spans"]},
+        spans=_decode_spans(d["spans"]),
+        key_spans=_decode_spans(d["key_spans"]),
         index=_int(d["index"]),
         lines=tuple(_str(line) for line in d["lines"]),
     )
+
+
+def _decode_spans(encoded: list[Any]) -> dict[tuple[Any, ...], Span]:
+    # A path step of an odd type only fails to match; a span must be numbers.
+    paths, flat = encoded
+    if len(flat) != 4 * len(paths) or not all(type(n) is int for n in flat):
+        raise ValueError("spans")
+    return {tuple(p): Span(*flat[i : i + 4]) for i, p in zip(range(0, len(flat), 4), paths, strict=True)}
 
 
 def _decode_span(s: list[Any]) -> Span:

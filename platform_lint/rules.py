@@ -67,7 +67,10 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
     """A rule file, validated; the cache skips validation for content seen valid
     before. It keeps a built-in rule's data, but of a user's rule only the
     verdict: a user's schema or message may hold a secret (a token to match)."""
-    content = path.read_bytes()
+    try:
+        content = path.read_bytes()
+    except OSError as exc:  # a directory named x.yaml, a dangling or looping symlink
+        raise RuleError(f"{path}: cannot read: {exc.strerror or exc}") from None
     built_in = path.parent == data_dir("rules")
     known = cache.lookup(content, schema("rule"))
     if built_in and isinstance(known, dict):
@@ -185,7 +188,7 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> dict[str, Rule]:
     cache = ValidatedCache()
     rules: dict[str, Rule] = {}
     try:
-        for path in rule_files([data_dir("rules"), *extra_dirs]):
+        for path in rule_files(dict.fromkeys([data_dir("rules"), *extra_dirs])):
             rule = load_rule_file(path, cache)
             if rule.id in rules:
                 raise RuleError(f"{path}:1:1: id: {rule.id!r} is already defined by {rules[rule.id].source}")

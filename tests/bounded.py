@@ -3,7 +3,8 @@
 CPU seconds come from `resource.getrusage` (user + system time of this
 process, which other processes on a busy machine do not inflate the way they
 inflate wall-clock time); memory is the peak of Python allocations under
-`tracemalloc`. Bounds in tests are generous: they tell linear from quadratic
+`tracemalloc`, or, for runs that tracing would slow too much, how far the
+process's peak resident size (`ru_maxrss`) grew. Bounds in tests are generous: they tell linear from quadratic
 and bounded from exponential, not fast from slow.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import pytest
 
@@ -36,32 +37,45 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+Memory = Literal["traced", "rss", "none"]
+
+
 @contextmanager
-def measure(*, memory: bool = True) -> Iterator[Cost]:
-    """CPU time and (with `memory`) peak traced allocation of the block."""
+def measure(*, memory: Memory = "traced") -> Iterator[Cost]:
+    """CPU time and peak memory of the block: traced allocations, or the growth of
+    the process's peak resident size (an upper bound on what the block added)."""
     cost = Cost()
-    if memory:
+    if memory == "traced":
         tracemalloc.start()
+    rss = _peak_rss()
     started = _cpu()
     try:
         yield cost
     finally:
         cost.cpu_seconds = _cpu() - started
-        if memory:
+        if memory == "traced":
             cost.peak_bytes = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
+        elif memory == "rss":
+            cost.peak_bytes = _peak_rss() - rss
 
 
 def cpu_seconds(fn: Callable[[], T]) -> tuple[T, float]:
     """`fn()` and the CPU seconds it took, without tracing memory (which slows Python code)."""
-    with measure(memory=False) as cost:
+    with measure(memory="none") as cost:
         value = fn()
     return value, cost.cpu_seconds
 
 
-def check(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, Cost]:
+def check(
+    capsys: pytest.CaptureFixture[str], root: Path, *args: str, memory: Memory = "traced"
+) -> tuple[int, str, Cost]:
     """`platform-lint check root args` in process: exit code, stdout + stderr, and its cost."""
-    with measure() as cost:
+    with measure(memory=memory) as cost:
         code = main(["check", str(root), *args])
     out, err = capsys.readouterr()
     return code, out + err, cost

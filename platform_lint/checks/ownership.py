@@ -13,7 +13,7 @@ configuration's extra data per team name (`members`, `github_team`,
 
 from __future__ import annotations
 
-import re
+import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -315,8 +315,7 @@ def codeowners_syntax_error(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit
 def _by_section(entries: Iterable[co.Entry]) -> dict[str | None, list[co.Entry]]:
     out: dict[str | None, list[co.Entry]] = {}
     for entry in entries:
-        key = entry.section.lower() if entry.section else None
-        out.setdefault(key, []).append(entry)
+        out.setdefault(_section_key(entry), []).append(entry)
     return out
 
 
@@ -339,23 +338,6 @@ def duplicate_codeowners_pattern(obj: Obj, params: Mapping[str, Any]) -> Iterato
 _CATCH_ALL = frozenset({"*", "**", "/**", "**/*", "/*/**"})
 
 
-def _covers(later: co.Entry, earlier: co.Entry,
-            matched: Mapping[int, frozenset[str]] | None) -> bool:
-    """True when `later` matches every path `earlier` matches: every file of the tree
-    when it is known, else judged from the patterns (a catch-all, or a literal
-    earlier path that the later pattern contains)."""
-    if later.pattern.text in _CATCH_ALL:
-        return True
-    if matched is not None:
-        return bool(matched[earlier.line]) and matched[earlier.line] <= matched[later.line]
-    text = earlier.pattern.text
-    if any(c in text for c in "*?\\"):
-        return False
-    base = text.strip("/")
-    witnesses = [f"{base}/x"] if text.endswith("/") else [base, f"{base}/x"]
-    return all(later.matches(w) for w in witnesses)
-
-
 @CHECKS.check("shadowed-codeowners-pattern", over="set", params=_params())
 def shadowed_codeowners_pattern(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """A pattern that a later one always overrides (the last match wins)."""
@@ -363,14 +345,13 @@ def shadowed_codeowners_pattern(objs: Sequence[Obj], params: Mapping[str, Any]) 
     tree = ctx.tree
     for obj in ctx.codeowners:
         parsed = _parsed(obj, params)
-        matched = None if tree is None else parsed.matched_files(tree)
+        find = _Overrides(parsed, tree)
         for entries in _by_section(parsed.entries).values():
-            for i, earlier in enumerate(entries):
-                later = next((e for e in entries[i + 1:]
-                              if e.pattern.text != earlier.pattern.text
-                              and _covers(e, earlier, matched)), None)
-                if later is None:
+            for earlier, catch_all in zip(entries, _next_catch_alls(entries), strict=True):
+                found = [e for e in (catch_all, find.first_cover(earlier)) if e is not None]
+                if not found:
                     continue
+                later = min(found, key=lambda e: e.line)
                 yield Hit(
                     obj,
                     f"'{earlier.pattern.text}' never decides ownership: '{later.pattern.text}' "
@@ -378,6 +359,66 @@ def shadowed_codeowners_pattern(objs: Sequence[Obj], params: Mapping[str, Any]) 
                     f"wins; move this line below line {later.line} or delete it",
                     span=_entry_span(earlier),
                 )
+
+
+def _next_catch_alls(entries: Sequence[co.Entry]) -> list[co.Entry | None]:
+    """For each entry, the first later catch-all (`*`, `**`...) with another text."""
+    out: list[co.Entry | None] = []
+    nearest: co.Entry | None = None  # the first catch-all after the current entry
+    other: co.Entry | None = None  # the first one after it with another text
+    for entry in reversed(entries):
+        pick = other if nearest is not None and nearest.pattern.text == entry.pattern.text else nearest
+        out.append(pick)
+        if entry.pattern.text in _CATCH_ALL:
+            if nearest is not None and nearest.pattern.text != entry.pattern.text:
+                other = nearest
+            nearest = entry
+    return out[::-1]
+
+
+class _Overrides:
+    """The first later entry (same section, another text) matching every path an
+    entry matches: every file of the tree when it is known, else, for a literal
+    entry, the path itself and a path below it. Candidates come from the entries
+    matching one of those paths, never from every later line."""
+
+    def __init__(self, parsed: co.CodeOwners, tree: Sequence[str] | None) -> None:
+        self._parsed = parsed
+        self._matched = None if tree is None else parsed.matched_files(tree)
+        self._by_file: dict[str, list[co.Entry]] = {}
+        if self._matched is not None:
+            by_line = {e.line: e for e in parsed.entries}
+            for line in sorted(self._matched):
+                for path in self._matched[line]:
+                    self._by_file.setdefault(path, []).append(by_line[line])
+
+    def first_cover(self, earlier: co.Entry) -> co.Entry | None:
+        if self._matched is not None:
+            paths = self._matched[earlier.line]
+            if not paths:
+                return None
+            fewest = self._by_file[min(paths, key=lambda p: len(self._by_file[p]))]
+            after = bisect.bisect_right(fewest, earlier.line, key=lambda e: e.line)
+            matched = self._matched
+            return self._first_after(earlier, (e for e in fewest[after:] if paths <= matched[e.line]))
+        text = earlier.pattern.text
+        if not earlier.pattern.literal:
+            return None
+        base = text.strip("/")
+        witnesses = [f"{base}/x"] if text.endswith("/") else [base, f"{base}/x"]
+        lines = set.intersection(*({e.line for e in self._parsed.matcher.matching(w)} for w in witnesses))
+        return self._first_after(earlier, sorted((e for e in self._parsed.entries if e.line in lines),
+                                                 key=lambda e: e.line))
+
+    @staticmethod
+    def _first_after(earlier: co.Entry, ordered: Iterable[co.Entry]) -> co.Entry | None:
+        section = _section_key(earlier)
+        return next((e for e in ordered if e.line > earlier.line and _section_key(e) == section
+                     and e.pattern.text != earlier.pattern.text), None)
+
+
+def _section_key(entry: co.Entry) -> str | None:
+    return entry.section.lower() if entry.section else None
 
 
 @CHECKS.check("unmatched-codeowners-pattern", over="set", params=_params())
@@ -390,12 +431,15 @@ def unmatched_codeowners_pattern(objs: Sequence[Obj], params: Mapping[str, Any])
     for obj in ctx.codeowners:
         parsed = _parsed(obj, params)
         matched = parsed.matched_files(tree)
-        for entry in parsed.entries:
-            if matched[entry.line]:
-                continue
-            folded = re.compile(entry.pattern.regex.pattern, re.S | re.I)
-            near = next((p for p in tree if folded.fullmatch(p)), None)
-            hint = (f"; paths are case-sensitive and '{near}' differs only in case" if near
+        unmatched = [e for e in parsed.entries if not matched[e.line]]
+        folded = co.Matcher(unmatched, fold=True)
+        near: dict[int, str] = {}
+        for path in tree if unmatched else ():
+            for entry in folded.matching(path):
+                near.setdefault(entry.line, path)
+        for entry in unmatched:
+            hint = (f"; paths are case-sensitive and '{near[entry.line]}' differs only in case"
+                    if entry.line in near
                     else "; brackets are literal in CODEOWNERS" if "[" in entry.pattern.text
                     else "")
             yield Hit(obj, f"pattern '{entry.pattern.text}' matches no file in the repository"

@@ -17,6 +17,7 @@ from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Document, Obj, Path, Span
 from platform_lint.secrets import detect
+from platform_lint.secrets.arguments import find_credential_arguments
 from platform_lint.secrets.identity import fingerprint, redact
 
 CHECKS = Registry()
@@ -164,9 +165,13 @@ def _strings(node: Any, path: Path = ()) -> Iterator[tuple[str, Path]]:
 _GENERIC_KINDS = (detect.PASSWORD[0], detect.SECRET[0])
 
 
-def _judge_values(obj: Obj, node: Any, fix: str, *, allow_example: bool = False) -> Iterator[Hit]:
+def _judge_values(
+    obj: Obj, node: Any, fix: str, *, allow_example: bool = False, commands: bool = False
+) -> Iterator[Hit]:
     """Literals under secret-like names, then assignments inside the other
-    strings: `export DB_PASSWORD=...` in a script, `--client-secret=...` in args."""
+    strings: `export DB_PASSWORD=...` in a script, `--client-secret=...` in args;
+    with `commands` (scripts), also credential options given literals
+    (`docker login -p ...`, `--token ...`)."""
     judged: set[Path] = set()
     for name, value, path in _pairs(node):
         secret = detect.judge(name, value, allow_example=allow_example)
@@ -174,9 +179,13 @@ def _judge_values(obj: Obj, node: Any, fix: str, *, allow_example: bool = False)
             judged.add(path)
             yield from _structured_hit(obj, secret, f" in `{name}`", fix, path)
     for value, path in _strings(node):
-        for secret in [] if path in judged else detect.find_assignments(value):
+        if path in judged:
+            continue
+        arguments = find_credential_arguments(value) if commands else []
+        for secret in detect.drop_overlaps(detect.find_assignments(value) + arguments):
             if secret.kind in _GENERIC_KINDS:  # a token is the provider-token rule's
-                where = f" in `{secret.name}` inside a string"
+                where = (f" given to `{secret.name}` in a command" if secret in arguments
+                         else f" in `{secret.name}` inside a string")
                 yield from _structured_hit(obj, secret, where, fix, path)
 
 
@@ -242,5 +251,6 @@ def terraform(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 @CHECKS.check("pipeline")
 def pipeline(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Literals under secret-like names in `env:`, `variables:`, `with:` and
-    anywhere else in a pipeline file, and assignments inside its scripts."""
-    yield from _judge_values(obj, obj.value, _FIX_PIPELINE)
+    anywhere else in a pipeline file, and assignments and credential options
+    (`docker login -p ...`, `--password ...`) inside its scripts."""
+    yield from _judge_values(obj, obj.value, _FIX_PIPELINE, commands=True)

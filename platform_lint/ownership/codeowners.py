@@ -10,11 +10,11 @@ as GitHub skips them.
 
 from __future__ import annotations
 
-import heapq
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from platform_lint.model import source_lines
 
@@ -44,12 +44,31 @@ class Token:
     end_col: int
 
 
+class Regex(Protocol):
+    """What a compiled pattern offers: Python's `re` or RE2 (`safe_regex`)."""
+
+    def fullmatch(self, text: str) -> object | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Pattern:
     text: str
-    regex: re.Pattern[str]
+    segments: tuple[str, ...]
+    """Between slashes, without the anchoring `/` or a directory's trailing `/`."""
     first: str | None = None
     """The literal first path segment of an anchored pattern: a cheap pre-test."""
+    literal: bool = False
+    """No wildcards or escapes: `Matcher` finds it by lookup, never compiling its regex."""
+    anchored: bool = False
+    dir_only: bool = False
+    _compiled: list[Regex] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def regex(self) -> Regex:
+        """Compiled on first use: most patterns are literal paths, never matched by regex."""
+        if not self._compiled:
+            self._compiled.append(_regex(_source(self), stars=self.text.count("*")))
+        return self._compiled[0]
 
     def matches(self, path: str) -> bool:
         path = path.lstrip("/")
@@ -105,38 +124,122 @@ class CodeOwners:
     entries: list[Entry] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     issues: list[SyntaxIssue] = field(default_factory=list)
-    _by_first: dict[str | None, list[Entry]] | None = field(default=None, repr=False, compare=False)
+    _matcher: Matcher | None = field(default=None, repr=False, compare=False)
 
-    def candidates(self, path: str) -> Iterator[Entry]:
-        """Entries that may match `path`, last line first: those whose literal first
-        segment is the path's, and those without one."""
-        if self._by_first is None:
-            self._by_first = {}
-            for entry in reversed(self.entries):
-                self._by_first.setdefault(entry.pattern.first, []).append(entry)
-        head = path.lstrip("/").split("/", 1)[0]
-        return heapq.merge(self._by_first.get(head, ()), self._by_first.get(None, ()),
-                           key=lambda e: -e.line)
+    @property
+    def matcher(self) -> Matcher:
+        if self._matcher is None:
+            self._matcher = Matcher(self.entries)
+        return self._matcher
 
     def decide(self, path: str) -> list[Entry]:
         """The deciding entry for `path`: the last match, one per GitLab section."""
         winners: dict[str | None, Entry] = {}
-        for entry in self.candidates(path):
+        for entry in self.matcher.matching(path):
             key = _section_key(entry.section)
-            if key not in winners and entry.matches(path):
+            if key not in winners or winners[key].line < entry.line:
                 winners[key] = entry
-                if not self.sections:
-                    break
         return sorted(winners.values(), key=lambda e: e.line)
 
     def matched_files(self, tree: Iterable[str]) -> dict[int, frozenset[str]]:
         """For each entry's line, the files of `tree` it matches."""
         found: dict[int, set[str]] = {e.line: set() for e in self.entries}
         for path in tree:
-            for entry in self.candidates(path):
-                if entry.matches(path):
-                    found[entry.line].add(path)
+            for entry in self.matcher.matching(path):
+                found[entry.line].add(path)
         return {line: frozenset(paths) for line, paths in found.items()}
+
+
+class Matcher:
+    """The entries that match a path, found without trying each entry in turn.
+
+    A pattern without wildcards is looked up by the path's segments (an anchored
+    one by each leading run of segments, an unanchored one, always a single
+    segment, by each segment). A pattern with wildcards still needs its literal
+    text (`.ext` in `*.ext`) in the path: it is filed under the rarest
+    three-character piece of that text and tried only on paths holding that
+    piece. So a CODEOWNERS file of 100,000 lines costs a few dozen dictionary
+    lookups per file, not 100,000 regex matches. `fold` matches regardless of
+    case (for "did you mean" hints).
+    """
+
+    def __init__(self, entries: Iterable[Entry], *, fold: bool = False) -> None:
+        self._fold = fold
+        self._anchored: dict[tuple[str, ...], list[Entry]] = {}
+        self._floating: dict[str, list[Entry]] = {}
+        self._by_gram: dict[str, list[tuple[Entry, str]]] = {}
+        self._always: list[Entry] = []
+        self._folded: dict[int, Regex] = {}
+        wild: list[tuple[Entry, str]] = []
+        for entry in entries:
+            pattern = entry.pattern
+            if not pattern.literal:
+                wild.append((entry, self._case(_required_text(pattern.text))))
+            elif pattern.anchored:
+                self._anchored.setdefault(tuple(map(self._case, pattern.segments)), []).append(entry)
+            else:
+                self._floating.setdefault(self._case(pattern.segments[0]), []).append(entry)
+        counts = Counter(g for _, text in wild for g in set(_grams(text)))
+        for entry, text in wild:
+            grams = _grams(text)
+            if grams:
+                self._by_gram.setdefault(min(grams, key=counts.__getitem__), []).append((entry, text))
+            else:
+                self._always.append(entry)
+
+    def _case(self, text: str) -> str:
+        return text.lower() if self._fold else text
+
+    def matching(self, path: str) -> list[Entry]:
+        """Every entry matching `path`, in no particular order."""
+        path = path.lstrip("/")
+        cased = self._case(path)
+        segments = tuple(cased.split("/"))
+        last = len(segments) - 1
+        found: dict[int, Entry] = {}
+        for end in range(1, len(segments) + 1):
+            for entry in self._anchored.get(segments[:end], ()):
+                if end <= last or not entry.pattern.dir_only:
+                    found[entry.line] = entry
+        for index, segment in enumerate(segments):
+            for entry in self._floating.get(segment, ()):
+                if index < last or not entry.pattern.dir_only:
+                    found[entry.line] = entry
+        verdicts: dict[str, bool] = {}  # one match per distinct pattern, however often repeated
+        for gram in set(_grams(cased)):
+            for entry, text in self._by_gram.get(gram, ()):
+                if text in cased and self._matches(entry, path, verdicts):
+                    found[entry.line] = entry
+        for entry in self._always:
+            if self._matches(entry, path, verdicts):
+                found[entry.line] = entry
+        return list(found.values())
+
+    def _matches(self, entry: Entry, path: str, verdicts: dict[str, bool]) -> bool:
+        text = entry.pattern.text
+        if text not in verdicts:
+            verdicts[text] = self._regex(entry).fullmatch(path) is not None
+        return verdicts[text]
+
+    def _regex(self, entry: Entry) -> Regex:
+        if not self._fold:
+            return entry.pattern.regex
+        if entry.line not in self._folded:
+            self._folded[entry.line] = _regex(_source(entry.pattern), fold=True)
+        return self._folded[entry.line]
+
+
+_WILDCARDS = re.compile(r"[*?\\]")
+
+
+def _required_text(pattern: str) -> str:
+    """The longest run of literal text every matching path holds (slashes next to
+    `**` are optional, so none at either end)."""
+    return max((piece.strip("/") for piece in _WILDCARDS.split(pattern)), key=len)
+
+
+def _grams(text: str) -> list[str]:
+    return [text[i : i + 3] for i in range(len(text) - 2)]
 
 
 def _section_key(name: str | None) -> str | None:
@@ -145,7 +248,7 @@ def _section_key(name: str | None) -> str | None:
 
 
 def compile_pattern(text: str) -> Pattern:
-    """A CODEOWNERS pattern as a regular expression over repository-relative paths."""
+    """A CODEOWNERS pattern: its shape now, its regular expression when first needed."""
     segments = text.split("/")
     anchored = False
     dir_only = False
@@ -156,6 +259,14 @@ def compile_pattern(text: str) -> Pattern:
         dir_only = True
         segments = segments[:-1]
     anchored = anchored or len(segments) > 1
+    first = segments[0] if anchored and not any(c in segments[0] for c in "*?\\") else None
+    literal = any(c in text for c in "*?\\")
+    return Pattern(text, tuple(segments), first or None, not literal, anchored, dir_only)
+
+
+def _source(pattern: Pattern) -> str:
+    """The regular expression over repository-relative paths that `pattern` stands for."""
+    segments = pattern.segments
     body = ""
     last = len(segments) - 1
     for i, segment in enumerate(segments):
@@ -166,15 +277,28 @@ def compile_pattern(text: str) -> Pattern:
     final = segments[-1]
     if final == "**":
         suffix = ""
-    elif dir_only:
+    elif pattern.dir_only:
         suffix = "/.*"
-    elif final == "*" and anchored:
+    elif final == "*" and pattern.anchored:
         suffix = ""  # `docs/*`: files directly in docs/, not below
     else:
         suffix = "(?:/.*)?"
-    prefix = "" if anchored else "(?:.*/)?"
-    first = segments[0] if anchored and not any(c in segments[0] for c in "*?\\") else None
-    return Pattern(text, re.compile(f"{prefix}{body}{suffix}", re.S), first or None)
+    prefix = "" if pattern.anchored else "(?:.*/)?"
+    return f"{prefix}{body}{suffix}"
+
+
+def _regex(source: str, *, stars: int = 2, fold: bool = False) -> Regex:
+    """`source` compiled (`.` matching newlines too). With two wildcards or more a
+    backtracking engine is polynomial in the path's length (`*a*a*a*a*b` against
+    a long name of a's never ends), so those run on RE2, linear whatever the
+    pattern; Python's `re` is faster per call for the rest, which it runs in time
+    proportional to the path."""
+    if stars < 2:
+        return re.compile(source, re.S | (re.I if fold else 0))
+    from platform_lint.safe_regex import compile_pattern
+
+    compiled: Regex = compile_pattern(("(?si)" if fold else "(?s)") + source)
+    return compiled
 
 
 def _segment(segment: str) -> str:

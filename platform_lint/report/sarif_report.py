@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from platform_lint import __version__
 from platform_lint.finding import Finding, Severity
-from platform_lint.rule_docs import markdown
+from platform_lint.rule_docs import help_uri, markdown
 
 if TYPE_CHECKING:
     from platform_lint.engine import ScanResult
@@ -32,10 +32,6 @@ _SUPPRESSION_KINDS = {"inline": "inSource", "annotation": "inSource"}
 """How each `Suppressed.by` maps to SARIF; exemptions and the baseline are external."""
 
 
-def help_uri(rule_id: str) -> str:
-    return f"{INFORMATION_URI}/rules/{rule_id}"
-
-
 def _name(rule_id: str) -> str:
     """`recreate-deploy-strategy` -> `RecreateDeployStrategy`, SARIF's readable name."""
     return "".join(part.capitalize() for part in rule_id.split("-"))
@@ -43,15 +39,16 @@ def _name(rule_id: str) -> str:
 
 def _descriptor(rule_id: str, rule: Rule | None) -> dict[str, Any]:
     if rule is None:  # a finding from a rule the context does not know
-        return {"id": rule_id, "name": _name(rule_id), "helpUri": help_uri(rule_id)}
+        return {"id": rule_id, "name": _name(rule_id)}
     docs = markdown(rule)
+    uri = help_uri(rule)  # the published page of a built-in rule; a user's rule has none
     return {
         "id": rule.id,
         "name": _name(rule.id),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": " ".join(str(rule.docs["summary"]).split())},
         "help": {"text": docs, "markdown": docs},
-        "helpUri": help_uri(rule.id),
+        **({"helpUri": uri} if uri else {}),
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
         "properties": {"category": rule.category, "tags": [rule.category]},
     }

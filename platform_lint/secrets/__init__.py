@@ -19,10 +19,14 @@ Who reports what (so one secret is reported once):
   reports whatever the shape: base64-decoded Kubernetes `Secret.data`, a
   key and its value on separate lines.
 - The engine scrubs every finding's message with `identity.scrub`, so a rule
-  that quotes source text (a deploy command) never shows a secret in it.
+  that quotes source text (a deploy command) never shows a secret in it:
+  what the scans above find, and credentials given to command-line options
+  (`arguments`: `docker login -p X`, `--token X`, `mysql -pX`), which
+  `hardcoded-secret-in-pipeline` also reports in pipeline scripts.
 
 Modules: `patterns` (provider catalogue), `placeholders` (values that are not
 secrets), `names` (secret-like names), `entropy`, `detect` (the scans),
+`arguments` (credentials given to command-line options),
 `identity` (`redact`, `fingerprint`, `scrub`), `prefilter` (the keyword pass).
 Messages and properties carry `identity.redact(...)` and the fingerprint,
 never the secret's text.

@@ -41,10 +41,12 @@ def redact(secret: str, kind: str) -> str:
 def scrub(text: str) -> str:
     """`text` with every secret the detectors find in it replaced by its
     redacted form: for messages that quote source text (a deploy command
-    carrying `--token=...`), whichever rule wrote them."""
+    carrying `--token=...`, `docker login -p ...`), whichever rule wrote them."""
     from platform_lint.secrets import detect
+    from platform_lint.secrets.arguments import find_credential_arguments
 
-    found = detect.find_tokens(text) + detect.find_url_credentials(text) + detect.find_assignments(text)
+    found = (detect.find_tokens(text) + detect.find_url_credentials(text) + detect.find_assignments(text)
+             + find_credential_arguments(text))
     for secret in sorted(detect.drop_overlaps(found), key=lambda s: s.start, reverse=True):
         text = f"{text[: secret.start]}[{redact(secret.text, secret.kind)}]{text[secret.end :]}"
     return text

@@ -87,3 +87,27 @@ def test_a_broken_path_pattern_names_file_line_and_key(
     assert code == 2
     assert f".platform-lint.yaml:{where}" in err
     assert_no_exception_text(out, err)
+
+
+def test_a_gitignore_pattern_git_cannot_read_is_passed_over_as_git_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Outside a git checkout the walk reads .gitignore files itself."""
+    write(tmp_path, {".gitignore": "!\n[z-a]\nignored/\n", "ignored/web.yaml": ONE_REPLICA,
+                     "k8s/web.yaml": ONE_REPLICA})
+    code, out, err = cli(capsys, "check", str(tmp_path), "--select", "single-replica-workload")
+    assert code == 1, err
+    flagged = [line.split(":")[0] for line in out.splitlines() if "[single-replica-workload]" in line]
+    assert [p.rsplit("/", 2)[-2] for p in flagged] == ["k8s"]
+    assert_no_exception_text(out, err)
+
+
+def test_a_rule_dir_that_is_a_looping_symlink_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {".platform-lint.yaml": "rule_dirs: [loop]\n"})
+    (tmp_path / "loop").symlink_to("loop")
+    code, out, err = cli(capsys, "check", str(tmp_path))
+    assert code == 2
+    assert ".platform-lint.yaml:1:13: rule_dirs.0: loop is a symlink that loops or leads nowhere" in err
+    assert_no_exception_text(out, err)

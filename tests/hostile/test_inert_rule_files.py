@@ -144,3 +144,22 @@ def test_an_invalid_user_rule_names_file_line_and_key(
     assert f"policies/user-rule.yaml:{where}" in err
     assert out == ""
     assert_no_exception_text(out, err)
+
+
+@pytest.mark.parametrize("kind", ["directory", "dangling symlink", "looping symlink"])
+def test_a_rule_file_that_cannot_be_read_is_a_rule_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    private_cache(monkeypatch, tmp_path)
+    repo = tmp_path / "repo"
+    write(repo, {**CONFIG, "k8s/web.yaml": ONE_REPLICA})
+    odd = repo / "policies" / "odd.yaml"
+    odd.parent.mkdir()
+    if kind == "directory":
+        odd.mkdir()
+    else:
+        odd.symlink_to("nowhere.yaml" if kind == "dangling symlink" else "odd.yaml")
+    code, out, err = cli(capsys, "check", str(repo))
+    assert code == 2
+    assert "policies/odd.yaml: cannot read:" in err
+    assert_no_exception_text(out, err)

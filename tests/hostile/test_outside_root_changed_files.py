@@ -81,3 +81,19 @@ def test_named_paths_outside_the_working_directory_are_refused(
     assert f"{name}: outside the current directory" in err
     assert OUTSIDE_SECRET not in out + err
     assert_no_exception_text(out, err)
+
+
+def test_a_change_list_that_cannot_be_read_or_is_not_utf8_is_no_crash(
+    layout: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, _ = layout
+    code, out, err = cli(capsys, "check", str(repo), "--changed-files", str(tmp_path / "missing.txt"))
+    assert code == 2
+    assert "missing.txt: cannot read: No such file or directory" in err
+    assert_no_exception_text(out, err)
+    listing = tmp_path / "changed.txt"
+    listing.write_bytes(b"M\tconfig/app.env\nM\tcaf\xe9.yaml\n")
+    code, out, err = cli(capsys, "check", str(repo), "--changed-files", str(listing))
+    assert code == 1, err
+    assert "config/app.env:2:13: error [hardcoded-secret-assignment]" in out
+    assert_no_exception_text(out, err)
