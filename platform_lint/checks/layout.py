@@ -24,8 +24,9 @@ _DELIVERABLE = {
         "documents": {**_STRINGS, "description": "document kinds that are evidence anywhere"},
     },
 }
-# A repository with none of these is not an infrastructure repository: nothing is required of it.
-_INFRASTRUCTURE = frozenset({"terraform", "kubernetes", "pipeline"})
+# A repository with neither (a library with a CI workflow) is not an infrastructure
+# repository: nothing is required of it.
+_INFRASTRUCTURE = frozenset({"terraform", "kubernetes"})
 
 
 @CHECKS.check("missing-deliverable", over="set", params={
