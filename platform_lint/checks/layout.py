@@ -1,6 +1,8 @@
 """Required deliverables: folders and documents a production-ready repository
 has, found by path or by content (issue 16). Findings are on the
-repository document: a missing thing has no file to point at."""
+repository document: a missing thing has no file to point at. A layout is
+required of the repositories that have adopted it (`applies_to`: by default
+an `infra/` folder), so a library with a Dockerfile is not told to grow one."""
 
 from __future__ import annotations
 
@@ -31,15 +33,21 @@ _INFRASTRUCTURE = frozenset({"terraform", "kubernetes"})
 
 @CHECKS.check("missing-deliverable", over="set", params={
     "type": "object", "additionalProperties": False, "required": ["deliverables"],
-    "properties": {"deliverables": {"type": "array", "items": _DELIVERABLE}},
+    "properties": {"deliverables": {"type": "array", "items": _DELIVERABLE},
+                   "label": {"type": "string", "minLength": 1},
+                   "applies_to": {**_STRINGS, "description": "globs: judge only a repository with one"}},
 })
 def missing_deliverable(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     repo = next((o for o in objs if o.kind == "repository"), None)
     if repo is None or not any(o.doc.kind in _INFRASTRUCTURE for o in objs):
         return
     tree: list[str] = repo.value["tree"]
+    applies = params.get("applies_to", ["*"])
+    if not any(matches(p, g) for g in applies for p in tree):
+        return
     kinds = {o.kind for o in objs}
     documents = {o.doc.kind for o in objs}
+    label = params.get("label", "required deliverable")
     for item in params["deliverables"]:
         if any(matches(p, g) for g in item["paths"] for p in tree):
             continue
@@ -51,5 +59,5 @@ def missing_deliverable(objs: Sequence[Obj], params: Mapping[str, Any]) -> Itera
         content = [*item.get("kinds", ()), *item.get("documents", ())]
         also = f", and no {', '.join(content[:4])}{'...' if len(content) > 4 else ''} anywhere" \
             if content else ""
-        yield Hit(repo, f"required deliverable {item['name']!r} is missing: nothing at {where}{also}; "
+        yield Hit(repo, f"{label} {item['name']!r} is missing: nothing at {where}{also}; "
                   "absence blocks production readiness", path=())
