@@ -273,8 +273,10 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
 
 
 from platform_lint.audit.cli import audit  # noqa: E402 (the group imports its work lazily)
+from platform_lint.helm.command import render_command  # noqa: E402 (imports the renderer lazily)
 
 cli.add_command(audit)
+cli.add_command(render_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,7 +27,7 @@ from platform_lint.discovery import (
 )
 from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.globs import matcher
-from platform_lint.model import Document, Obj
+from platform_lint.model import Document, Obj, Span
 from platform_lint.rules import Rule
 from platform_lint.sources import classify
 from platform_lint.suppression import Directive, exempted_by, exemptions_document, suppressed_by
@@ -252,6 +252,7 @@ def _scan(
     from platform_lint.per_file import FileContext, judge_file
 
     result = ScanResult(root=root, rules=[r.id for r in rules])
+    crashes: list[Obj] = []
     paths = [u.path if isinstance(u, SourceFile) else u for u in units]
     known = options.known_rules or frozenset(r.id for r in rules)
     ctx = FileContext(
@@ -260,7 +261,7 @@ def _scan(
         rules=tuple(rules),
         known=known,
         fingerprint_key=options.fingerprint_key,
-        patched=frozenset(_kustomize_patches(paths, read)),
+        patched=frozenset(_kustomize_patches(paths, read, crashes)),
         readable=frozenset(paths),
         contents=contents,
         cache=options.cache.for_scan(config, rules, known, options.fingerprint_key)
@@ -271,8 +272,8 @@ def _scan(
     for done, outcome in enumerate(outcomes, start=1):
         if options.progress is not None:
             options.progress(done, len(units))
-        if isinstance(outcome, Failed):
-            tally.errors.append(f"{paths[outcome.index]}: internal error: {outcome.message}")
+        if isinstance(outcome, Failed):  # the exception's text could quote the file: left out
+            crashes.append(crash_object(paths[outcome.index], None, "judging this file failed"))
         elif outcome is not None:
             tally.add(outcome)
     # In name order, as discovery lists them; then those their source set aside.
@@ -293,7 +294,8 @@ def _scan(
     for doc in extra:
         spanning.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
     hits = [*run_rules(rules, spanning, config, errors),
-            *run_rules(rules, [*tally.kept, *spanning], config, errors, over="set")]
+            *run_rules(rules, [*tally.kept, *spanning], config, errors, over="set"),
+            *report_crashes(crashes, rules, config, errors)]
     for _rule, _severity, hit in hits:
         if hit.secret and len(hit.secret) >= 6:
             path = hit.obj.doc.path
@@ -362,15 +364,20 @@ def _relative(root: str, path: str) -> str:
         return path
 
 
-def _kustomize_patches(paths: Iterable[str], read: Callable[[str], bytes | None]) -> set[str]:
+def _kustomize_patches(
+    paths: Iterable[str], read: Callable[[str], bytes | None], crashes: list[Obj]
+) -> set[str]:
     """Files that a kustomization names as patches: partial objects, not manifests."""
     from platform_lint.sources.kubernetes import is_kustomization, kustomize_patch_paths
 
     out: set[str] = set()
     for path in paths:
         content = read(path) if is_kustomization(path) else None
-        if content is not None:
-            out.update(kustomize_patch_paths(path, content))
+        try:
+            out.update(kustomize_patch_paths(path, content) if content is not None else ())
+        except Exception:
+            crashes.append(crash_object(path, None, "reading this kustomization failed, the "
+                                        "patches it names were read as manifests"))
     return out
 
 
@@ -391,11 +398,14 @@ def run_rules(
     *,
     over: str = "object",
     keep: set[int] | None = None,
+    report: bool = True,
 ) -> Iterator[tuple[Rule, Severity, Hit]]:
     """The rules that judge `over` one object at a time ("object") or all at once
-    ("set"), each over the objects in its scope; a rule that raises adds to
-    `errors`. With `keep`, the ids of the objects in a skipped set rule's scope
-    are added to it. A check module is imported only for a rule with objects."""
+    ("set"), each over the objects in its scope. With `keep`, the ids of the
+    objects in a skipped set rule's scope are added to it. A check module is
+    imported only for a rule with objects. A check that raises on an object is
+    reported there (`report_crashes`; with `report` False, added to `errors`)."""
+    crashed: list[Obj] = []
     by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
@@ -413,11 +423,22 @@ def run_rules(
         setting = config.rules.get(rule.id, {})
         severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
         params = rule_params(rule, config)
-        try:
-            for hit in _hits(rule, candidates, params):
-                yield rule, severity, hit
-        except Exception as exc:  # a bug in a check must not hide the other rules
-            errors.append(f"rule {rule.id} failed: {type(exc).__name__}: {exc}")
+        for hit in _hits(rule, candidates, params, crashed):
+            yield rule, severity, hit
+    if crashed:
+        yield from report_crashes(crashed, rules if report else (), config, errors)
+
+
+def report_crashes(
+    crashed: Sequence[Obj], rules: Sequence[Rule], config: Config, errors: list[str]
+) -> Iterator[tuple[Rule, Severity, Hit]]:
+    """Internal errors (`crash_object`s) as findings of the `internal-error` rule when
+    it is among `rules`, else (and if it fails itself) as errors of the scan."""
+    handlers = [r for r in rules if CRASH in r.scope.documents]
+    if handlers:
+        yield from run_rules(handlers, crashed, config, errors, report=False)
+    else:
+        errors.extend(f"{o.doc.path}: {o.value[0]['message']}" for o in crashed)
 
 
 def _over(rule: Rule) -> str:
@@ -436,24 +457,54 @@ def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
     return {**rule.params, **from_section, **config.rules.get(rule.id, {}).get("params", {})}
 
 
-def _hits(rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any]) -> Iterable[Hit]:
+def _hits(
+    rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any], crashed: list[Obj]
+) -> Iterable[Hit]:
+    """The rule's hits on each candidate. A check that raises on an object loses
+    its hits there (it may have stopped half way) and the object joins `crashed`;
+    the other objects are still checked. A set check runs once, blamed on the
+    first candidate when it fails."""
+    units: list[tuple[Obj, Callable[[], Iterable[Hit]]]]
     if rule.schema is not None:
-        from platform_lint.rule_logic import fill_message
-        from platform_lint.validation import schema_errors
-
-        for obj in candidates:
-            for error in schema_errors(obj.value, rule.schema):
-                where = ".".join(map(str, error.path)) or obj.kind
-                template = rule.message or "{path}: {error}"
-                message = fill_message(template, {"error": error.message, "path": where})
-                yield Hit(obj, message, path=error.path, key=True)
-        return
-    spec = rule.spec()
-    if spec.over == "set":
-        yield from spec.fn(candidates, params)
+        units = [(obj, partial(_schema_hits, rule, obj)) for obj in candidates]
+    elif (spec := rule.spec()).over == "set":
+        units = [(candidates[0], partial(spec.fn, candidates, params))]
     else:
-        for obj in candidates:
-            yield from spec.fn(obj, params)
+        units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
+    for obj, run in units:
+        try:
+            hits = list(run())
+        except Exception:
+            what = f"rule {rule.id} failed on {obj.kind} {obj.name}, which it did not check"
+            crashed.append(crash_object(obj.doc.path, obj, what))
+            continue
+        yield from hits
+
+
+def _schema_hits(rule: Rule, obj: Obj) -> Iterator[Hit]:
+    from platform_lint.rule_logic import fill_message
+    from platform_lint.validation import schema_errors
+
+    for error in schema_errors(obj.value, rule.schema or {}):
+        where = ".".join(map(str, error.path)) or obj.kind
+        template = rule.message or "{path}: {error}"
+        message = fill_message(template, {"error": error.message, "path": where})
+        yield Hit(obj, message, path=error.path, key=True)
+
+
+CRASH = "internal"
+"""The document kind of an internal error at a file: a source or a check that
+failed on it (a bug in platform-lint), reported by the `internal-error` rule."""
+
+
+def crash_object(path: str, at: Obj | None, what: str) -> Obj:
+    """An internal error at `at` (the start of the file when None). The exception's
+    text is left out: it could quote the file, a secret included."""
+    span = at.doc.locate(at.path, key=True) if at is not None else Span.point(1)
+    message = f"internal error in platform-lint: {what}; the rest of the scan went on"
+    doc = Document(path=path, kind=CRASH, data=[{"message": message}],
+                   spans={(0,): Span.point(span.line, span.col)})
+    return Obj(doc=doc, kind=CRASH, name=path, value=doc.data)
 
 
 def findings_of(

@@ -103,7 +103,7 @@ def judge_file(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
 
 
 def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
-    from platform_lint.engine import findings_of, run_rules
+    from platform_lint.engine import crash_object, findings_of, report_crashes, run_rules
 
     used_reader = False
 
@@ -113,19 +113,16 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
         used_reader = used_reader or text is not None
         return text
 
-    if f.path in ctx.patched:
-        parsed, text, source = _parse_patch(f)
-    else:
-        parsed, text, source = _parse(f, matcher(ctx.config.charters), read)
     verdict = FileVerdict(f.path)
-    objects: list[Obj] = []
-    regions: list[Region] = []
-    for doc in parsed.documents:
-        parsed_objects = list(source.objects(doc)) if source else []
-        regions += [parsed_region(doc)] if parsed_objects else []
-        objects.extend(parsed_objects)
-        for obj in parsed_objects:
-            verdict.directives.extend(annotation_directives(obj))
+    crashes: list[Obj] = []
+    try:
+        parsed, text, objects, regions = _structure(ctx, f, read)
+        verdict.directives.extend(d for obj in objects for d in annotation_directives(obj))
+    except Exception:  # a bug in a source costs this file's structure, never the scan
+        parsed, text, objects, regions = Parsed(), _decode(f), [], []
+        crashes.append(crash_object(f.path, None, "reading this file failed, its structure "
+                                    "went unchecked"))
+        verdict.cacheable = False
     text_doc = text_document(f.path, text, regions)
     objects.extend(text_objects(text_doc))  # raw-text rules (secrets) read every file
     if parsed.skipped is not None:
@@ -140,12 +137,30 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
         doc = directives_document(f.path, verdict.directives, ctx.known)
         objects.append(Obj(doc=doc, kind="suppression", name=f.path, value=doc.data))
     keep: set[int] = set()
-    hits = list(run_rules(ctx.rules, objects, ctx.config, verdict.errors, keep=keep))
+    hits = [*run_rules(ctx.rules, objects, ctx.config, verdict.errors, keep=keep),
+            *report_crashes(crashes, ctx.rules, ctx.config, verdict.errors)]
     verdict.secrets = frozenset(h.secret for _r, _s, h in hits if h.secret and len(h.secret) >= 6)
     verdict.findings = findings_of(hits, ctx.fingerprint_key, {f.path: verdict.secrets})
     verdict.kept = _kept(o for o in objects if id(o) in keep)
-    verdict.cacheable = not used_reader and not verdict.secrets and not verdict.errors
+    verdict.cacheable &= not used_reader and not verdict.secrets and not verdict.errors
     return verdict
+
+
+def _structure(
+    ctx: FileContext, f: SourceFile, read: Callable[[str], str | None]
+) -> tuple[Parsed, str, list[Obj], list[Region]]:
+    """The file parsed by its source, its objects and the line regions they came from."""
+    if f.path in ctx.patched:
+        parsed, text, source = _parse_patch(f)
+    else:
+        parsed, text, source = _parse(f, matcher(ctx.config.charters), read)
+    objects: list[Obj] = []
+    regions: list[Region] = []
+    for doc in parsed.documents:
+        parsed_objects = list(source.objects(doc)) if source else []
+        regions += [parsed_region(doc)] if parsed_objects else []
+        objects.extend(parsed_objects)
+    return parsed, text, objects, regions
 
 
 # Set rules on these document kinds read the raw lines (CODEOWNERS re-parsing).

@@ -16,13 +16,15 @@ from fixture_harness import FIXTURES, all_rules, expectations, found, scan_fixtu
 RULES = all_rules()
 KNOWN = frozenset(RULES)
 RULE_FIXTURES = FIXTURES / "rules"
+# Rules no file can trigger once the bugs they report are fixed; tested by injecting a bug.
+WITHOUT_FIXTURES = {"internal-error": "tests/hostile/test_robust_engine.py"}
 
 
 def _cases(kind: str) -> list[Path]:
     return sorted(p / kind for p in RULE_FIXTURES.iterdir() if (p / kind).is_dir())
 
 
-@pytest.mark.parametrize("rule_id", sorted(RULES))
+@pytest.mark.parametrize("rule_id", sorted(set(RULES) - set(WITHOUT_FIXTURES)))
 def test_every_rule_has_bad_and_good_fixtures(rule_id: str) -> None:
     bad, good = RULE_FIXTURES / rule_id / "bad", RULE_FIXTURES / rule_id / "good"
     assert bad.is_dir() and good.is_dir(), f"fixtures/rules/{rule_id}/bad and good are required"

@@ -12,7 +12,7 @@ import click
 if TYPE_CHECKING:
     from platform_lint.audit.store import Store
 
-FORMATS = ("text", "markdown", "json", "csv")
+FORMATS = ("text", "markdown", "json", "csv", "html")
 DEFAULT_STORE = "platform-lint-audit.db"
 _store_option = click.option("--store", "store_path", type=click.Path(dir_okay=False), default=DEFAULT_STORE,
                              show_default=True, help="The SQLite results store.")

@@ -113,6 +113,10 @@ def csv_report(data: dict[str, Any]) -> str:
 
 
 def render(fmt: str, data: dict[str, Any]) -> str:
+    if fmt == "html":
+        from platform_lint.audit.html import html
+
+        return html(data)
     renderers = {"text": text, "markdown": markdown, "json": json_report, "csv": csv_report}
     return renderers[fmt](data)
 

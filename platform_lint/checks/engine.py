@@ -1,5 +1,5 @@
 """Checks over the documents the engine itself builds: parse problems,
-suppression directives and config exemptions."""
+internal errors, suppression directives and config exemptions."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ CHECKS = Registry()
 
 
 @CHECKS.check("parse-error")
-def parse_error(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+@CHECKS.check("internal-error")
+def listed_problems(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Each problem the engine listed, at its own span."""
     for i, problem in enumerate(obj.value):
         yield Hit(obj, problem["message"], path=(i,))
 

@@ -45,7 +45,8 @@ def kustomize_patch_paths(path: str, content: bytes) -> list[str]:
     base = posixpath.dirname(path)
     names: list[str] = []
     for key in ("patches", "patchesStrategicMerge", "patchesJson6902"):
-        for item in data.get(key) or ():
+        listed = data.get(key)
+        for item in listed if isinstance(listed, list) else ():
             ref = item.get("path") if isinstance(item, dict) else item
             if isinstance(ref, str) and "\n" not in ref:
                 names.append(posixpath.normpath(posixpath.join(base, ref)))

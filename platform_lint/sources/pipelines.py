@@ -95,7 +95,13 @@ def _names(value: Any) -> tuple[str, ...]:
 
 
 def _mapping(value: Any) -> dict[str, Any]:
+    """`value` when it is a mapping, else an empty one: a wrongly typed value is data, not a crash."""
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """`value` when it is a list, else an empty one."""
+    return value if isinstance(value, list) else []
 
 
 def _on_failure(condition: str | None) -> bool:
@@ -185,7 +191,7 @@ def _build_github(path: str, data: dict[str, Any]) -> Pipeline:
         job = _mapping(node)
         base: Path = ("jobs", job_id)
         steps = tuple(
-            _github_step(s, (*base, "steps", i), path) for i, s in enumerate(job.get("steps") or [])
+            _github_step(s, (*base, "steps", i), path) for i, s in enumerate(_list(job.get("steps")))
             if isinstance(s, dict)
         )
         condition = _text(job.get("if"))
@@ -220,7 +226,7 @@ def _build_action(path: str, data: dict[str, Any]) -> Pipeline:
     runs = _mapping(data.get("runs"))
     base: Path = ("runs",)
     steps = tuple(
-        _github_step(s, (*base, "steps", i), path) for i, s in enumerate(runs.get("steps") or [])
+        _github_step(s, (*base, "steps", i), path) for i, s in enumerate(_list(runs.get("steps")))
         if isinstance(s, dict)
     )
     images: tuple[tuple[str, Path], ...] = ()
@@ -372,7 +378,7 @@ def _load_gitlab(path: str, yd: YamlDocument, lines: tuple[str, ...], files: Fil
 
 def _gitlab_condition(job: dict[str, Any]) -> str | None:
     parts: list[str] = []
-    for node in job.get("rules") or []:
+    for node in _list(job.get("rules")):
         rule = _mapping(node)
         keys = ("if", "changes", "exists", "when")
         parts.append(" ".join(f"{k}: {_text(rule[k])}" for k in keys if k in rule))
@@ -387,7 +393,7 @@ def _gitlab_condition(job: dict[str, Any]) -> str | None:
 def _gitlab_manual(job: dict[str, Any]) -> bool:
     if job.get("when") == "manual":
         return True
-    rules = [_mapping(r) for r in job.get("rules") or []]
+    rules = [_mapping(r) for r in _list(job.get("rules"))]
     running = [r for r in rules if r.get("when", job.get("when")) != "never"]
     return bool(running) and all(r.get("when", job.get("when")) == "manual" for r in running)
 
@@ -457,7 +463,7 @@ def _build_gitlab(reader: _Gitlab) -> Pipeline:
             where = resolved["image"][1]
             images.append((image, locate(_Origin(where.file, (*where.path, "name")))
                            if isinstance(values["image"], dict) else locate(where)))
-        for i, service in enumerate(values.get("services") or []):
+        for i, service in enumerate(_list(values.get("services"))):
             if (image := _gitlab_image(service)) is not None:
                 images.append((image, locate(_Origin(resolved["services"][1].file,
                                                      (*resolved["services"][1].path, i)))))
@@ -543,7 +549,7 @@ def _azure_steps(job: dict[str, Any], base: Path, file: str) -> tuple[tuple[Step
     found: list[Step] = []
 
     def add(node: Any, path: Path, on_failure: bool = False) -> None:
-        for i, step in enumerate(_mapping(node).get("steps") or []):
+        for i, step in enumerate(_list(_mapping(node).get("steps"))):
             if isinstance(step, dict):
                 found.append(_azure_step(step, (*path, "steps", i), file, on_failure))
 
@@ -600,7 +606,7 @@ def _azure_jobs(nodes: Any, base: Path, file: str, *, stage: str | None = None,
                 stage_needs: tuple[str, ...] = (), stage_condition: str | None = None) -> list[Job]:
     prefix = f"{stage}." if stage else ""
     out: list[Job] = []
-    for i, node in enumerate(nodes or []):
+    for i, node in enumerate(_list(nodes)):
         if not isinstance(node, dict):
             continue
         name = node.get("job") or node.get("deployment")
@@ -649,7 +655,7 @@ _CIRCLE_JOB = {"docker": "image", "environment": "env", "steps": "steps", "execu
 
 def _circle_steps(nodes: Any, base: Path, file: str, condition: str | None = None) -> list[Step]:
     found: list[Step] = []
-    for i, node in enumerate(nodes or []):
+    for i, node in enumerate(_list(nodes)):
         path = (*base, i)
         if isinstance(node, str):
             found.append(Step(name=node, path=path, file=file, uses=node, condition=condition))
@@ -693,7 +699,7 @@ def _circle_images(job: dict[str, Any], base: Path, data: dict[str, Any]) -> lis
     if docker is None and isinstance(job.get("executor"), str):
         executor = _mapping(_mapping(data.get("executors")).get(job["executor"]))
         docker, where = executor.get("docker"), ("executors", job["executor"])
-    for i, image in enumerate(docker or []):
+    for i, image in enumerate(_list(docker)):
         if isinstance(image, dict) and isinstance(image.get("image"), str):
             images.append((image["image"], (*where, "docker", i, "image")))
     return images
@@ -703,7 +709,7 @@ def _build_circleci(path: str, data: dict[str, Any]) -> Pipeline:
     defined = _mapping(data.get("jobs"))
     instances: dict[str, dict[str, Any]] = {}
     for wf_name, workflow in _mapping(data.get("workflows")).items():
-        for i, entry in enumerate(_mapping(workflow).get("jobs") or []):
+        for i, entry in enumerate(_list(_mapping(workflow).get("jobs"))):
             job_name: Any
             if isinstance(entry, str):
                 job_name, params = entry, {}
@@ -751,7 +757,7 @@ def _build_circleci(path: str, data: dict[str, Any]) -> Pipeline:
 
 def _bitbucket_script(nodes: Any, base: Path, file: str, key: str) -> list[Step]:
     found: list[Step] = []
-    for i, line in enumerate(nodes or []):
+    for i, line in enumerate(_list(nodes)):
         path = (*base, key, i)
         if isinstance(line, str):
             found.append(Step(name=f"{key}[{i}]", path=path, file=file, run=line,
@@ -773,7 +779,7 @@ class _BitbucketReader:
     def sequence(self, items: Any, base: Path, label: str, condition: str | None) -> None:
         """Steps of one pipeline: each item waits for every job of the item before it."""
         previous: tuple[str, ...] = ()
-        for i, entry in enumerate(items or []):
+        for i, entry in enumerate(_list(items)):
             item = _mapping(entry)
             group: list[tuple[dict[str, Any], Path, str | None]] = []
             if "step" in item:
@@ -784,12 +790,12 @@ class _BitbucketReader:
                 if isinstance(par, dict):
                     par, par_path = par.get("steps"), (*par_path, "steps")
                 group += [(_mapping(p.get("step")), (*par_path, j, "step"), None)
-                          for j, p in enumerate(par or []) if isinstance(p, dict)]
+                          for j, p in enumerate(_list(par)) if isinstance(p, dict)]
             elif "stage" in item:
                 stage = _mapping(item["stage"])
                 group += [(_mapping(s.get("step")), (*base, i, "stage", "steps", j, "step"),
                            stage.get("deployment"))
-                          for j, s in enumerate(stage.get("steps") or []) if isinstance(s, dict)]
+                          for j, s in enumerate(_list(stage.get("steps"))) if isinstance(s, dict)]
             suffix = [f".{k + 1}" for k in range(len(group))] if len(group) > 1 else [""]
             made = [
                 self.job(node, path, job_id=f"{label} #{i + 1}{suffix[k]}", needs=previous,

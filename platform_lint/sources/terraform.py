@@ -277,8 +277,17 @@ def _parse_hcl(text: str) -> tuple[dict[str, Any], _HclBuilder]:
     try:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as exc:
-        builder.problems.append(_syntax_problem(exc, builder.pos))
+        # The grammar lets an item follow another on its line (`a = "x" b c`) and fails
+        # later, on a later line: the item that should have started a new line is at fault.
+        stack = getattr(getattr(exc, "state", None), "value_stack", None) or []
+        items = [c for v in stack for c in (v.children if _is_body(v) else [v])]
+        joined = _joined(items)
+        builder.problems.append(_syntax_problem(exc, builder.pos) if joined is None else joined)
         return data, builder
+    for body in tree.find_pred(_is_body):
+        joined = _joined(body.children)
+        if joined is not None:  # `b = 2 c {}` parses, as an attribute and a block
+            builder.problems.append(joined)
     top = tree.children[0]
     for child in top.children:
         kind = getattr(child, "data", None)
@@ -287,6 +296,40 @@ def _parse_hcl(text: str) -> tuple[dict[str, Any], _HclBuilder]:
         elif kind == "block":
             _top_block(builder, child, data)
     return data, builder
+
+
+def _is_body(node: Any) -> bool:
+    data = getattr(node, "data", "")
+    return isinstance(data, str) and (data == "body" or data.startswith("__body_star"))
+
+
+def _joined(items: Iterable[Any]) -> Problem | None:
+    """Where an item of a body starts on the line another one ends on, if anywhere:
+    HCL ends each argument and block with a newline."""
+    previous: Any = None
+    for item in items:
+        if _unterminated(previous) and not _is_newline(item):
+            token = _edge_token(item, last=False)
+            line, col = getattr(token, "line", None), getattr(token, "column", None)
+            if isinstance(line, int) and isinstance(col, int):
+                return Problem(Span.point(line, col), f"HCL syntax error: unexpected {_shown(token)}: "
+                               "an argument or block must end with a newline")
+        previous = item
+    return None
+
+
+def _unterminated(item: Any) -> bool:
+    """An argument or block not ended by a newline of its own (a heredoc's is)."""
+    return getattr(item, "data", None) in ("attribute", "block") and not str(
+        _edge_token(item, last=True)).endswith("\n")
+
+
+def _shown(token: Any) -> str:
+    """A token as a message may quote it: a long one could be a secret, so only its kind and length."""
+    if not str(token).strip():
+        return "end of line" if "\n" in str(token) else repr(str(token))
+    first = str(token).strip().splitlines()[0]
+    return repr(first) if len(first) <= 5 else f"{token.type.lower()} of {len(first)} characters"
 
 
 def _syntax_problem(exc: Any, pos: _Positions) -> Problem:
@@ -302,10 +345,7 @@ def _syntax_problem(exc: Any, pos: _Positions) -> Problem:
     if token is not None and token.type == "$END":
         what = "unexpected end of file"
     elif token is not None:
-        first = str(token).strip().splitlines()[0] if str(token).strip() else repr(str(token))
-        # Quoting a long token could quote a secret: name its kind and length instead.
-        shown = repr(first) if len(first) <= 5 else f"{token.type.lower()} of {len(first)} characters"
-        what = f"unexpected {shown}"
+        what = f"unexpected {_shown(token)}"
     else:
         what = f"unexpected character {getattr(exc, 'char', '?')!r}"
     return Problem(Span.point(line, col), f"HCL syntax error: {what}")

@@ -9,13 +9,15 @@ report duplicate keys, and resolves `<<` merge keys the way GitLab CI uses them.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from platform_lint.model import Path, Span
+from platform_lint.model import Path, Span, source_lines
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL = {"true": True, "false": False}
@@ -36,14 +38,41 @@ class YamlDocument:
     key_spans: dict[Path, Span] = field(default_factory=dict)
 
 
-def _span(node: Any) -> Span:
-    start, end = node.start_mark, node.end_mark
-    end_line, end_col = end.line + 1, end.column + 1
-    if end_col == 1 and end_line > start.line + 1:
+Position = Callable[[Any], tuple[int, int]]
+"""A parser mark to its (line, column), both 0-based, as editors count lines."""
+
+
+def _mark_position(mark: Any) -> tuple[int, int]:
+    return mark.line, mark.column
+
+
+def _positions(text: str) -> Position:
+    """How to place ruamel's marks in `text`. ruamel also breaks lines at NEL,
+    U+2028 and U+2029, which editors and GitHub do not: in a text holding one
+    of them, marks are placed by their character offset instead."""
+    if not _ODD_BREAKS.search(text):
+        return _mark_position
+    starts = [0, *(m.end() for m in _BREAK.finditer(text))]
+
+    def by_offset(mark: Any) -> tuple[int, int]:
+        line = bisect.bisect_right(starts, mark.index) - 1
+        return line, mark.index - starts[line]
+
+    return by_offset
+
+
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _span(node: Any, position: Position = _mark_position) -> Span:
+    (start_line, start_col), (end_line, end_col) = position(node.start_mark), position(node.end_mark)
+    end_line, end_col = end_line + 1, end_col + 1
+    if end_col == 1 and end_line > start_line + 1:
         # Block values end at column 0 of the next line; keep the span on its own lines.
         end_line -= 1
-        end_col = start.column + 2 if end_line == start.line + 1 else 1
-    return Span(start.line + 1, start.column + 1, end_line, end_col)
+        end_col = start_col + 2 if end_line == start_line + 1 else 1
+    return Span(start_line + 1, start_col + 1, end_line, end_col)
 
 
 def _scalar(node: Any) -> Any:
@@ -87,7 +116,8 @@ class _AliasBomb(Exception):
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, position: Position) -> None:
+        self.position = position
         self.doc = YamlDocument(data=None)
         self.problems: list[Problem] = []
         self._active: set[int] = set()
@@ -102,11 +132,11 @@ class _Builder:
                 raise _AliasBomb
         else:
             self._seen.add(id(node))
-        self.doc.spans[path] = _span(node)
+        self.doc.spans[path] = _span(node, self.position)
         if node.id == "scalar":
             return _scalar(node)
         if id(node) in self._active:
-            self.problems.append(Problem(_span(node), "recursive alias"))
+            self.problems.append(Problem(_span(node, self.position), "recursive alias"))
             return None
         self._active.add(id(node))
         try:
@@ -128,18 +158,18 @@ class _Builder:
         for key_node, value_node in explicit:
             key = str(key_node.value) if key_node.id == "scalar" else _flow_text(key_node)
             if key in seen:
-                self.problems.append(
-                    Problem(_span(key_node), f"duplicate key {key!r} (the later value wins)")
-                )
+                self.problems.append(Problem(_span(key_node, self.position),
+                                             f"duplicate key {key!r} (the later value wins)"))
             seen.add(key)
             child = (*path, key)
-            self.doc.key_spans[child] = _span(key_node)
+            self.doc.key_spans[child] = _span(key_node, self.position)
             out[key] = self.build(value_node, child)
         return out
 
     def _merge(self, source: Any, path: Path, out: dict[str, Any]) -> None:
         if source.id != "mapping":
-            self.problems.append(Problem(_span(source), "merge key '<<' needs a mapping"))
+            self.problems.append(Problem(_span(source, self.position),
+                                         "merge key '<<' needs a mapping"))
             return
         out.update(self._mapping(source, path))
 
@@ -153,6 +183,7 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     documents before it are kept and the error is reported at its position."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     loader = YAML(typ="safe", pure=False)
     loader.Resolver = _resolver_class()
@@ -161,38 +192,62 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     if _bracket_depth(text) > MAX_DEPTH:
         # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
         return docs, [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
+    position = _positions(text)
     try:
         for node in loader.compose_all(text):
             if node is None:
                 continue
-            builder = _Builder()
+            builder = _Builder(position)
             try:
                 builder.doc.data = builder.build(node, ())
             except _AliasBomb:
-                problems.append(_alias_bomb(loader, text, node.start_mark.line))
+                problems.append(_alias_bomb(loader, text, node.start_mark.line, position))
                 continue
             docs.append(builder.doc)
             problems.extend(builder.problems)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        line, col = position(mark) if mark is not None else (0, 0)
         detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        problems.append(Problem(Span.point(line, col), f"YAML syntax error: {detail}"))
-    except YAMLError as exc:
-        problems.append(Problem(Span.point(1), f"YAML error: {exc}"))
+        problems.append(Problem(_inside(text, line + 1, col + 1), f"YAML syntax error: {detail}"))
+    except ReaderError as exc:  # a character YAML does not allow, at an offset into the text
+        problems.append(Problem(_at_offset(text, exc.position),
+                                f"YAML syntax error: character U+{exc.character:04X} is not allowed"))
+    except YAMLError:
+        problems.append(Problem(Span.point(1), "YAML error: the file could not be read as YAML"))
     except RecursionError:
         problems.append(Problem(Span.point(1), "nested too deeply to parse"))
     return docs, problems
 
 
-def _alias_bomb(loader: Any, text: str, first_line: int) -> Problem:
+def _inside(text: str, line: int, col: int) -> Span:
+    """A point at `line`:`col`, moved back to the end of the text when a parser
+    places it past the last line (an unclosed bracket is noticed at the end)."""
+    lines = source_lines(text)
+    if not lines:
+        return Span.point(1)
+    if line > len(lines):
+        line, col = len(lines), len(lines[-1]) + 1
+    return Span.point(line, max(1, min(col, len(lines[line - 1]) + 1)))
+
+
+def _at_offset(text: str, offset: int) -> Span:
+    """The point at character `offset` of `text`, lines counted as editors count them."""
+    before = text[: max(offset, 0)]
+    breaks = list(_BREAK.finditer(before))
+    start = breaks[-1].end() if breaks else 0
+    return _inside(text, len(breaks) + 1, len(before) - start + 1)
+
+
+def _alias_bomb(loader: Any, text: str, first_line: int, position: Position) -> Problem:
     """The refusal of a document whose aliases expand too far, at its first alias."""
     from ruamel.yaml.events import AliasEvent
 
     at = Span.point(first_line + 1)
     for event in loader.parse(text):
         if isinstance(event, AliasEvent) and event.start_mark.line >= first_line:
-            at = Span.point(event.start_mark.line + 1, event.start_mark.column + 1)
+            line, col = position(event.start_mark)
+            at = Span.point(line + 1, col + 1)
             break
     return Problem(at, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes: not parsed")
 

@@ -1,0 +1,186 @@
+"""Go text/template lexing: text and actions, then the tokens inside an action.
+
+`split` cuts a template into text pieces and actions (applying `{{-`/`-}}`
+trimming and dropping comments); `tokens` turns one action's inner text into
+tokens. Both keep the 1-based line each piece starts on, for error findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from platform_lint.helm.errors import TemplateError
+
+_SPACE = " \t\r\n"
+
+
+@dataclass(slots=True)
+class Piece:
+    kind: str  # "text" | "action"
+    text: str
+    line: int
+
+
+def split(src: str, name: str) -> list[Piece]:
+    """Text and action pieces of a template, trimming whitespace as `{{-`/`-}}` ask."""
+    pieces: list[Piece] = []
+    pos = 0
+    line = 1
+    n = len(src)
+    trim_next = False
+    while pos < n:
+        start = src.find("{{", pos)
+        if start < 0:
+            text = src[pos:]
+            if trim_next:
+                text = text.lstrip(_SPACE)
+            if text:
+                pieces.append(Piece("text", text, line))
+            break
+        text = src[pos:start]
+        text_line = line
+        line += text.count("\n")
+        trim_left = start + 2 < n and src[start + 2] == "-" and start + 3 < n and src[start + 3] in _SPACE
+        if trim_next:
+            stripped = text.lstrip(_SPACE)
+            text_line += text.count("\n") - stripped.count("\n")
+            text = stripped
+        if trim_left:
+            text = text.rstrip(_SPACE)
+        if text:
+            pieces.append(Piece("text", text, text_line))
+        inner_start = start + (3 if trim_left else 2)
+        end, trim_right = _action_end(src, inner_start, name, line)
+        inner = src[inner_start:end]
+        action_line = line
+        line += src.count("\n", start, end + 2 + (2 if trim_right else 0))
+        body = inner.strip(_SPACE)
+        if not body.startswith("/*"):
+            pieces.append(Piece("action", inner, action_line))
+        elif not body.endswith("*/"):
+            raise TemplateError("comment ends before closing delimiter", name, action_line)
+        pos = end + (4 if trim_right else 2)
+        trim_next = trim_right
+    return pieces
+
+
+def _action_end(src: str, pos: int, name: str, line: int) -> tuple[int, bool]:
+    """Index of the closing `}}` (or of ` -}}`'s space) and whether it trims."""
+    n = len(src)
+    i = pos
+    if src.startswith("/*", src_skip(src, i)):
+        close = src.find("*/", i)
+        if close < 0:
+            raise TemplateError("unclosed comment", name, line)
+        i = close + 2
+    while i < n:
+        c = src[i]
+        if c in {'"', "'"}:
+            j = i + 1
+            while j < n and src[j] != c:
+                if src[j] == "\\":
+                    j += 1
+                if src[j] == "\n":
+                    raise TemplateError("unterminated quoted string", name, line)
+                j += 1
+            i = j + 1
+            continue
+        if c == "`":
+            j = src.find("`", i + 1)
+            if j < 0:
+                raise TemplateError("unterminated raw quoted string", name, line)
+            i = j + 1
+            continue
+        if c == "}" and src.startswith("}}", i):
+            if i - 2 >= pos and src[i - 1] == "-" and src[i - 2] in _SPACE:
+                return i - 2, True
+            return i, False
+        i += 1
+    raise TemplateError("unclosed action", name, line)
+
+
+def src_skip(src: str, i: int) -> int:
+    while i < len(src) and src[i] in _SPACE:
+        i += 1
+    return i
+
+
+@dataclass(slots=True)
+class Tok:
+    kind: str  # str, raw, char, num, kw, ident, field, var, dot, op, bool, nil
+    val: str
+    space_before: bool
+
+
+KEYWORDS = frozenset(
+    {"if", "else", "end", "range", "with", "define", "template", "block", "break", "continue"}
+)
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>[ \t\r\n]+)
+  | (?P<str>"(?:[^"\\\n]|\\.)*")
+  | (?P<raw>`[^`]*`)
+  | (?P<char>'(?:[^'\\]|\\.)+')
+  | (?P<num>[+-]?(?:
+        0[xX][0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?[pP][+-]?\d+
+      | 0[xX][0-9a-fA-F_]+ | 0[oO][0-7_]+ | 0[bB][01_]+
+      | (?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?))
+  | (?P<var>\$[A-Za-z0-9_]*)
+  | (?P<field>(?:\.[A-Za-z_][A-Za-z0-9_]*)+)
+  | (?P<dot>\.)
+  | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>:=|=|\||\(|\)|,)
+    """,
+    re.VERBOSE,
+)
+
+
+def tokens(inner: str, name: str, line: int) -> list[Tok]:
+    out: list[Tok] = []
+    pos = 0
+    space = True
+    n = len(inner)
+    while pos < n:
+        m = _TOKEN.match(inner, pos)
+        if m is None:
+            raise TemplateError(f"unexpected {inner[pos]!r} in command", name, line)
+        kind = m.lastgroup or ""
+        val = m.group()
+        pos = m.end()
+        if kind == "space":
+            space = True
+            continue
+        if kind == "ident":
+            if val in KEYWORDS:
+                kind = "kw"
+            elif val in ("true", "false"):
+                kind = "bool"
+            elif val == "nil":
+                kind = "nil"
+        out.append(Tok(kind, val, space))
+        space = False
+    return out
+
+
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", re.DOTALL)
+_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+           "\\": "\\", '"': '"', "'": "'"}
+
+
+def unquote(lit: str) -> str:
+    """The value of a Go string or char literal (without validating every escape)."""
+    body = lit[1:-1]
+    if "\\" not in body:
+        return body
+
+    def sub(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e[0] in "xuU":
+            return chr(int(e[1:], 16))
+        if e[0].isdigit():
+            return chr(int(e, 8))
+        return _SIMPLE.get(e, "\\" + e)
+
+    return _ESCAPE.sub(sub, body)

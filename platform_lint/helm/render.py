@@ -1,0 +1,214 @@
+"""Rendering a chart as `helm template` does: values, enabled subcharts, every template.
+
+`render(chart, options)` never raises for a chart's own faults: a template that
+will not parse or execute becomes a `TemplateError` in `Rendering.errors` (at
+its file and line) and the other templates still render.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from platform_lint.helm import funcs_collections, funcs_core, funcs_math, funcs_strings
+from platform_lint.helm.chart import Chart
+from platform_lint.helm.errors import TemplateError
+from platform_lint.helm.executor import Budget, Executor, Func, Template
+from platform_lint.helm.funcs_helm import Capabilities, Files, helm_funcs, parse_cached
+from platform_lint.helm.values import (
+    coalesce_globals,
+    coalesce_tables,
+    load_values,
+    lookup_path,
+    merge_user,
+    parse_set,
+)
+
+_STATIC_FUNCS: dict[str, Func] = {
+    **funcs_core.FUNCS, **funcs_strings.FUNCS, **funcs_collections.FUNCS, **funcs_math.FUNCS,
+}
+
+
+@dataclass
+class Options:
+    release_name: str = "release-name"
+    namespace: str = "default"
+    kube_version: str = "1.29"
+    api_versions: tuple[str, ...] = ()
+    values_files: list[tuple[str, str]] = field(default_factory=list)
+    """(name, text) of each -f file, in order."""
+    set_values: list[str] = field(default_factory=list)
+    set_string_values: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Manifest:
+    template: str
+    """The template's name as Helm prints it (`chart/templates/x.yaml`)."""
+    path: str
+    """The template file as it is in the scanned tree."""
+    text: str
+
+
+@dataclass
+class Rendering:
+    manifests: list[Manifest] = field(default_factory=list)
+    errors: list[TemplateError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Unit:
+    chart: Chart
+    prefix: str
+    """Template-name prefix: `parent` or `parent/charts/sub`."""
+    values: dict[str, Any]
+
+
+def user_values(chart: Chart, options: Options, errors: list[TemplateError]) -> dict[str, Any]:
+    vals: dict[str, Any] = {}
+    for name, text in options.values_files:
+        try:
+            vals = merge_user(vals, load_values(text, name))
+        except TemplateError as exc:
+            errors.append(exc)
+    for expr, as_string in [(s, False) for s in options.set_values] + [
+        (s, True) for s in options.set_string_values
+    ]:
+        try:
+            vals = merge_user(vals, parse_set(expr, {}, as_string))
+        except ValueError as exc:
+            errors.append(TemplateError(f"--set {expr}: {exc}"))
+    return vals
+
+
+def _enabled_subcharts(chart: Chart, values: dict[str, Any], notices: list[str]) -> list[tuple[str, Chart]]:
+    """(name-or-alias, subchart) for each subchart its dependency condition/tags leave on."""
+    by_name: dict[str, Chart] = {c.name: c for c in chart.subcharts}
+    out: list[tuple[str, Chart]] = []
+    listed: set[str] = set()
+    for dep in chart.dependencies():
+        name = str(dep.get("name", ""))
+        listed.add(name)
+        sub = by_name.get(name)
+        alias = str(dep.get("alias") or name)
+        if sub is None:
+            notices.append(f"{chart.root}: dependency {name!r} is not vendored under charts/; "
+                           "rendered without it")
+            continue
+        if not _dependency_on(dep, values):
+            continue
+        out.append((alias, sub))
+    for sub in chart.subcharts:
+        if sub.name not in listed:
+            out.append((sub.name, sub))
+    return out
+
+
+def _dependency_on(dep: dict[str, Any], values: dict[str, Any]) -> bool:
+    cond = dep.get("condition")
+    if isinstance(cond, str) and cond.strip():
+        for path in cond.split(","):
+            v = lookup_path(values, path.strip())
+            if isinstance(v, bool):
+                return v
+    tags = dep.get("tags")
+    if isinstance(tags, list) and tags:
+        tag_values = values.get("tags") if isinstance(values.get("tags"), dict) else {}
+        assert isinstance(tag_values, dict)
+        seen = [tag_values[t] for t in tags if isinstance(tag_values.get(t), bool)]
+        if seen:
+            return any(seen)
+    return True
+
+
+def _coalesce(chart: Chart, vals: dict[str, Any], prefix: str, units: list[_Unit],
+              notices: list[str]) -> dict[str, Any]:
+    coalesce_tables(vals, chart.values)
+    units.append(_Unit(chart, prefix, vals))
+    for alias, sub in _enabled_subcharts(chart, vals, notices):
+        sub_vals = vals.get(alias)
+        if not isinstance(sub_vals, dict):
+            sub_vals = {}
+        coalesce_globals(sub_vals, vals)
+        vals[alias] = _coalesce(_renamed(sub, alias), sub_vals, f"{prefix}/charts/{alias}", units, notices)
+    return vals
+
+
+def _renamed(chart: Chart, alias: str) -> Chart:
+    if alias == chart.name:
+        return chart
+    c = copy.copy(chart)
+    c.metadata = {**chart.metadata, "name": alias}
+    c.name = alias
+    return c
+
+
+_META = {"apiVersion": "APIVersion", "appVersion": "AppVersion", "kubeVersion": "KubeVersion"}
+
+
+def _chart_object(meta: dict[str, Any]) -> dict[str, Any]:
+    out = {"Name": "", "Version": "", "AppVersion": "", "Description": "", "Type": "application"}
+    for k, v in meta.items():
+        out[_META.get(k, k[:1].upper() + k[1:])] = v
+    return out
+
+
+def render(chart: Chart, options: Options) -> Rendering:
+    result = Rendering()
+    errors = result.errors
+    errors.extend(chart.problems)
+    vals = user_values(chart, options, errors)
+    units: list[_Unit] = []
+    result.values = _coalesce(chart, vals, chart.name, units, result.notices)
+
+    templates: dict[str, Template] = {}
+    parsed_units: list[tuple[_Unit, str, str, Any]] = []
+    # Subcharts first, parents last, so a parent's `define` wins, as in Helm.
+    for unit in sorted(units, key=lambda u: -u.prefix.count("/charts/")):
+        for rel, text in sorted(unit.chart.templates.items()):
+            tname = f"{unit.prefix}/{rel}"
+            fpath = f"{unit.chart.root}/{rel}"
+            try:
+                parsed = parse_cached(text, fpath)
+            except TemplateError as exc:
+                errors.append(exc)
+                continue
+            for dname, body in parsed.defines.items():
+                templates[dname] = Template(body, fpath)
+            templates[tname] = Template(parsed.nodes, fpath)
+            parsed_units.append((unit, tname, fpath, parsed))
+
+    holder: list[Executor] = []
+    funcs = {**_STATIC_FUNCS, **helm_funcs(lambda: holder[0])}
+    executor = Executor(templates, funcs, Budget())
+    holder.append(executor)
+    caps = Capabilities(options.kube_version, options.api_versions)
+    release = {"Name": options.release_name, "Namespace": options.namespace, "IsInstall": True,
+               "IsUpgrade": False, "Revision": 1, "Service": "Helm"}
+    for unit, tname, fpath, _parsed in sorted(parsed_units, key=lambda p: p[1]):
+        base = posixpath.basename(tname)
+        if base.startswith("_") or base == "NOTES.txt":
+            continue
+        data = {
+            "Values": unit.values, "Release": release, "Chart": _chart_object(unit.chart.metadata),
+            "Files": Files(unit.chart.files), "Capabilities": caps,
+            "Template": {"Name": tname, "BasePath": f"{unit.prefix}/templates"},
+        }
+        try:
+            text = executor.execute(tname, data)
+        except TemplateError as exc:
+            if not exc.file:
+                exc.file, exc.line = executor.file or fpath, executor.line
+            errors.append(exc)
+            executor.depth = 0
+            continue
+        except RecursionError:
+            errors.append(TemplateError("template recursion too deep", fpath, executor.line))
+            executor.depth = 0
+            continue
+        result.manifests.append(Manifest(tname, fpath, text.replace("<no value>", "")))
+    return result

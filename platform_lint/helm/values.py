@@ -1,0 +1,223 @@
+"""Chart values: reading YAML as Helm does, coalescing defaults, globals and `--set`.
+
+Helm reads values through JSON, so every number becomes a float64 (Python
+float); map keys are strings; timestamps stay strings. User values override
+chart defaults, a null user value deletes the default, subchart values live
+under the subchart's name (or alias) and `global` flows down from the parent.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import yaml
+
+from platform_lint.helm.errors import TemplateError
+
+
+class _Loader(yaml.CSafeLoader):
+    """YAML 1.1 as go-yaml v2 reads it, without timestamp or base-60 resolution."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _jsonish(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {_key(k): _jsonish(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_jsonish(x) for x in v]
+    if isinstance(v, bool) or v is None or isinstance(v, (str, float)):
+        return v
+    if isinstance(v, int):
+        return float(v)
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    return str(v)
+
+
+def _key(k: Any) -> str:
+    if isinstance(k, str):
+        return k
+    if isinstance(k, bool):
+        return "true" if k else "false"
+    if k is None:
+        return "null"
+    if isinstance(k, float) and k == int(k):
+        return str(int(k))
+    return str(k)
+
+
+def parse_yaml(text: str, name: str = "") -> Any:
+    """One YAML document as Helm's sigs.k8s.io/yaml would decode it."""
+    try:
+        return _jsonish(yaml.load(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise TemplateError(f"cannot parse YAML: {problem}", name, line) from None
+
+
+def parse_yaml_all(text: str) -> list[Any]:
+    return [_jsonish(d) for d in yaml.load_all(text, Loader=_Loader)]
+
+
+def load_values(text: str, name: str) -> dict[str, Any]:
+    data = parse_yaml(text, name) if text.strip() else {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TemplateError("values must be a YAML mapping", name, 1)
+    return data
+
+
+def merge_user(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Helm's mergeMaps for -f files and --set: `over` wins, maps merge deeply."""
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = merge_user(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def coalesce_tables(dst: dict[str, Any], src: dict[str, Any], merge: bool = False) -> dict[str, Any]:
+    """Fill `dst` (user values) from `src` (defaults); a null in `dst` deletes the key."""
+    for k, sv in src.items():
+        if k in dst:
+            dv = dst[k]
+            if dv is None and not merge:
+                del dst[k]
+            elif isinstance(dv, dict) and isinstance(sv, dict):
+                coalesce_tables(dv, sv, merge)
+        else:
+            dst[k] = copy.deepcopy(sv)
+    return dst
+
+
+def coalesce_globals(dest: dict[str, Any], parent: dict[str, Any]) -> None:
+    dg = dest.get("global")
+    dg = dict(dg) if isinstance(dg, dict) else {}
+    sg = parent.get("global")
+    if isinstance(sg, dict):
+        for k, v in sg.items():
+            if isinstance(v, dict):
+                vv = copy.deepcopy(v)
+                cur = dg.get(k)
+                if isinstance(cur, dict):
+                    coalesce_tables(vv, cur, merge=True)
+                dg[k] = vv
+            elif not isinstance(dg.get(k), dict):
+                dg[k] = v
+    dest["global"] = dg
+
+
+def lookup_path(values: dict[str, Any], path: str) -> Any:
+    cur: Any = values
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return None
+        cur = cur[part]
+    return cur
+
+
+# --- --set (helm's strvals) ------------------------------------------------------------
+
+_INDEX = re.compile(r"^(.*?)\[(\d+)\]$")
+
+
+def _typed(text: str, as_string: bool) -> Any:
+    if as_string:
+        return text
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "null":
+        return None
+    if re.fullmatch(r"[-+]?(0|[1-9][0-9]*)", text):
+        return int(text)
+    return text
+
+
+def _split_unescaped(text: str, sep: str) -> list[str]:
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            cur.append(text[i : i + 2])
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+def _unescape(s: str) -> str:
+    return re.sub(r"\\(.)", r"\1", s)
+
+
+def parse_set(expr: str, into: dict[str, Any], as_string: bool = False) -> dict[str, Any]:
+    """Apply one `--set a.b=c,d[0]=e,f={x,y}` expression to `into`."""
+    for assignment in _split_unescaped(expr, ","):
+        if not assignment:
+            continue
+        key, eq, raw = assignment.partition("=")
+        if not eq:
+            raise ValueError(f"key {key!r} has no value")
+        value: Any
+        if raw.startswith("{") and raw.endswith("}"):
+            value = [_typed(_unescape(x), as_string) for x in _split_unescaped(raw[1:-1], ",") if x != ""]
+        else:
+            value = _typed(_unescape(raw), as_string)
+        _assign(into, _split_unescaped(key, "."), value)
+    return into
+
+
+def _assign(cur: dict[str, Any], parts: list[str], value: Any) -> None:
+    for n, part in enumerate(parts):
+        last = n == len(parts) - 1
+        m = _INDEX.match(part)
+        if m:
+            name, idx = _unescape(m.group(1)), int(m.group(2))
+            if idx > 65536:
+                raise ValueError(f"index of {idx} is greater than maximum supported index")
+            lst = cur.get(name)
+            lst = list(lst) if isinstance(lst, list) else []
+            while len(lst) <= idx:
+                lst.append(None)
+            if last:
+                lst[idx] = value
+                cur[name] = lst
+                return
+            if not isinstance(lst[idx], dict):
+                lst[idx] = {}
+            cur[name] = lst
+            cur = lst[idx]
+            continue
+        name = _unescape(part)
+        if last:
+            cur[name] = value
+            return
+        nxt = cur.get(name)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            cur[name] = nxt
+        cur = nxt

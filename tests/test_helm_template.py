@@ -1,0 +1,166 @@
+"""Go text/template, Sprig and go-yaml semantics of the Helm renderer, case by case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from platform_lint.helm import executor as executor_module
+from platform_lint.helm.chart import load_files
+from platform_lint.helm.errors import RenderLimit, TemplateError
+from platform_lint.helm.gofmt import go_float, sprintf
+from platform_lint.helm.goyaml import dump, json_dump
+from platform_lint.helm.render import Options, Rendering, render
+from platform_lint.helm.values import parse_set
+
+
+def chart(templates: dict[str, str], values: str = "", **extra: str) -> Rendering:
+    files = {"Chart.yaml": b"apiVersion: v2\nname: demo\nversion: 1.2.3\nappVersion: '4.5'\n",
+             "values.yaml": values.encode()}
+    files.update({f"templates/{k}": v.encode() for k, v in templates.items()})
+    files.update({k: v.encode() for k, v in extra.items()})
+    return render(load_files("demo", files), Options(release_name="rel"))
+
+
+def out(src: str, values: str = "", **extra: str) -> str:
+    result = chart({"t.yaml": src}, values, **extra)
+    assert result.errors == [], result.errors
+    return result.manifests[0].text
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("a {{- \" b \" -}} c", "a b c"),
+        ("{{ 'x' }}", "120"),
+        ("x\n  {{- /* gone */ -}}\n  y", "xy"),
+        ("{{ if false }}1{{ else if true }}2{{ else }}3{{ end }}", "2"),
+        ("{{ range $k, $v := .Values.m }}{{ $k }}={{ $v }};{{ end }}", "a=1;b=x;c=true;"),
+        ("{{ range .Values.l }}{{ . }}{{ else }}empty{{ end }}", "123"),
+        ("{{ range .Values.none }}x{{ else }}empty{{ end }}", "empty"),
+        ("{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ $y := 3 }}{{ end }}{{ $x }}", "2"),
+        ("{{ with .Values.m }}{{ .b }}{{ end }}|{{ with .Values.none }}x{{ else }}none{{ end }}", "x|none"),
+        ("{{ range .Values.l }}{{ if eq . 2.0 }}{{ break }}{{ end }}{{ . }}{{ end }}", "1"),
+        ("{{ .Values.missing }}|{{ (.Values.missing).deeper }}", "|"),
+        ("{{ .Values.big }} {{ .Values.m.a }} {{ 1000000 }}", "1e+06 1 1000000"),
+        ('{{ printf "%s-%d-%v-%q-%05.1f" "a" 3 true "q" 3.14159 }}', 'a-3-true-"q"-003.1'),
+        ('{{ define "x" }}[{{ . }}]{{ end }}{{ include "x" "in" | upper }}', "[IN]"),
+        ("{{ .Chart.Name }}-{{ .Chart.AppVersion }}-{{ .Release.Name }}-{{ .Template.Name }}",
+         "demo-4.5-rel-demo/templates/t.yaml"),
+        ('{{ semverCompare ">=1.21-0" .Capabilities.KubeVersion.Version }}', "true"),
+        ('{{ .Capabilities.APIVersions.Has "apps/v1" }}', "true"),
+        ('{{ tpl "{{ .Values.m.b }}!" . }}', "x!"),
+        ('{{ .Files.Get "conf/a.txt" }}', "hello"),
+        ("{{ and 1 0 }}|{{ or 0 \"\" }}|{{ not nil }}|{{ default 5 0 }}|{{ coalesce nil 0 7 }}",
+         "0||true|5|7"),
+        ('{{ $d := dict "a" 1 }}{{ $_ := set $d "b" 2 }}{{ keys $d | sortAlpha | join "," }}', "a,b"),
+        ('{{ trunc 3 "abcdef" }} {{ trimSuffix "-" "a-" }} {{ "x" | quote }} {{ nindent 2 "a" }}',
+         'abc a "x" \n  a'),
+    ],
+)
+def test_template_semantics(src: str, expected: str) -> None:
+    values = "m: {a: 1, b: x, c: true}\nl: [1, 2, 3]\nbig: 1000000\n"
+    assert out(src, values, **{"conf/a.txt": "hello"}) == expected
+
+
+def test_nil_inside_a_field_chain_is_an_error_at_its_line() -> None:
+    result = chart({"t.yaml": "ok\n{{ .Values.a.b.c }}\n"}, "a: {}\n")
+    (error,) = result.errors
+    assert (error.file, error.line) == ("demo/templates/t.yaml", 2)
+    assert "nil pointer evaluating interface {}.c" in error.message
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ('{{ required "image.tag is required" .Values.tag }}', "image.tag is required"),
+        ('{{ fail "no" }}', "no"),
+        ("{{ nosuchfunc 1 }}", 'function "nosuchfunc" not defined'),
+        ("{{ if }}", "missing value for command"),
+        ("{{ end }}", "unexpected {{end}}"),
+    ],
+)
+def test_errors_are_template_errors_with_a_line(src: str, message: str) -> None:
+    result = chart({"t.yaml": f"a: 1\n{src}\n", "u.yaml": "kind: Fine\n"})
+    assert [m.template for m in result.manifests] == ["demo/templates/u.yaml"]
+    (error,) = result.errors
+    assert message in error.message
+    assert (error.file, error.line) == ("demo/templates/t.yaml", 2)
+
+
+def test_unbounded_recursion_and_loops_stop_with_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = chart({"t.yaml": '{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}'})
+    assert isinstance(result.errors[0], RenderLimit)
+    monkeypatch.setattr(executor_module, "MAX_ITERATIONS", 1000)
+    result = chart({"t.yaml": "{{ range until 5000 }}x{{ end }}"})
+    assert isinstance(result.errors[0], RenderLimit)
+    monkeypatch.setattr(executor_module, "MAX_OUTPUT", 10_000)
+    result = chart({"t.yaml": '{{ range until 900 }}{{ repeat 100 "x" }}{{ end }}'})
+    assert isinstance(result.errors[0], RenderLimit) and "larger than" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ({"b": 1, "a": {"c": [1, "two", None]}, "e": {}, "f": []},
+         "a:\n  c:\n  - 1\n  - two\n  - null\nb: 1\ne: {}\nf: []\n"),
+        ({"s": ["true", "1.0", "", "0755", "a: b", "- x", "#c", "ok #no", "@a", "x:"]},
+         's:\n- "true"\n- "1.0"\n- ""\n- "0755"\n- \'a: b\'\n- \'- x\'\n- \'#c\'\n'
+         "- 'ok #no'\n- '@a'\n- 'x:'\n"),
+        ({"k": "line1\nline2\n", "j": "a\nb", "t": "tab\there"},
+         'j: |-\n  a\n  b\nk: |\n  line1\n  line2\nt: "tab\\there"\n'),
+        ({"a10": 1, "a9": 2, "a_b": 3, "ab": 4}, "a_b: 3\na9: 2\na10: 1\nab: 4\n"),
+        ({"n": 2.0, "f": 1.5, "big": 1e21}, "big: 1e+21\nf: 1.5\n\"n\": 2\n"),  # YAML 1.1 reads n as false
+        ({"l": [{"a": 1, "b": 2}, [3, 4]]}, "l:\n- a: 1\n  b: 2\n- - 3\n  - 4\n"),
+    ],
+)
+def test_to_yaml_matches_go_yaml(value: Any, text: str) -> None:
+    assert dump(value) == text
+
+
+def test_to_yaml_folds_long_plain_text_at_80_columns() -> None:
+    words = " ".join(["word"] * 30)
+    folded = dump({"description": words})
+    first, second = folded.splitlines()[:2]
+    assert first.startswith("description: word") and len(first) <= 85
+    assert second.startswith("  word")
+
+
+def test_json_and_printf_number_text() -> None:
+    assert json_dump({"b": [1.0, 0.5], "a": "<&>"}) == '{"a":"\\u003c\\u0026\\u003e","b":[1,0.5]}'
+    assert go_float(1234567.0) == "1.234567e+06"
+    assert go_float(0.0001) == "0.0001"
+    assert go_float(0.00001) == "1e-05"
+    assert sprintf("%s %d", 1.0, "x") == "%!s(float64=1) %!d(string=x)"
+
+
+def test_set_values_follow_helm_strvals() -> None:
+    assert parse_set("a.b=1,c=true,d=null,e={x,y},f[1]=z,g=1\\,2", {}) == {
+        "a": {"b": 1}, "c": True, "d": None, "e": ["x", "y"], "f": [None, "z"], "g": "1,2"}
+
+
+def test_values_files_set_and_subcharts_with_globals_alias_and_conditions() -> None:
+    files = {
+        "Chart.yaml": b"apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n"
+                      b"- {name: sub, alias: one, condition: one.enabled}\n"
+                      b"- {name: sub, alias: two, condition: two.enabled}\n- {name: absent}\n",
+        "values.yaml": b"global: {env: prod}\none: {enabled: true, port: 1}\ntwo: {enabled: false}\n",
+        "templates/t.yaml": b"top: {{ .Values.one.port }}",
+        "charts/sub/Chart.yaml": b"apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+        "charts/sub/values.yaml": b"port: 9\nname: base\nglobal: {env: dev, region: eu}\n",
+        "charts/sub/templates/s.yaml": b"{{ .Chart.Name }} {{ .Values.port }} {{ .Values.name }} "
+                                        b"{{ .Values.global.env }} {{ .Values.global.region }}",
+    }
+    opts = Options(values_files=[("f.yaml", "one: {port: 2}\n")], set_values=["one.name=set"])
+    result = render(load_files("top", files), opts)
+    assert result.errors == []
+    texts = {m.template: m.text for m in result.manifests}
+    assert texts == {"top/templates/t.yaml": "top: 2", "top/charts/one/templates/s.yaml": "one 2 set prod eu"}
+    assert any("absent" in n for n in result.notices)
+
+
+def test_parse_errors_name_the_file_and_line() -> None:
+    with pytest.raises(TemplateError) as info:
+        load_files("x", {"values.yaml": b""})
+    assert "Chart.yaml" in info.value.message
