@@ -286,7 +286,7 @@ def _scan(
         from platform_lint.repository import repository_document
 
         extra.append(repository_document([*tally.read_paths, *(s.path for s in result.skipped)],
-                                         options.today))
+                                         options.today, read))
     spanning: list[Obj] = []
     if config.exemptions and config.source:
         doc = exemptions_document(_relative(root, config.source), config.exemptions, options.today)

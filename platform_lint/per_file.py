@@ -23,7 +23,6 @@ from platform_lint.discovery import Skipped, SourceFile, read_file
 from platform_lint.finding import Finding
 from platform_lint.globs import matcher
 from platform_lint.model import Document, Obj, Span
-from platform_lint.repository import record_head
 from platform_lint.rules import Rule
 from platform_lint.sources import (
     Parsed,
@@ -174,8 +173,7 @@ def _kept(objects: Iterable[Obj]) -> list[Obj]:
     for obj in objects:
         doc = obj.doc
         if doc.lines and doc.kind not in _SET_RULES_READ_LINES:
-            keep = record_head(doc.path, doc.lines) if doc.kind == "text" else ()
-            doc = trimmed.setdefault(id(obj.doc), replace(obj.doc, lines=keep))
+            doc = trimmed.setdefault(id(obj.doc), replace(obj.doc, lines=()))
         out.append(obj if doc is obj.doc else replace(obj, doc=doc))
     return out
 

@@ -2,7 +2,7 @@
 has, found by path or by content (issue 16). Findings are on the
 repository document: a missing thing has no file to point at. A layout is
 required of the repositories that have adopted it (`applies_to`: by default
-an `infra/` folder), so a library with a Dockerfile is not told to grow one."""
+an `infra/` folder), so a library with a CI workflow is not told to grow one."""
 
 from __future__ import annotations
 
@@ -22,13 +22,10 @@ _DELIVERABLE = {
     "properties": {
         "name": {"type": "string", "minLength": 1},
         "paths": {**_STRINGS, "minItems": 1, "description": "globs; a folder ends with /"},
-        "kinds": {**_STRINGS, "description": "object kinds that are evidence anywhere in the repository"},
-        "documents": {**_STRINGS, "description": "document kinds that are evidence anywhere"},
+        "kinds": {**_STRINGS, "description": "object kinds that are evidence anywhere in the repository "
+                  "(the rule's scope must admit them)"},
     },
 }
-# A repository with neither (a library with a CI workflow) is not an infrastructure
-# repository: nothing is required of it.
-_INFRASTRUCTURE = frozenset({"terraform", "kubernetes"})
 
 
 @CHECKS.check("missing-deliverable", over="set", params={
@@ -39,24 +36,21 @@ _INFRASTRUCTURE = frozenset({"terraform", "kubernetes"})
 })
 def missing_deliverable(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     repo = next((o for o in objs if o.kind == "repository"), None)
-    if repo is None or not any(o.doc.kind in _INFRASTRUCTURE for o in objs):
+    if repo is None:
         return
     tree: list[str] = repo.value["tree"]
     applies = params.get("applies_to", ["*"])
     if not any(matches(p, g) for g in applies for p in tree):
         return
     kinds = {o.kind for o in objs}
-    documents = {o.doc.kind for o in objs}
     label = params.get("label", "required deliverable")
     for item in params["deliverables"]:
         if any(matches(p, g) for g in item["paths"] for p in tree):
             continue
-        by_kind = kinds & set(item.get("kinds", ()))
-        by_document = documents & set(item.get("documents", ()))
-        if by_kind or by_document:
+        if kinds & set(item.get("kinds", ())):
             continue
         where = " or ".join(item["paths"])
-        content = [*item.get("kinds", ()), *item.get("documents", ())]
+        content = list(item.get("kinds", ()))
         also = f", and no {', '.join(content[:4])}{'...' if len(content) > 4 else ''} anywhere" \
             if content else ""
         yield Hit(repo, f"{label} {item['name']!r} is missing: nothing at {where}{also}; "

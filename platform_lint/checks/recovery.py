@@ -142,7 +142,8 @@ def _under(path: str, folders: Sequence[str]) -> bool:
 })
 def restore_drill_missing(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """A repository with stateful data and no drill record newer than `max_age_days`
-    in `drill_paths`. A record's date is the newest date in its path or its text."""
+    in `drill_paths`. A record's date is the newest date in its path or its head
+    (the repository document carries the heads of files in record folders)."""
     repo = next((o for o in objs if o.kind == "repository"), None)
     data = stateful_objects(objs)
     if repo is None or not data:
@@ -151,8 +152,7 @@ def restore_drill_missing(objs: Sequence[Obj], params: Mapping[str, Any]) -> Ite
     max_age = int(params.get("max_age_days", 180))
     today = dt.date.fromisoformat(repo.value["today"])
     records = [p for p in repo.value["tree"] if _under(p, folders)]
-    texts = {o.doc.path: "\n".join(o.doc.lines[:200]) for o in objs
-             if o.kind == "text" and _under(o.doc.path, folders)}
+    texts: dict[str, str] = repo.value.get("records", {})
     dated = [d for p in records for d in (*_dates(p), *_dates(texts.get(p, ""))) if d <= today]
     newest = max(dated, default=None)
     if newest is not None and (today - newest).days <= max_age:
