@@ -138,17 +138,31 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     # Names from the command line or a change list that lead outside the root are not read.
     outside = [s for s in map(partial(outside_root, resolved), names) if s is not None]
     names = [n for n in names if n not in {s.path for s in outside}] if outside else names
+    charts, chart_context = _touched_charts(resolved, names, config)
+    names = [*names, *charts]
     if not _wants_ownership(rules):
-        return _scan(str(root), names, outside, read, None, config, rules, options)
+        return _scan(str(root), [*names, *sorted(chart_context)], outside, read, None, config, rules,
+                     options, context=chart_context)
     tree = list_paths(resolved, config.exclude)
     owned = _ownership_files(tree, config)
     if not owned:
-        return _scan(str(root), names, outside, read, None, config, rules, _without_change(options))
-    context = owned - set(names)
+        return _scan(str(root), [*names, *sorted(chart_context)], outside, read, None, config, rules,
+                     _without_change(options), context=chart_context)
+    context = (owned - set(names)) | chart_context
     extra = [_with_tree(d, tree) for d in options.extra_documents]
     result = _scan(str(root), [*names, *sorted(context)], outside, read, None, config, rules,
                    replace(options, extra_documents=extra), context=context)
     return result
+
+
+def _touched_charts(root: Path, names: Sequence[str], config: Config) -> tuple[list[str], set[str]]:
+    """A partial scan that touches a Helm chart renders the whole chart: its Chart.yaml is
+    judged, its other files are read as context."""
+    from platform_lint.helm.scope import expand, may_touch_chart
+
+    if not may_touch_chart(root, names):
+        return [], set()
+    return expand(names, list_paths(root, config.exclude))
 
 
 def scan_repository(
@@ -301,6 +315,10 @@ def _scan(
             path = hit.obj.doc.path
             secrets[path] = secrets.get(path, frozenset()) | {hit.secret}
     found = findings_of(hits, options.fingerprint_key, secrets)
+    if any("valuesSets" in f.properties for f in found):
+        from platform_lint.helm.dedupe import merge_value_sets
+
+        found = merge_value_sets(found)
     findings.extend(f for f in found if f.path not in context)
     result.errors = list(dict.fromkeys(errors))
     _apply_suppressions(findings, tally.directives, config, options, result)
@@ -529,15 +547,22 @@ def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], k
     fingerprint = hit.fingerprint or _location_fingerprint(rule.id, hit, message)
     if key and hit.secret:
         fingerprint = rekeyed(fingerprint, key)
+    path, properties = doc.path, dict(hit.properties)
+    relocate = getattr(doc.model, "relocate", None)  # a rendered Helm object: the chart line
+    moved = relocate(full, hit.key) if relocate is not None and hit.span is None else None
+    if moved is not None:
+        path, span, message = moved.path, moved.span, message + moved.note
+        properties.update({"valuesSets": moved.sets, **({"relatedLocations": moved.related}
+                                                         if moved.related else {})})
     return Finding(
         rule_id=rule.id,
         severity=severity,
-        path=doc.path,
+        path=path,
         span=span,
         message=message,
         fingerprint=fingerprint,
         category=rule.category,
-        properties=dict(hit.properties),
+        properties=properties,
     )
 
 

@@ -119,6 +119,8 @@ def _new_findings(run: Run, change: Change, rules: Sequence[Rule]) -> ScanResult
     touched |= {classify(at, is_charter) for at, _ in change.base_paths()}
     context = set().union(*(r.scope.documents for r in rules if _cross_object(r) and
                             r.scope.documents & touched))
+    if "kubernetes" in context:
+        context.add("helm")  # a chart's Chart.yaml yields the rendered Kubernetes objects
 
     def in_context(path: str) -> bool:
         return bool(context) and classify(path, is_charter) in context

@@ -104,14 +104,7 @@ def judge_file(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
 def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     from platform_lint.engine import crash_object, findings_of, report_crashes, run_rules
 
-    used_reader = False
-
-    def read(path: str) -> str | None:
-        nonlocal used_reader
-        text = _read_other(ctx, path.lstrip("/"))
-        used_reader = used_reader or text is not None
-        return text
-
+    read = _Reader(ctx)
     verdict = FileVerdict(f.path)
     crashes: list[Obj] = []
     try:
@@ -140,9 +133,27 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
             *report_crashes(crashes, ctx.rules, ctx.config, verdict.errors)]
     verdict.secrets = frozenset(h.secret for _r, _s, h in hits if h.secret and len(h.secret) >= 6)
     verdict.findings = findings_of(hits, ctx.fingerprint_key, {f.path: verdict.secrets})
+    if read.used:  # a rendered chart: one finding per location, naming its values sets
+        from platform_lint.helm.dedupe import merge_value_sets
+
+        verdict.findings = merge_value_sets(verdict.findings)
     verdict.kept = _kept(o for o in objects if id(o) in keep)
-    verdict.cacheable &= not used_reader and not verdict.secrets and not verdict.errors
+    verdict.cacheable &= not read.used and not verdict.secrets and not verdict.errors
     return verdict
+
+
+class _Reader:
+    """Reads the scan's other files for a source; `paths` lists them (a Helm chart's files)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.paths = ctx.readable
+        self.used = False
+
+    def __call__(self, path: str) -> str | None:
+        text = _read_other(self.ctx, path.lstrip("/"))
+        self.used = self.used or text is not None
+        return text
 
 
 def _structure(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from platform_lint.helm import trace
 from platform_lint.helm.errors import RenderLimit, TemplateError
 from platform_lint.helm.gofmt import truth, write_value
 from platform_lint.helm.parser import (
@@ -87,6 +88,8 @@ class Executor:
         self.depth = 0
         self.file = ""
         self.line = 0
+        self.tracer: trace.Tracer | None = None
+        """Set for a traced rendering: output carries origin markers (see `trace`)."""
 
     # --- entry points -------------------------------------------------------------
 
@@ -125,12 +128,14 @@ class Executor:
     def walk(self, nodes: list[Node], dot: Any, scope: list[list[Any]], out: list[str]) -> None:
         for node in nodes:
             if isinstance(node, Text):
-                self.write(out, node.text)
+                self.write(out, node.text if self.tracer is None else self.tracer.text(node, self.file))
             elif isinstance(node, Action):
                 self.line = node.line
                 value = self.pipe(node.pipe, dot, scope)
                 if not node.pipe.decls:
                     parts: list[str] = []
+                    if self.tracer is not None:
+                        parts.append(self.tracer.action(node.pipe, self.file, node.line))
                     write_value(value, parts, top=True)
                     self.write(out, "".join(parts))
             elif isinstance(node, Branch):
@@ -153,7 +158,7 @@ class Executor:
             return
         value = self.pipe(node.pipe, dot, scope, decl_range=False)
         try:
-            if truth(value):
+            if self.truth(value):
                 self.walk(node.body, value if node.kind == "with" else dot, scope, out)
             elif node.orelse is not None:
                 self.walk(node.orelse, dot, scope, out)
@@ -244,7 +249,7 @@ class Executor:
                                     self.file, self.line)
             for op in operands:
                 value = self.arg(op, dot, scope)
-                if truth(value) != (name == "and"):
+                if self.truth(value) != (name == "and"):
                     return value
             return value
         fn = self.funcs.get(name)
@@ -255,7 +260,12 @@ class Executor:
             args.append(final)
         return self.invoke(name, fn, args)
 
+    def truth(self, value: Any) -> bool:
+        return truth(value if self.tracer is None else trace.strip(value))
+
     def invoke(self, name: str, fn: Func, args: list[Any]) -> Any:
+        if self.tracer is not None and name not in trace.TRANSPARENT:
+            args = [trace.strip(a) for a in args]
         try:
             return fn(*args)
         except TemplateError as exc:

@@ -233,6 +233,7 @@ def helm_funcs(executor_ref: Callable[[], Executor]) -> dict[str, Func]:
     def tpl(text: Any, data: Any) -> str:
         ex = executor_ref()
         file, line = ex.file, ex.line
+        tracer, ex.tracer = ex.tracer, None  # tpl output is located at the calling action
         try:
             parsed = parse_cached(strval(text), file)
             for dname, body in parsed.defines.items():
@@ -244,6 +245,7 @@ def helm_funcs(executor_ref: Callable[[], Executor]) -> dict[str, Func]:
             raise TemplateError(f"error in tpl: {exc.message}", file, line) from None
         finally:
             ex.file, ex.line = file, line
+            ex.tracer = tracer
 
     return {
         "include": include, "tpl": tpl, "required": _required,

@@ -12,7 +12,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from platform_lint.helm import funcs_collections, funcs_core, funcs_math, funcs_strings
+from platform_lint.helm import funcs_collections, funcs_core, funcs_math, funcs_strings, trace
 from platform_lint.helm.chart import Chart
 from platform_lint.helm.errors import TemplateError
 from platform_lint.helm.executor import Budget, Executor, Func, Template
@@ -41,6 +41,8 @@ class Options:
     """(name, text) of each -f file, in order."""
     set_values: list[str] = field(default_factory=list)
     set_string_values: list[str] = field(default_factory=list)
+    trace: bool = False
+    """Record which template line (and values path) wrote each output line."""
 
 
 @dataclass
@@ -50,6 +52,8 @@ class Manifest:
     path: str
     """The template file as it is in the scanned tree."""
     text: str
+    marks: list[trace.LineMarks] | None = None
+    """With `Options.trace`: per output line, (column, index into `Rendering.origins`)."""
 
 
 @dataclass
@@ -58,6 +62,7 @@ class Rendering:
     errors: list[TemplateError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
+    origins: list[trace.Origin] = field(default_factory=list)
 
 
 @dataclass
@@ -186,6 +191,9 @@ def render(chart: Chart, options: Options) -> Rendering:
     funcs = {**_STATIC_FUNCS, **helm_funcs(lambda: holder[0])}
     executor = Executor(templates, funcs, Budget())
     holder.append(executor)
+    if options.trace:
+        executor.tracer = trace.Tracer()
+        result.origins = executor.tracer.origins
     caps = Capabilities(options.kube_version, options.api_versions)
     release = {"Name": options.release_name, "Namespace": options.namespace, "IsInstall": True,
                "IsUpgrade": False, "Revision": 1, "Service": "Helm"}
@@ -210,5 +218,9 @@ def render(chart: Chart, options: Options) -> Rendering:
             errors.append(TemplateError("template recursion too deep", fpath, executor.line))
             executor.depth = 0
             continue
-        result.manifests.append(Manifest(tname, fpath, text.replace("<no value>", "")))
+        text = text.replace("<no value>", "")
+        marks = None
+        if options.trace:
+            text, marks = trace.split(text)
+        result.manifests.append(Manifest(tname, fpath, text, marks))
     return result

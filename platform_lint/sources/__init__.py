@@ -56,6 +56,7 @@ _MODULES = {
     "terraform": "terraform",
     "codeowners": "codeowners",
     "charter": "charters",
+    "helm": "helm_chart",
 }
 
 
@@ -73,6 +74,8 @@ def classify(path: str, charter_globs: Callable[[str], bool] | None = None) -> s
         return "codeowners"
     if charter_globs is not None and charter_globs(path):
         return "charter"
+    if path == "Chart.yaml" or path.endswith("/Chart.yaml"):
+        return "helm"  # the chart is rendered and its objects judged
     if path.endswith((".yaml", ".yml")):
         return "kubernetes"
     return None

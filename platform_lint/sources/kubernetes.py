@@ -61,8 +61,22 @@ def is_object(data: Any) -> bool:
     )
 
 
+def _in_chart(path: str, files: FileReader) -> bool:
+    """Inside a Helm chart's folder (read through the chart: `.Files.Get`, `tpl`)."""
+    parent = posixpath.dirname(path)
+    for _ in range(8):
+        if files(posixpath.join(parent, "Chart.yaml") if parent else "Chart.yaml") is not None:
+            return True
+        if not parent:
+            return False
+        parent = posixpath.dirname(parent)
+    return False
+
+
 def load(path: str, text: str, files: FileReader) -> Parsed:
     reason = skip_reason(path, text)
+    if reason is None and _TEMPLATE.search(text) and _in_chart(path, files):
+        reason = "helm-template"
     if reason is not None:
         return Parsed(skipped=reason)
     return _documents(path, text, lambda data: "kubernetes" if is_object(data) else "yaml")

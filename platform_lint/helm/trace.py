@@ -1,0 +1,113 @@
+"""Where each rendered line came from: invisible markers threaded through a rendering.
+
+A traced rendering writes a marker (a private-use character and a two-character
+id) before every line of template text and before every action's output. The
+markers travel through `include`, `nindent` and string concatenation untouched;
+functions that look at string content see their arguments with markers stripped
+(`Executor.invoke`), as do conditions. Afterwards `split` removes the markers
+and says, for each output line, which template line (and which `.Values` path,
+when an action printed one) wrote each column range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from platform_lint.helm.parser import Field, Pipe, Text, Var
+
+MARK = "\ue000"
+_BASE = 0xE100
+_RADIX = 3840
+_MARKER = re.compile("\ue000[\ue100-\uf0ff]{2}")
+
+# Functions whose string results keep their arguments' text (so markers stay meaningful).
+# (trim and friends are not: a marker between two spaces would stop them early.)
+TRANSPARENT = frozenset({"indent", "nindent", "printf", "print", "toString", "quote", "squote",
+                         "upper", "lower", "cat", "include"})
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    file: str
+    line: int
+    values: tuple[str, ...] | None = None
+    """The `.Values` path an action printed, when it printed one."""
+
+
+class Tracer:
+    def __init__(self) -> None:
+        self.origins: list[Origin] = []
+        self._ids: dict[Origin, str] = {}
+        self._texts: dict[tuple[int, str], str] = {}
+
+    def mark(self, origin: Origin) -> str:
+        found = self._ids.get(origin)
+        if found is None:
+            n = len(self.origins)
+            if n >= _RADIX * _RADIX:
+                return ""
+            self.origins.append(origin)
+            found = MARK + chr(_BASE + n // _RADIX) + chr(_BASE + n % _RADIX)
+            self._ids[origin] = found
+        return found
+
+    def text(self, node: Text, file: str) -> str:
+        key = (id(node), file)
+        found = self._texts.get(key)
+        if found is None:
+            lines = node.text.split("\n")
+            found = "\n".join((self.mark(Origin(file, node.line + i)) if part else "") + part
+                              for i, part in enumerate(lines))
+            self._texts[key] = found
+        return found
+
+    def action(self, pipe: Pipe, file: str, line: int) -> str:
+        return self.mark(Origin(file, line, values_path(pipe)))
+
+
+def strip(value: Any) -> Any:
+    return _MARKER.sub("", value) if isinstance(value, str) and MARK in value else value
+
+
+def values_path(pipe: Pipe) -> tuple[str, ...] | None:
+    """The first `.Values.x.y` (or `$.Values.x.y`) a pipeline reads, as ("x", "y")."""
+    for cmd in pipe.cmds:
+        for arg in cmd.args:
+            if isinstance(arg, Field) and arg.names[:1] == ("Values",) and len(arg.names) > 1:
+                return arg.names[1:]
+            if (isinstance(arg, Var) and arg.name == "$" and arg.names[:1] == ("Values",)
+                    and len(arg.names) > 1):
+                return arg.names[1:]
+            if isinstance(arg, Pipe):
+                found = values_path(arg)
+                if found is not None:
+                    return found
+    return None
+
+
+LineMarks = list[tuple[int, int]]
+"""(column, origin index) pairs of one output line, in column order."""
+
+
+def split(text: str) -> tuple[str, list[LineMarks]]:
+    """The text without markers, and each line's markers at their clean columns."""
+    out_lines: list[str] = []
+    marks: list[LineMarks] = []
+    for line in text.split("\n"):
+        found: LineMarks = []
+        parts: list[str] = []
+        col = 0
+        pos = 0
+        for m in _MARKER.finditer(line):
+            chunk = line[pos : m.start()]
+            parts.append(chunk)
+            col += len(chunk)
+            code = m.group()
+            found.append((col, (ord(code[1]) - _BASE) * _RADIX + ord(code[2]) - _BASE))
+            pos = m.end()
+        parts.append(line[pos:])
+        out_lines.append("".join(parts))
+        marks.append(found)
+    return "\n".join(out_lines), marks
