@@ -464,7 +464,8 @@ def objects(doc: Document) -> Iterator[Obj]:
             yield Obj(doc, "provider", label, ("provider", name, i), body)
     if isinstance(data.get("locals"), dict):
         yield Obj(doc, "locals", "locals", ("locals",), data["locals"])
-    for i, body in enumerate(data.get("terraform") or []):
+    blocks = data.get("terraform")
+    for i, body in enumerate(blocks if isinstance(blocks, list) else []):
         yield Obj(doc, "terraform", "terraform", ("terraform", i), body)
 
 
