@@ -239,14 +239,21 @@ def scorecard(run: Any, criteria_path: Path | None = None) -> Scorecard:
     extra = evidence_rules(criteria)
     options = replace(run.options, only=None)
     result = scan(run.root, run.config, [*run.active, *extra], options)
-    findings = [f for f in result.findings if not f.rule_id.startswith(EVIDENCE_PREFIX)]
+    shown = [replace(f, path=_shown(run, f.path)) for f in result.findings]
+    findings, evidence = split(shown, criteria)
+    return judge(_shown(run, "."), criteria, str(path), findings, evidence, result.errors)
+
+
+def split(found: Sequence[Finding],
+          criteria: Mapping[str, Any]) -> tuple[list[Finding], dict[str, list[str]]]:
+    """A scan's findings, and where each piece of evidence was seen (its evidence rules' hits)."""
+    findings = [f for f in found if not f.rule_id.startswith(EVIDENCE_PREFIX)]
     evidence: dict[str, list[str]] = {name: [] for name in criteria["evidence"]}
-    for f in result.findings:
+    for f in found:
         if f.rule_id.startswith(EVIDENCE_PREFIX):
             name = f.rule_id[len(EVIDENCE_PREFIX):].rsplit(":", 1)[0]
-            evidence[name].append(f"{_shown(run, f.path)}:{f.span.line} {f.message}")
-    shown = [replace(f, path=_shown(run, f.path)) for f in findings]
-    return judge(_shown(run, "."), criteria, str(path), shown, evidence, result.errors)
+            evidence[name].append(f"{f.path}:{f.span.line} {f.message}")
+    return findings, evidence
 
 
 def _shown(run: Any, path: str) -> str:
