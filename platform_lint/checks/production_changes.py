@@ -13,7 +13,6 @@ command itself names a production environment (`-chdir=envs/prod`,
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -42,21 +41,8 @@ def _names_production(command: str, policy: deploys.Policy) -> bool:
 
 def _plan_file(rest: str) -> bool:
     """`terraform apply` names a saved plan (a positional argument)."""
-    try:
-        words = shlex.split(rest, comments=True)
-    except ValueError:
-        words = rest.split()
-    skip = False
-    for word in words:
-        if word in ("&&", "||", ";", "|"):
-            break
-        if skip:
-            skip = False
-        elif word.startswith("-"):
-            skip = word in _TAKES_VALUE
-        else:
-            return True
-    return False
+    found = deploys.positional_arguments(rest, _TAKES_VALUE)
+    return bool(found if found is not None else [w for w in rest.split() if not w.startswith("-")])
 
 
 def _terraform_problem(command: str) -> str | None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from platform_lint.checks import Registry
+from platform_lint.checks.kubernetes import same_namespace
 from platform_lint.finding import Hit
 from platform_lint.model import Obj
 from platform_lint.sources.slo import SLO, slos
@@ -20,22 +21,12 @@ _MATCHER = re.compile(
     r"""\b(job|service|app|deployment|container|app_kubernetes_io_name|service_name)\s*(=~|=)\s*"([^"]*)\"""")
 
 
-def _namespace(obj: Obj) -> str | None:
-    found = obj.get("metadata", "namespace")
-    return found if isinstance(found, str) else None
-
-
-def _same_namespace(a: Obj, b: Obj) -> bool:
-    na, nb = _namespace(a), _namespace(b)
-    return na is None or nb is None or na == nb
-
-
 def _selects(service: Obj, workload: Obj) -> bool:
     selector = service.get("spec", "selector")
     labels = workload.get("spec", "template", "metadata", "labels")
     if not isinstance(selector, dict) or not selector or not isinstance(labels, dict):
         return False
-    return _same_namespace(service, workload) and all(labels.get(k) == v for k, v in selector.items())
+    return same_namespace(service, workload) and all(labels.get(k) == v for k, v in selector.items())
 
 
 def _ingress_backends(ingress: Obj) -> set[str]:
