@@ -32,28 +32,12 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
 
 def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
     """The scan root and, when files rather than one directory were named, those files."""
-    if not paths:
-        return Path.cwd(), None
-    if len(paths) == 1 and Path(paths[0]).is_dir():
-        return Path(paths[0]), None
-    root = Path.cwd()
-    only: list[str] = []
-    for p in paths:
-        path = Path(p)
-        if not path.exists():
-            raise UsageError(f"{p}: no such file or directory")
-        try:
-            rel = path.resolve().relative_to(root.resolve())
-        except ValueError:
-            raise UsageError(f"{p}: outside the current directory") from None
-        if path.is_dir():
-            from platform_lint.discovery import list_paths
+    from platform_lint.targets import TargetError, scan_target
 
-            prefix = f"{rel.as_posix()}/" if rel.parts else ""
-            only.extend(p for p in list_paths(root) if p.startswith(prefix))
-        else:
-            only.append(rel.as_posix())
-    return root, only
+    try:
+        return scan_target(paths)
+    except TargetError as exc:
+        raise UsageError(str(exc)) from None
 
 
 @cli.command()
@@ -122,12 +106,13 @@ def check(
     from platform_lint.changes import ChangeRequest
     from platform_lint.report import ReportContext, default_format, render
     from platform_lint.run import Run
+    from platform_lint.scan_progress import terminal_progress
 
     request = ChangeRequest(team, diff_base, changed_files, staged)
     if (new_only or line_filter) and not (diff_base or staged):
         raise UsageError("--new-only and --filter need --diff BASE or --staged")
     run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request,
-                      rule_dirs, jobs=jobs, cache=not no_cache)
+                      rule_dirs, jobs=jobs, cache=not no_cache, progress=terminal_progress())
     if new_only or line_filter:
         from platform_lint.newonly import scan_change
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -20,17 +21,40 @@ BINARY_PROBE = 8192
 PathMatcher = Callable[[str], bool]
 
 
+def printable(name: str) -> str:
+    """A file name as text any output can carry: bytes that are not UTF-8 (kept by
+    `surrogateescape`) and control characters as `\\xNN`, the rest as it is."""
+    if name.isprintable():
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte
+        raw = name.encode("utf-8", "backslashreplace")
+    text = raw.decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     path: str
-    """Relative to the scan root, with forward slashes."""
+    """Relative to the scan root, with forward slashes; `printable` (a name that is
+    not valid UTF-8 is read by its bytes and known by its escaped form)."""
     content: bytes
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(self.path))
 
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
     path: str
     reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(self.path))
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -57,6 +81,8 @@ def _walk(root: Path) -> list[str]:
         own = _ignore_file(Path(directory) / ".gitignore", prefix) if ".gitignore" in filenames else None
         chain = [*chain, own] if own is not None else chain
         dirnames[:] = sorted(d for d in dirnames if d != ".git" and not _ignored(chain, f"{prefix}{d}/"))
+        # A symlinked directory is not walked into; listed like a file, it is skipped with a reason.
+        found.extend(f"{prefix}{d}" for d in dirnames if os.path.islink(os.path.join(directory, d)))
         for d in dirnames:
             levels[f"{prefix}{d}/"] = chain
         found.extend(f"{prefix}{f}" for f in filenames if not _ignored(chain, f"{prefix}{f}"))
@@ -200,7 +226,7 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
         return Skipped(name, problem)
     try:
         if not path.is_file():
-            return None  # deleted in the work tree, or a directory/submodule
+            return _not_a_file(path, name)
         size = path.stat().st_size
         if size > max_size:
             return Skipped(name, f"larger than {max_size} bytes")
@@ -208,6 +234,22 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
     except OSError as exc:
         return Skipped(name, f"unreadable: {exc.strerror}")
     return content_file(name, content)
+
+
+def _not_a_file(path: Path, name: str) -> Skipped | None:
+    """Why a name that is not a regular file is skipped: a symlinked directory or a
+    FIFO, socket or device (never opened: reading a FIFO blocks). None when it is gone
+    (deleted in the work tree) or a directory itself (a submodule)."""
+    if path.is_symlink() and path.is_dir():
+        return Skipped(name, "symlinked directory (not followed)")
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISDIR(mode):
+        return None
+    kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    return Skipped(name, f"not a regular file ({kind})")
 
 
 def content_file(name: str, content: bytes) -> SourceFile | Skipped:

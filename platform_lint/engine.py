@@ -23,6 +23,7 @@ from platform_lint.discovery import (
     list_paths,
     names_to_scan,
     outside_root,
+    printable,
     read_file,
 )
 from platform_lint.finding import Finding, Hit, Severity
@@ -33,7 +34,8 @@ from platform_lint.sources import classify
 from platform_lint.suppression import Directive, exempted_by, exemptions_document, suppressed_by
 
 if TYPE_CHECKING:
-    from platform_lint.per_file import FileVerdict
+    from platform_lint.executor import Failed
+    from platform_lint.per_file import FileContext, FileVerdict
     from platform_lint.result_cache import ResultCache
 
 
@@ -262,10 +264,10 @@ def _scan(
     files: cross-object rules, the change, config exemptions, suppressions.
     Files in `context` are read for cross-object rules only: nothing of
     theirs is reported."""
-    from platform_lint.executor import Failed, map_units
-    from platform_lint.per_file import FileContext, judge_file
+    from platform_lint.executor import Failed
+    from platform_lint.per_file import FileContext
 
-    result = ScanResult(root=root, rules=[r.id for r in rules])
+    result = ScanResult(root=printable(root), rules=[r.id for r in rules])
     crashes: list[Obj] = []
     paths = [u.path if isinstance(u, SourceFile) else u for u in units]
     known = options.known_rules or frozenset(r.id for r in rules)
@@ -282,12 +284,11 @@ def _scan(
         if options.cache else None,
     )
     tally = _Tally(result, context, list(skipped))
-    outcomes = map_units(judge_file, units, jobs=_jobs(options.jobs, len(units)), context=ctx)
-    for done, outcome in enumerate(outcomes, start=1):
+    for done, outcome in enumerate(_verdicts(ctx, units, options.jobs), start=1):
         if options.progress is not None:
             options.progress(done, len(units))
         if isinstance(outcome, Failed):  # the exception's text could quote the file: left out
-            crashes.append(crash_object(paths[outcome.index], None, "judging this file failed"))
+            crashes.append(crash_object(paths[done - 1], None, "judging this file failed"))
         elif outcome is not None:
             tally.add(outcome)
     # In name order, as discovery lists them; then those their source set aside.
@@ -323,6 +324,21 @@ def _scan(
     result.errors = list(dict.fromkeys(errors))
     _apply_suppressions(findings, tally.directives, config, options, result)
     return result
+
+
+def _verdicts(
+    ctx: FileContext, units: Sequence[str | SourceFile], jobs: int
+) -> Iterator[FileVerdict | Failed | None]:
+    """Each unit's verdict in order: from the cache when it holds one, else judged
+    in `jobs` processes (chosen by the number of files left to judge)."""
+    from platform_lint.executor import map_units
+    from platform_lint.per_file import cached_verdict, judge_file
+
+    known = [cached_verdict(ctx, u) for u in units]
+    todo = [u for u, v in zip(units, known, strict=True) if v is None]
+    fresh = map_units(judge_file, todo, jobs=_jobs(jobs, len(todo)), context=ctx)
+    for verdict in known:
+        yield verdict if verdict is not None else next(fresh)
 
 
 @dataclass(slots=True)
@@ -363,7 +379,7 @@ class _Tally:
 
 
 # Below this many files a process pool costs more than it saves (bench/RESULTS.md).
-_FILES_PER_POOL = 32
+_FILES_PER_POOL = 64
 
 
 def _jobs(asked: int, files: int) -> int:
@@ -520,7 +536,7 @@ def crash_object(path: str, at: Obj | None, what: str) -> Obj:
     text is left out: it could quote the file, a secret included."""
     span = at.doc.locate(at.path, key=True) if at is not None else Span.point(1)
     message = f"internal error in platform-lint: {what}; the rest of the scan went on"
-    doc = Document(path=path, kind=CRASH, data=[{"message": message}],
+    doc = Document(path=printable(path), kind=CRASH, data=[{"message": message}],
                    spans={(0,): Span.point(span.line, span.col)})
     return Obj(doc=doc, kind=CRASH, name=path, value=doc.data)
 
@@ -557,7 +573,7 @@ def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], k
     return Finding(
         rule_id=rule.id,
         severity=severity,
-        path=path,
+        path=printable(path),  # documents not read from files (the change) name files too
         span=span,
         message=message,
         fingerprint=fingerprint,
@@ -569,9 +585,9 @@ def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], k
 def _location_fingerprint(rule_id: str, hit: Hit, message: str) -> str:
     """Stable across line shifts: rule, object identity and the path inside it."""
     material = "\x1f".join(
-        [rule_id, hit.obj.doc.path, hit.obj.kind, hit.obj.name, *map(str, hit.path), message]
+        [rule_id, printable(hit.obj.doc.path), hit.obj.kind, hit.obj.name, *map(str, hit.path), message]
     )
-    return hashlib.sha256(material.encode()).hexdigest()[:32]
+    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def _apply_suppressions(

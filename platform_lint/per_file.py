@@ -80,25 +80,34 @@ class FileVerdict:
     file), or would put a secret's text into the cache."""
 
 
+def cached_verdict(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
+    """The verdict the cache holds for this file as it is now, if any."""
+    if ctx.cache is None:
+        return None
+    f = _source(ctx, unit)
+    if not isinstance(f, SourceFile):
+        return None  # gone or skipped: judging it says so
+    return ctx.cache.get(ctx.cache.key(f.path, f.content, f.path in ctx.patched))
+
+
 def judge_file(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
-    """The verdict on one file; None when it is gone or not a regular file."""
-    if isinstance(unit, SourceFile):
-        f: SourceFile | Skipped | None = unit
-    else:
-        f = read_file(ctx.root, unit, ctx.config.max_file_size)
+    """The verdict on one file, judged afresh (and cached when it may be); None
+    when the file is gone or not a regular file."""
+    f = _source(ctx, unit)
     if f is None:
         return None
     if isinstance(f, Skipped):
         return FileVerdict(f.path, skipped=f.reason, read=False)
-    key = ctx.cache.key(f.path, f.content, f.path in ctx.patched) if ctx.cache else None
-    if key is not None and ctx.cache is not None:
-        cached = ctx.cache.get(key)
-        if cached is not None:
-            return cached
     verdict = _judge(ctx, f)
-    if key is not None and ctx.cache is not None and verdict.cacheable:
-        ctx.cache.put(key, verdict)
+    if ctx.cache is not None and verdict.cacheable:
+        ctx.cache.put(ctx.cache.key(f.path, f.content, f.path in ctx.patched), verdict)
     return verdict
+
+
+def _source(ctx: FileContext, unit: str | SourceFile) -> SourceFile | Skipped | None:
+    if isinstance(unit, SourceFile):
+        return unit
+    return read_file(ctx.root, unit, ctx.config.max_file_size)
 
 
 def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, find_config, load_config
+from platform_lint.discovery import printable
 from platform_lint.engine import ScanOptions, ScanResult, rule_params, scan, select_rules
 from platform_lint.rules import Rule, load_rules
 
@@ -46,6 +47,7 @@ class Run:
         *,
         jobs: int = 0,
         cache: bool = True,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Run:
         """`rule_dirs` and a `config_path` are given on the command line, so they
         may lie anywhere; a config found in the repository must lie inside `root`,
@@ -71,6 +73,7 @@ class Run:
             fingerprint_key=key,
             jobs=jobs,
             cache=_cache() if cache else None,
+            progress=progress,
         )
         return cls(root, only, config, rules, active, options, _display_base(root))
 
@@ -81,7 +84,7 @@ class Run:
         """Relative to the working directory when below it, else absolute. The
         file itself is not resolved: a symlink shows as itself (and a looping
         one cannot fail), and thousands of findings cost no file-system calls."""
-        return posixpath.join(self.display_base, path)
+        return printable(posixpath.join(self.display_base, path))
 
 
 def _display_base(root: Path) -> str:

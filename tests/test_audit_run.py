@@ -167,3 +167,40 @@ def test_urls_on_stdin(tmp_path: Path, remote: tuple[Path, Path, str]) -> None:
     assert done.returncode == 0, done.stderr
     assert len(dump(store)["scans"]) == 1
     assert "[1/1] ok" in done.stderr and "Audit 1 (finished" in done.stdout
+
+
+def test_a_terminal_gets_a_progress_bar(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import select
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from repo_helpers import PROJECT
+
+    many_repos(tmp_path / "clones", 2)
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 120, 0, 0))  # a 120-column terminal
+    proc = subprocess.Popen([sys.executable, "-m", "platform_lint", "audit", "run", "--discover",
+                             str(tmp_path / "clones"), "--store", str(tmp_path / "audit.db")],
+                            cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    screen = b""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        exited = proc.poll() is not None
+        if select.select([controller], [], [], 0.05)[0]:
+            try:
+                screen += os.read(controller, 4096)
+                continue
+            except OSError:  # every writer has closed the terminal
+                break
+        if exited:
+            break
+    os.close(controller)
+    assert proc.wait(timeout=10) == 0
+    text = screen.decode("utf-8", "replace")
+    assert "audit" in text and "2/2" in text and "failed 0" in text and "\r" in text
+    assert "[1/2]" not in text  # the plain lines are for logs, not terminals

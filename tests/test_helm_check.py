@@ -134,3 +134,55 @@ def test_corpus_charts_are_judged_and_no_template_is_a_parse_error(
     assert "charts/opentelemetry-collector/values.yaml" in at_values
     assert "charts/opentelemetry-collector/templates/_pod.tpl" in at_templates  # the included pod spec
     assert len(rendered) > 50  # (the examples/*/rendered/ files are plain manifests, judged as such)
+
+
+def test_values_violating_the_schema_are_a_finding_at_the_values_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = json.dumps({"type": "object", "properties": {"replicaCount": {"type": "string"}}})
+    found = findings(tmp_path, capsys, {**CHART, "chart/values.schema.json": schema})
+    errors = [(f["path"], f["line"]) for f in found
+              if f["rule"] == "parse-error" and "values.schema.json at replicaCount" in f["message"]]
+    assert errors == [("chart/values.yaml", 1)]
+
+
+def test_sarif_carries_the_template_line_as_a_related_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, CHART)
+    main(["check", str(tmp_path), "--format", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    tag = next(r for r in results if r["ruleId"] == "image-tag-latest")
+    assert tag["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+    related = tag["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"].endswith("chart/templates/deployment.yaml")
+    assert related["region"]["startLine"] == 17
+
+
+def test_render_prints_multi_document_yaml_with_sources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, CHART)
+    values = tmp_path / "prod.yaml"
+    values.write_text("replicaCount: 4\n")
+    code = main(["render", str(tmp_path / "chart"), "-f", str(values), "--set", "image.tag=1.2",
+                 "--release-name", "prod", "--namespace", "web"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("---\n# Source: web/templates/deployment.yaml\napiVersion: apps/v1\n")
+    assert "  name: prod-web\n" in out and "  replicas: 4\n" in out and 'image: "nginx:1.2"' in out
+    code = main(["render", str(tmp_path / "chart"), "--set", "image.tag=1.2", "--set", "x={{"])
+    assert code == 0  # a --set value is data, never template text
+
+
+def test_values_read_through_with_and_range_are_located_in_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployment = CHART["chart/templates/deployment.yaml"].replace(
+        '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n',
+        '          {{- with .Values.image }}\n          image: "{{ .repository }}:{{ .tag }}"\n'
+        "          {{- end }}\n")
+    found = findings(tmp_path, capsys, {**CHART, "chart/templates/deployment.yaml": deployment})
+    assert at(found, "image-tag-latest") == [("chart/values.yaml", 4)]
+    assert "written by chart/templates/deployment.yaml:18" in next(
+        f["message"] for f in found if f["rule"] == "image-tag-latest")

@@ -164,3 +164,15 @@ def test_parse_errors_name_the_file_and_line() -> None:
     with pytest.raises(TemplateError) as info:
         load_files("x", {"values.yaml": b""})
     assert "Chart.yaml" in info.value.message
+
+
+def test_values_that_explode_through_aliases_or_huge_lists_stop_with_a_finding() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefg", "bcdefgh", strict=True))
+    result = chart({"t.yaml": "{{ .Values.h }}"}, bomb)
+    assert any("more than" in e.message for e in result.errors)
+    result = chart({"t.yaml": "{{ range until 100000000000 }}x{{ end }}"})
+    assert "longer than" in result.errors[0].message
+    result = chart({"t.yaml": '{{ repeat 100000000000 "x" }}'})
+    assert "larger than" in result.errors[0].message

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from platform_lint.sources.terraform import _HclBuilder, _top_block, load, objects
+from platform_lint.sources.terraform import HclBuilder, top_block, load, objects
 
 
 def best(fn: object, runs: int = 5) -> float:
@@ -26,10 +26,10 @@ def best(fn: object, runs: int = 5) -> float:
 
 def _build(text: str, tree: object) -> dict[str, object]:
     """The tree-to-data step of `load`, timed apart from parsing."""
-    builder, data = _HclBuilder(text), dict[str, object]()
+    builder, data = HclBuilder(text), dict[str, object]()
     for child in tree.children[0].children:  # type: ignore[attr-defined]
         if getattr(child, "data", None) == "block":
-            _top_block(builder, child, data)
+            top_block(builder, child, data)
     return data
 
 

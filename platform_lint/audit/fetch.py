@@ -45,8 +45,9 @@ class Snapshot:
 def _git(args: Sequence[str], *, cwd: Path | None = None, input_bytes: bytes | None = None,
          timeout: float = GIT_TIMEOUT) -> bytes:
     command = args[2] if args[0] == "-C" else args[0]
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "",
-           "LC_ALL": "C"}
+    # No prompt may hang a unit, and no inventory URL may run a command (`ext::`).
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "LC_ALL": "C",
+           "GIT_ALLOW_PROTOCOL": os.environ.get("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh")}
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True,
                               timeout=timeout, env=env, check=False,
@@ -76,7 +77,7 @@ def fetch_remote(url: str, ref: str | None, cache: Path, timeout: float = GIT_TI
     if not (mirror / "HEAD").is_file():
         mirror.mkdir(parents=True, exist_ok=True)
         _git(["init", "--bare", "--quiet", str(mirror)], timeout=timeout)
-    _git(["-C", str(mirror), "fetch", "--depth", "1", "--no-tags", "--quiet", url, ref or "HEAD"],
+    _git(["-C", str(mirror), "fetch", "--depth", "1", "--no-tags", "--quiet", "--", url, ref or "HEAD"],
          timeout=timeout)
     commit = _git(["-C", str(mirror), "rev-parse", "FETCH_HEAD^{commit}"], timeout=timeout)
     return mirror, commit.decode().strip()
@@ -88,12 +89,17 @@ def local_commit(path: Path, ref: str | None) -> str | None:
         raise FetchError(f"{path}: no such directory")
     if not (path / ".git").exists() and not (path / "objects").is_dir():
         return None  # not a repository (or not its top): read the folder
-    bare = _git(["-C", str(path), "rev-parse", "--is-bare-repository"]).decode().strip() == "true"
-    if ref is None and not bare:
-        dirty = _git(["-C", str(path), "status", "--porcelain", "--untracked-files=normal"])
-        if dirty.strip():
+    if ref is None and (path / ".git").exists():
+        # One call says both: the HEAD commit (`# branch.oid`) and whether anything is uncommitted.
+        status = _git(["-C", str(path), "status", "--porcelain=v2", "--branch", "--untracked-files=normal"])
+        lines = status.decode("utf-8", "surrogateescape").splitlines()
+        if any(not line.startswith("# ") for line in lines):
             return None
-    return _git(["-C", str(path), "rev-parse", "--verify", "--quiet",
+        head = next((line.split()[2] for line in lines if line.startswith("# branch.oid ")), "(initial)")
+        if head != "(initial)":
+            return head
+        raise FetchError(f"{path}: the repository has no commit yet")
+    return _git(["-C", str(path), "rev-parse", "--verify", "--quiet", "--end-of-options",
                  f"{ref or 'HEAD'}^{{commit}}"]).decode().strip()
 
 
@@ -150,3 +156,13 @@ def read_folder(root: Path, max_size: int, exclude: Sequence[str] = ()) -> Snaps
         digest.update(f"{f.path}\0{len(f.content)}\0".encode("utf-8", "surrogateescape"))
         digest.update(f.content)
     return Snapshot(f"worktree:{digest.hexdigest()[:40]}", files, skipped)
+
+
+def tree_bytes(path: Path) -> int:
+    """The size of a local repository's HEAD commit (0 when unknown): for scheduling only."""
+    try:
+        listing = _git(["-C", str(path), "ls-tree", "-r", "-l", "--full-tree", "HEAD"], timeout=30)
+    except FetchError:
+        return 0
+    return sum(int(fields[3]) for line in listing.splitlines()
+               if len(fields := line.split(None, 4)) == 5 and fields[3].isdigit())

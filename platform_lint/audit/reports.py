@@ -49,7 +49,7 @@ def tables(data: dict[str, Any]) -> list[Table]:
 
 def headline(data: dict[str, Any]) -> str:
     s, audit = data["summary"], data["audit"]
-    statuses = ", ".join(f"{n} {k}" for k, n in s["statuses"].items())
+    statuses = ", ".join(f"{n} {k}" for k, n in s["statuses"].items()) or "none"
     since = f" since audit {audit['previous']}" if audit["previous"] else ""
     return (f"Audit {audit['id']} ({audit['status']}, started {audit['started']}): {s['repositories']} "
             f"repositories ({statuses}; {s['reused']} reused), {s['findings']} findings "

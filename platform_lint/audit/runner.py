@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from platform_lint.audit.executors import Executor
 from platform_lint.audit.inventory import Entry
 from platform_lint.audit.progress import Progress
 from platform_lint.audit.store import Previous, Store
-from platform_lint.audit.unit import Result, Task
+from platform_lint.audit.unit import Result, Task, locate
 from platform_lint.errors import PlatformLintError
 
 
@@ -120,19 +121,56 @@ def run_audit(store: Store, entries: Sequence[Entry] | None, policy: Policy, exe
         progress.advance(names[key], result)
 
     try:
-        executor.run(tasks, store_result)
+        settled = _settled_here(tasks)
+        for result in settled:
+            store_result(result)
+        done_keys = {r["key"] for r in settled}
+        executor.run([t for t in tasks if t["key"] not in done_keys], store_result)
     finally:
         progress.close()
     store.finish_audit(audit_id)
     return outcome
 
 
+def _settled_here(tasks: Sequence[Task]) -> list[Result]:
+    """Local repositories whose commit is the one already stored need no unit process at all:
+    a `git status` each (in threads) and their results are carried over."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from platform_lint.audit.inventory import is_local
+
+    candidates = [t for t in tasks if t["known_commit"] is not None and is_local(t["url"])]
+    if not candidates:
+        return []
+    with ThreadPoolExecutor(min(8, len(candidates))) as pool:
+        answers = pool.map(_settle, candidates)
+    return [answer for answer in answers if answer is not None]
+
+
+def _settle(task: Task) -> Result | None:
+    from platform_lint.audit.fetch import FetchError
+    from platform_lint.audit.unit import reused
+
+    started = time.monotonic()
+    try:
+        _, commit = locate(task)
+    except FetchError:
+        return None  # the unit will record why
+    result = reused(task, commit)
+    return None if result is None else {**result, "duration": round(time.monotonic() - started, 3)}
+
+
 def _longest_first(store: Store, todo: list[tuple[int, Entry]]) -> list[tuple[int, Entry]]:
-    """Slowest repositories (by their last scan) first, unknown ones before them: a big one
-    started last would leave the other workers idle at the end."""
-    def key(item: tuple[int, Entry]) -> float:
+    """Slowest repositories first, so that a big one started last does not keep the other
+    workers idle at the end: by their last scan's duration, and before those the ones never
+    scanned, largest first (local ones by the bytes of their commit; remote ones are unknown)."""
+    from platform_lint.audit.fetch import tree_bytes
+
+    def key(item: tuple[int, Entry]) -> tuple[int, float]:
         last = store.last_duration(item[0])
-        return -(last if last is not None else float("inf"))
+        if last is not None:
+            return (1, -last)
+        return (0, -(tree_bytes(Path(item[1].url)) if item[1].is_local else float("inf")))
 
     return sorted(todo, key=key)
 

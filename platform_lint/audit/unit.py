@@ -12,6 +12,7 @@ process they can kill when its time is up.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
@@ -32,21 +33,39 @@ from platform_lint.errors import PlatformLintError
 
 if TYPE_CHECKING:
     from platform_lint.config import Config
+    from platform_lint.rules import Rule
 
 Task = dict[str, Any]
 Result = dict[str, Any]
 
 
-def snapshot(task: Mapping[str, Any], max_size: int, exclude: Sequence[str]) -> Snapshot:
+def locate(task: Mapping[str, Any]) -> tuple[Path, str | None]:
+    """Where to read the repository from, and its commit (None: a folder read as it is)."""
     url: str = task["url"]
     if is_local(url):
-        path = Path(url)
-        commit = local_commit(path, task.get("ref"))
-        if commit is None:
-            return read_folder(path, max_size, exclude)
-        return read_commit(path, commit, max_size, exclude)
-    mirror, commit = fetch_remote(url, task.get("ref"), Path(task["cache"]), task.get("time_limit") or 600.0)
-    return read_commit(mirror, commit, max_size, exclude)
+        return Path(url), local_commit(Path(url), task.get("ref"))
+    return fetch_remote(url, task.get("ref"), Path(task["cache"]), task.get("time_limit") or 600.0)
+
+
+def reused(task: Mapping[str, Any], commit: str | None) -> Result | None:
+    """The answer when the parent already holds results for this very commit."""
+    if commit is None or commit != task.get("known_commit"):
+        return None
+    return {"key": task["key"], "status": "reused", "commit": commit, "error": None}
+
+
+def snapshot(where: Path, commit: str | None, max_size: int, exclude: Sequence[str]) -> Snapshot:
+    if commit is None:
+        return read_folder(where, max_size, exclude)
+    return read_commit(where, commit, max_size, exclude)
+
+
+@functools.lru_cache(maxsize=4)
+def rule_pack(rule_dirs: tuple[Path, ...]) -> dict[str, Rule]:
+    """The rules, loaded once per process (a unit forked from a warm server inherits them)."""
+    from platform_lint.rules import load_rules
+
+    return load_rules(rule_dirs)
 
 
 def audit_repository(task: Mapping[str, Any]) -> Result:
@@ -68,16 +87,18 @@ def audit_repository(task: Mapping[str, Any]) -> Result:
 
 
 def _audit(task: Mapping[str, Any]) -> Result:
+    where, commit = locate(task)
+    if (settled := reused(task, commit)) is not None:
+        return settled
     from platform_lint import readiness
     from platform_lint.config import load_config
     from platform_lint.engine import ScanOptions, scan_repository, select_rules
-    from platform_lint.rules import load_rules
 
     config = load_config(Path(task["config"]) if task.get("config") else None)
-    snap = snapshot(task, config.max_file_size, config.exclude)
-    if snap.commit == task.get("known_commit"):
+    snap = snapshot(where, commit, config.max_file_size, config.exclude)
+    if snap.commit == task.get("known_commit"):  # a folder whose content has not changed
         return {"status": "reused", "commit": snap.commit}
-    rules = load_rules(config.rule_dirs)
+    rules = rule_pack(config.rule_dirs)
     active = select_rules(rules, config, task.get("select", ()), task.get("ignore", ()))
     options = ScanOptions(known_rules=frozenset(rules), fingerprint_key=task.get("fingerprint_key", ""))
     criteria = readiness.load_criteria(readiness.default_criteria())

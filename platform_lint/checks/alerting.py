@@ -201,7 +201,8 @@ def _matches_critical(route: Mapping[str, Any], critical: str) -> bool:
         except re.error:
             return False
 
-    for item in route.get("matchers") or []:
+    matchers = route.get("matchers")
+    for item in matchers if isinstance(matchers, list) else ():
         if isinstance(item, str):
             m = _CRITICAL_TEXT.match(item)
             if m and admits(m[1], m[2]):

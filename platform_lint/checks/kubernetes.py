@@ -111,7 +111,8 @@ def _expression_matches(expression: Any, labels: Mapping[str, Any]) -> bool:
     key, operator = expression.get("key"), expression.get("operator")
     if not isinstance(key, str):
         return False
-    values = [str(v) for v in expression.get("values") or []]
+    listed = expression.get("values")
+    values = [str(v) for v in listed] if isinstance(listed, list) else []
     present = key in labels
     if operator == "In":
         return present and str(labels[key]) in values

@@ -90,6 +90,8 @@ class Executor:
         self.line = 0
         self.tracer: trace.Tracer | None = None
         """Set for a traced rendering: output carries origin markers (see `trace`)."""
+        self.dot_values: trace.ValuesPath | None = None
+        """Traced: the `.Values` path dot stands for inside `with`/`range` over values."""
 
     # --- entry points -------------------------------------------------------------
 
@@ -104,6 +106,7 @@ class Executor:
             raise RenderLimit(f"template nesting deeper than {MAX_DEPTH} (include/template recursion?)",
                               self.file, self.line)
         saved = (self.file, self.line)
+        saved_values, self.dot_values = self.dot_values, None
         self.depth += 1
         self.file = file
         out: list[str] = []
@@ -114,6 +117,7 @@ class Executor:
         finally:
             self.depth -= 1
         self.file, self.line = saved
+        self.dot_values = saved_values
         return "".join(out)
 
     # --- walking ------------------------------------------------------------------
@@ -135,7 +139,7 @@ class Executor:
                 if not node.pipe.decls:
                     parts: list[str] = []
                     if self.tracer is not None:
-                        parts.append(self.tracer.action(node.pipe, self.file, node.line))
+                        parts.append(self.tracer.action(node.pipe, self.file, node.line, self.dot_values))
                     write_value(value, parts, top=True)
                     self.write(out, "".join(parts))
             elif isinstance(node, Branch):
@@ -156,14 +160,18 @@ class Executor:
             self.range(node, dot, scope, out)
             del scope[mark:]
             return
-        value = self.pipe(node.pipe, dot, scope, decl_range=False)
+        value = self.pipe(node.pipe, dot, scope)
+        outer = self.dot_values
         try:
             if self.truth(value):
+                if node.kind == "with" and self.tracer is not None:
+                    self.dot_values = trace.values_path(node.pipe, outer)
                 self.walk(node.body, value if node.kind == "with" else dot, scope, out)
             elif node.orelse is not None:
                 self.walk(node.orelse, dot, scope, out)
         finally:
             del scope[mark:]
+            self.dot_values = outer
 
     def range(self, node: Branch, dot: Any, scope: list[list[Any]], out: list[str]) -> None:
         pipe = node.pipe
@@ -185,7 +193,11 @@ class Executor:
             return
         budget = self.budget
         mark = len(scope)
+        outer = self.dot_values
+        base = trace.values_path(Pipe(pipe.cmds), outer) if self.tracer is not None else None
         for key, elem in items:
+            if base is not None:
+                self.dot_values = (*base, key)
             budget.iterations += 1
             if budget.iterations > MAX_ITERATIONS:
                 raise RenderLimit(f"more than {MAX_ITERATIONS} range iterations", self.file, node.line)
@@ -201,11 +213,13 @@ class Executor:
                 break
             except _Continue:
                 pass
+            finally:
+                self.dot_values = outer
             del scope[mark:]
 
     # --- pipelines ----------------------------------------------------------------
 
-    def pipe(self, pipe: Pipe, dot: Any, scope: list[list[Any]], decl_range: bool = False) -> Any:
+    def pipe(self, pipe: Pipe, dot: Any, scope: list[list[Any]]) -> Any:
         value: Any = None
         first = True
         for cmd in pipe.cmds:

@@ -92,21 +92,30 @@ def dig(*args: Any) -> Any:
     return cur
 
 
+MAX_LIST = 1_000_000
+
+
+def _range(start: int, stop: int, step: int = 1) -> list[int]:
+    """A bounded range: `until 1e12` is an error, not a machine brought down."""
+    r = range(start, stop, step) if step else range(0)
+    if len(r) > MAX_LIST:
+        raise ValueError(f"list longer than {MAX_LIST} items")
+    return list(r)
+
+
 def until_step(start: int, stop: int, step: int) -> list[int]:
-    if step == 0:
-        return []
-    return list(range(start, stop, step))
+    return _range(start, stop, step)
 
 
 def seq(*args: int) -> str:
     if len(args) == 1:
-        nums = list(range(1, args[0] + 1)) if args[0] > 0 else list(range(1, args[0] - 1, -1))
+        nums = _range(1, args[0] + 1) if args[0] > 0 else _range(1, args[0] - 1, -1)
     elif len(args) == 2:
         a, b = args
-        nums = list(range(a, b + 1)) if b >= a else list(range(a, b - 1, -1))
+        nums = _range(a, b + 1) if b >= a else _range(a, b - 1, -1)
     else:
         a, step, b = args
-        nums = list(range(a, b + (1 if step > 0 else -1), step)) if step else []
+        nums = _range(a, b + (1 if step > 0 else -1), step)
     return " ".join(map(str, nums))
 
 
@@ -157,7 +166,7 @@ FUNCS: dict[str, Func] = {
     "concat": lambda *ls: [x for lst in ls for x in _as_list(lst, "concat")],
     "reverse": lambda v: _as_list(v, "reverse")[::-1], "mustReverse": lambda v: _as_list(v, "reverse")[::-1],
     "chunk": chunk, "mustChunk": chunk,
-    "until": lambda n: list(range(n)) if n >= 0 else list(range(0, n, -1)),
+    "until": lambda n: _range(0, n) if n >= 0 else _range(0, n, -1),
     "untilStep": until_step, "seq": seq,
     "dict": go_dict, "get": lambda d, k: d.get(k, "") if isinstance(d, dict) else "",
     "set": go_set, "unset": unset, "hasKey": lambda d, k: isinstance(d, dict) and k in d,

@@ -92,23 +92,44 @@ def join(sep: str, v: Any) -> str:
     return sep.join(to_strings(v))
 
 
-def _go_re(pattern: str) -> re.Pattern[str]:
-    """Go's RE2 syntax, as charts use it, reads the same in Python's `re`."""
-    return re.compile(pattern)
+def _go_re(pattern: str) -> Any:
+    """Go's regexp is RE2: the same engine here, so a pattern from values runs in linear time."""
+    from platform_lint.safe_regex import UnsafePattern, compile_pattern
+
+    try:
+        return compile_pattern(pattern)
+    except UnsafePattern as exc:
+        raise ValueError(str(exc)) from None
 
 
-def _go_repl(repl: str) -> str:
-    # Go expands $1 / ${1} / ${name}; Python wants \g<1>.
-    escaped = repl.replace("\\", "\\\\")
-    return re.sub(r"\$(\d+|\{(\w+)\})", lambda m: f"\\g<{m.group(2) or m.group(1)}>", escaped)
+_GO_TEMPLATE = re.compile(r"\$(\$|\{(\w+)\}|(\w+))")
+
+
+def _go_expand(repl: str) -> Any:
+    """Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; an unknown group is empty."""
+
+    def expand(m: Any) -> str:
+        def group(g: re.Match[str]) -> str:
+            if g.group(1) == "$":
+                return "$"
+            name = g.group(2) or g.group(3)
+            try:
+                value = m.group(int(name) if name.isdigit() else name)
+            except (IndexError, KeyError, ValueError):
+                return ""
+            return str(value or "")
+
+        return _GO_TEMPLATE.sub(group, repl)
+
+    return expand
 
 
 def regex_replace_all(pattern: str, s: Any, repl: str) -> str:
-    return _go_re(pattern).sub(_go_repl(repl), strval(s))
+    return str(_go_re(pattern).sub(_go_expand(repl), strval(s)))
 
 
 def regex_replace_literal(pattern: str, s: Any, repl: str) -> str:
-    return _go_re(pattern).sub(lambda _m: repl, strval(s))
+    return str(_go_re(pattern).sub(lambda _m: repl, strval(s)))
 
 
 def regex_find_all(pattern: str, s: Any, n: int) -> list[str]:
@@ -122,8 +143,7 @@ def regex_find(pattern: str, s: Any) -> str:
 
 
 def regex_split(pattern: str, s: Any, n: int) -> list[str]:
-    parts = _go_re(pattern).split(strval(s), maxsplit=0 if n < 0 else max(n - 1, 0))
-    return parts
+    return [str(p) for p in _go_re(pattern).split(strval(s), maxsplit=0 if n < 0 else max(n - 1, 0))]
 
 
 def substr(start: int, end: int, value: Any) -> str:
@@ -172,6 +192,17 @@ def _re_match(pattern: str, s: Any) -> bool:
     return _go_re(pattern).search(strval(s)) is not None
 
 
+MAX_STRING = 8 * 1024 * 1024
+
+
+def repeat(n: int, value: Any) -> str:
+    """Bounded: a template cannot blow memory up before the output budget sees it."""
+    text = strval(value)
+    if n * len(text) > MAX_STRING:
+        raise ValueError(f"result larger than {MAX_STRING} characters")
+    return text * max(n, 0)
+
+
 FUNCS: dict[str, Func] = {
     "quote": quote, "squote": squote,
     "trim": lambda s: strval(s).strip(" \t\n\r\v\f\x85\xa0"),
@@ -185,7 +216,7 @@ FUNCS: dict[str, Func] = {
     "kebabcase": lambda s: _kebab(strval(s)),
     "swapcase": lambda s: strval(s).swapcase(),
     "replace": lambda old, new, s: strval(s).replace(old, new),
-    "repeat": lambda n, s: strval(s) * max(n, 0),
+    "repeat": repeat,
     "contains": lambda sub, s: sub in strval(s),
     "hasPrefix": lambda pre, s: strval(s).startswith(pre),
     "hasSuffix": lambda suf, s: strval(s).endswith(suf),

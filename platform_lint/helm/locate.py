@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.helm.render import Manifest
-from platform_lint.helm.trace import LineMarks, Origin
+from platform_lint.helm.trace import LineMarks, Origin, ValuesPath
 from platform_lint.model import Document, Path, Span
 from platform_lint.sources.yaml_tree import Problem, parse_yaml
 
@@ -137,7 +137,7 @@ class Rendered:
             col = found + 1 if found >= 0 else 1
         return Where(origin.file, Span.point(origin.line, col))
 
-    def _values_where(self, values: tuple[str, ...], rendered: Path) -> Where | None:
+    def _values_where(self, values: ValuesPath, rendered: Path) -> Where | None:
         """The values-file line holding `values` + some tail of the rendered path."""
         for i in range(len(rendered) + 1):
             tail = tuple(rendered[i:])

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from platform_lint.helm.parser import Field, Pipe, Text, Var
+from platform_lint.helm.parser import Dot, Field, Pipe, Text, Var
 
 MARK = "\ue000"
 _BASE = 0xE100
@@ -28,11 +28,14 @@ TRANSPARENT = frozenset({"indent", "nindent", "printf", "print", "toString", "qu
                          "upper", "lower", "cat", "include"})
 
 
+ValuesPath = tuple[str | int, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
     file: str
     line: int
-    values: tuple[str, ...] | None = None
+    values: ValuesPath | None = None
     """The `.Values` path an action printed, when it printed one."""
 
 
@@ -63,25 +66,30 @@ class Tracer:
             self._texts[key] = found
         return found
 
-    def action(self, pipe: Pipe, file: str, line: int) -> str:
-        return self.mark(Origin(file, line, values_path(pipe)))
+    def action(self, pipe: Pipe, file: str, line: int, dot: ValuesPath | None) -> str:
+        return self.mark(Origin(file, line, values_path(pipe, dot)))
 
 
 def strip(value: Any) -> Any:
     return _MARKER.sub("", value) if isinstance(value, str) and MARK in value else value
 
 
-def values_path(pipe: Pipe) -> tuple[str, ...] | None:
-    """The first `.Values.x.y` (or `$.Values.x.y`) a pipeline reads, as ("x", "y")."""
+def values_path(pipe: Pipe, dot: ValuesPath | None = None) -> ValuesPath | None:
+    """The first `.Values.x.y` (or `$.Values.x.y`) a pipeline reads, as ("x", "y"); with
+    `dot` (inside `with`/`range` over values) fields of dot count too."""
     for cmd in pipe.cmds:
         for arg in cmd.args:
+            if isinstance(arg, Field) and dot is not None:
+                return (*dot, *arg.names)
+            if isinstance(arg, Dot) and dot is not None:
+                return dot
             if isinstance(arg, Field) and arg.names[:1] == ("Values",) and len(arg.names) > 1:
                 return arg.names[1:]
             if (isinstance(arg, Var) and arg.name == "$" and arg.names[:1] == ("Values",)
                     and len(arg.names) > 1):
                 return arg.names[1:]
             if isinstance(arg, Pipe):
-                found = values_path(arg)
+                found = values_path(arg, dot)
                 if found is not None:
                     return found
     return None

@@ -27,11 +27,31 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _jsonish(v: Any) -> Any:
+MAX_NODES = 1_000_000
+
+
+class _Budget:
+    """Counts values as aliases expand: `&a [*b, *b, ...]` nests grow exponentially."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_NODES
+
+    def take(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise TemplateError(f"YAML expands to more than {MAX_NODES} values (aliases?)")
+
+
+def _jsonish(v: Any, budget: _Budget | None = None) -> Any:
+    if budget is None:
+        budget = _Budget()
+    budget.take()
     if isinstance(v, dict):
-        return {_key(k): _jsonish(x) for k, x in v.items()}
+        return {_key(k): _jsonish(x, budget) for k, x in v.items()}
     if isinstance(v, list):
-        return [_jsonish(x) for x in v]
+        return [_jsonish(x, budget) for x in v]
     if isinstance(v, bool) or v is None or isinstance(v, (str, float)):
         return v
     if isinstance(v, int):
@@ -57,15 +77,15 @@ def parse_yaml(text: str, name: str = "") -> Any:
     """One YAML document as Helm's sigs.k8s.io/yaml would decode it."""
     try:
         return _jsonish(yaml.load(text, Loader=_Loader))
+    except RecursionError:
+        raise TemplateError("YAML nested too deeply", name, 1) from None
+    except TemplateError as exc:
+        raise TemplateError(exc.message, name, 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise TemplateError(f"cannot parse YAML: {problem}", name, line) from None
-
-
-def parse_yaml_all(text: str) -> list[Any]:
-    return [_jsonish(d) for d in yaml.load_all(text, Loader=_Loader)]
 
 
 def load_values(text: str, name: str) -> dict[str, Any]:

@@ -83,6 +83,16 @@ def _result(finding: Finding, index: int, ctx: ReportContext) -> dict[str, Any]:
     }
     if finding.properties:
         out["properties"] = finding.properties
+    related = finding.properties.get("relatedLocations")
+    if isinstance(related, list) and related:  # a rendered Helm object: the template line
+        out["relatedLocations"] = [
+            {"id": i, "message": {"text": str(r.get("message", ""))},
+             "physicalLocation": {
+                 "artifactLocation": {"uri": quote(ctx.display(str(r["path"])), safe="/"),
+                                      "uriBaseId": "%SRCROOT%"},
+                 "region": {"startLine": int(r["line"]), "startColumn": int(r.get("column", 1))}}}
+            for i, r in enumerate(related)
+        ]
     return out
 
 

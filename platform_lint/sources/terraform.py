@@ -89,7 +89,7 @@ def _edge_token(node: Any, last: bool) -> Any:
     return node
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
     def one(match: re.Match[str]) -> str:
         code = match.group(1)
         if code[0] in "uU" and len(code) > 1:
@@ -99,7 +99,7 @@ def _unescape(text: str) -> str:
     return _UNESCAPE.sub(one, text).replace("$${", "${").replace("%%{", "%{")
 
 
-class _HclBuilder:
+class HclBuilder:
     def __init__(self, text: str) -> None:
         self.pos = _Positions(text)
         self.text = text
@@ -123,14 +123,14 @@ class _HclBuilder:
     def value(self, node: Any, path: Path) -> Any:
         self.spans[path] = self.span(node)
         literal = self._literal(node, path)
-        return literal if literal is not _NOT_LITERAL else "${" + self.source(node) + "}"
+        return literal if literal is not NOT_LITERAL else "${" + self.source(node) + "}"
 
     def _literal(self, node: Any, path: Path) -> Any:
         kind = node.data
         if kind == "expr_term":
             inner = [c for c in node.children if hasattr(c, "data") and not _is_newline(c)]
             if len(node.children) != 1 or not inner:
-                return _NOT_LITERAL  # parenthesised expression
+                return NOT_LITERAL  # parenthesised expression
             return self._literal(inner[0], path)
         if kind == "int_lit":
             return int(node.children[0])
@@ -141,7 +141,7 @@ class _HclBuilder:
         if kind == "string":
             return self._string(node)
         if kind in ("heredoc_template", "heredoc_template_trim"):
-            return _heredoc(str(node.children[0]), trim=kind.endswith("_trim"))
+            return heredoc_text(str(node.children[0]), trim=kind.endswith("_trim"))
         if kind == "tuple":
             items = [c for c in node.children if hasattr(c, "data") and not _is_newline(c)]
             return [self.value(item, (*path, i)) for i, item in enumerate(items)]
@@ -151,13 +151,13 @@ class _HclBuilder:
             number = self._literal(node.children[1], path)
             if isinstance(number, (int, float)) and not isinstance(number, bool):
                 return -number
-        return _NOT_LITERAL
+        return NOT_LITERAL
 
     def _string(self, node: Any) -> str:
         parts = [c for c in node.children if getattr(c, "data", None) == "string_part"]
         pieces = [p.children[0] for p in parts]
         if all(getattr(piece, "type", "") in _PLAIN_STRING_PARTS for piece in pieces):
-            return _unescape("".join(str(piece) for piece in pieces))
+            return unescape("".join(str(piece) for piece in pieces))
         start, end = self.bounds(node)
         return self.text[start + 1 : end - 1]  # a template: its text between the quotes
 
@@ -214,8 +214,11 @@ class _HclBuilder:
             elif kind == "block":
                 self.nested_block(child, path, out)
 
+    def attribute_parts(self, node: Any) -> tuple[Any, Any]:
+        return node.children[0], node.children[-1]
+
     def attribute(self, node: Any, path: Path, out: dict[str, Any]) -> None:
-        key_node = node.children[0]
+        key_node, value_node = self.attribute_parts(node)
         key = self.name(key_node)
         child = (*path, key)
         if key in out:
@@ -223,7 +226,7 @@ class _HclBuilder:
                 Problem(self.span(key_node), f"duplicate attribute {key!r} (the later value wins)")
             )
         self.key_spans[child] = self.span(key_node)
-        out[key] = self.value(node.children[-1], child)
+        out[key] = self.value(value_node, child)
 
     def nested_block(self, node: Any, path: Path, out: dict[str, Any]) -> None:
         kind, labels, header, body_node = self.block_parts(node)
@@ -254,11 +257,11 @@ class _NotLiteral:
     pass
 
 
-_NOT_LITERAL: Any = _NotLiteral()
+NOT_LITERAL: Any = _NotLiteral()
 _PLAIN_STRING_PARTS = ("STRING_CHARS", "ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE")
 
 
-def _heredoc(token: str, trim: bool) -> str:
+def heredoc_text(token: str, trim: bool) -> str:
     lines = token.split("\n")
     body = [line.rstrip("\r") for line in lines[1:-2]]  # drop `<<EOF`, the marker line, ""
     if trim:
@@ -268,11 +271,21 @@ def _heredoc(token: str, trim: bool) -> str:
     return "".join(line + "\n" for line in body)
 
 
-def _parse_hcl(text: str) -> tuple[dict[str, Any], _HclBuilder]:
+def _parse_hcl(text: str) -> tuple[dict[str, Any], HclBuilder]:
+    """Parsed by tree-sitter's HCL grammar when it is installed and the text
+    parses cleanly; else (and for every syntax error's message) by python-hcl2,
+    the reference the tree-sitter builder is tested against."""
+    from platform_lint.sources.hcl_tree_sitter import parse_hcl
+
+    fast = parse_hcl(text)
+    return fast if fast is not None else parse_hcl_lark(text)
+
+
+def parse_hcl_lark(text: str) -> tuple[dict[str, Any], HclBuilder]:
     import hcl2
     from lark.exceptions import UnexpectedInput
 
-    builder = _HclBuilder(text)
+    builder = HclBuilder(text)
     data: dict[str, Any] = {}
     try:
         tree = hcl2.parses_to_tree(text)
@@ -294,7 +307,7 @@ def _parse_hcl(text: str) -> tuple[dict[str, Any], _HclBuilder]:
         if kind == "attribute":
             builder.attribute(child, (), data)
         elif kind == "block":
-            _top_block(builder, child, data)
+            top_block(builder, child, data)
     return data, builder
 
 
@@ -351,7 +364,7 @@ def _syntax_problem(exc: Any, pos: _Positions) -> Problem:
     return Problem(Span.point(line, col), f"HCL syntax error: {what}")
 
 
-def _top_block(builder: _HclBuilder, node: Any, data: dict[str, Any]) -> None:
+def top_block(builder: HclBuilder, node: Any, data: dict[str, Any]) -> None:
     kind, labels, header, body_node = builder.block_parts(node)
     wanted = _LABELS.get(kind)
     if wanted is not None and len(labels) != wanted:
@@ -458,19 +471,22 @@ def objects(doc: Document) -> Iterator[Obj]:
         for name, body in _dict(data.get(section)).items():
             yield Obj(doc, section, name, (section, name), body)
     for name, bodies in _dict(data.get("provider")).items():
-        for i, body in enumerate(bodies if isinstance(bodies, list) else []):
+        for i, body in enumerate(_list(bodies)):
             alias = _dict(body).get("alias")
             label = f"{name}.{alias}" if isinstance(alias, str) else name
             yield Obj(doc, "provider", label, ("provider", name, i), body)
     if isinstance(data.get("locals"), dict):
         yield Obj(doc, "locals", "locals", ("locals",), data["locals"])
-    blocks = data.get("terraform")
-    for i, body in enumerate(blocks if isinstance(blocks, list) else []):
+    for i, body in enumerate(_list(data.get("terraform"))):
         yield Obj(doc, "terraform", "terraform", ("terraform", i), body)
 
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 # ---------------------------------------------------------------- module values

@@ -44,7 +44,8 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
-    "long", max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "5000")), deadline=None,
+    "long", max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "5000")), deadline=None, database=None,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
@@ -135,7 +136,10 @@ def shaped(shape: Shape, words: Sequence[str], top: bool = False) -> st.SearchSt
 def yaml_text(data: Any, flow: bool) -> str:
     """`data` as YAML: block style, or flow style (JSON, which is YAML too)."""
     if flow:
-        return json.dumps(data, allow_nan=True) + "\n"
+        # Not ASCII-escaped: YAML refuses JSON's surrogate-pair escapes; what YAML cannot
+        # carry raw (C1 controls, U+FFFE/U+FFFF) is escaped as YAML's \\uXXXX.
+        text = json.dumps(data, allow_nan=True, ensure_ascii=False)
+        return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
     from ruamel.yaml import YAML
 
     dumper = YAML(typ="safe", pure=True)
@@ -143,6 +147,9 @@ def yaml_text(data: Any, flow: bool) -> str:
     out = StringIO()
     dumper.dump(data, out)
     return out.getvalue()
+
+
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 def yaml_files(shape: Shape, words: Sequence[str], documents: int = 1) -> st.SearchStrategy[str]:
@@ -161,20 +168,31 @@ def builtin_rules() -> tuple[Rule, ...]:
     return tuple(sorted(load_rules().values(), key=lambda r: r.id))
 
 
-def scan_texts(files: Mapping[str, str | bytes], *, ownership: bool = False) -> ScanResult:
-    """Every built-in rule over `files`, as a whole-repository scan."""
+def scan_texts(
+    files: Mapping[str, str | bytes], *, ownership: bool = False, change: str | None = None
+) -> ScanResult:
+    """Every built-in rule over `files`, as a whole-repository scan (or, with
+    `change`, a change written as the CHANGE fixtures write it)."""
     sources = [SourceFile(p, t.encode() if isinstance(t, str) else t) for p, t in files.items()]
-    extra = [full_repository(sorted(files))] if ownership else []
+    extra = [change_document_of(files, ownership, change)] if ownership else []
     rules = builtin_rules()
     options = ScanOptions(known_rules=frozenset(r.id for r in rules), extra_documents=extra)
     return scan_files("/repo", sources, [], Config(), rules, options)
 
 
-def assert_scans_cleanly(files: Mapping[str, str | bytes], *, ownership: bool = False) -> ScanResult:
+def change_document_of(files: Mapping[str, str | bytes], ownership: bool, change: str | None) -> Any:
+    from platform_lint.changes import change_from_text
+
+    return full_repository(sorted(files)) if change is None else change_from_text(change)
+
+
+def assert_scans_cleanly(
+    files: Mapping[str, str | bytes], *, ownership: bool = False, change: str | None = None
+) -> ScanResult:
     """The property: no exception, no internal error, every span inside its file."""
-    result = scan_texts(files, ownership=ownership)
+    result = scan_texts(files, ownership=ownership, change=change)
     if result.errors or any(f.rule_id == "internal-error" for f in result.findings):
-        raise_crash(files, ownership)  # the engine hides the exception; show it here
+        raise_crash(files, ownership, change)  # the engine hides the exception; show it here
     assert result.errors == []
     assert [f for f in result.findings if f.rule_id == "internal-error"] == []
     for finding in [*result.findings, *(s.finding for s in result.suppressed)]:
@@ -195,7 +213,7 @@ def assert_span_inside(path: str, span: Any, files: Mapping[str, str | bytes], r
     assert (span.end_line, span.end_col) > (span.line, span.col), where
 
 
-def raise_crash(files: Mapping[str, str | bytes], ownership: bool) -> None:
+def raise_crash(files: Mapping[str, str | bytes], ownership: bool, change: str | None) -> None:
     """Run each source and each check as the engine does, but without its guard,
     so the exception behind an internal error surfaces with its traceback."""
     from platform_lint.engine import in_scope
@@ -211,7 +229,7 @@ def raise_crash(files: Mapping[str, str | bytes], ownership: bool) -> None:
             for doc in source.load(path, text, texts.get).documents:
                 objects.extend(source.objects(doc))
     objects += [Obj(doc=d, kind=d.kind, name=d.path, value=d.data)
-                for d in ([full_repository(sorted(files))] if ownership else [])]
+                for d in ([change_document_of(files, ownership, change)] if ownership else [])]
     for rule in builtin_rules():
         if rule.check is None:
             continue

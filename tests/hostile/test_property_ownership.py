@@ -69,3 +69,23 @@ def test_charters_with_codeowners(first: str, second: str, codeowners: str) -> N
     assert_scans_cleanly({"docs/charters/platform.md": first, "docs/charters/payments.md": second,
                           "CODEOWNERS": codeowners, "server/main.go": "package main\n"},
                          ownership=True)
+
+
+_CHANGED = st.one_of(
+    st.sampled_from(["server/main.go", "docs/a.md", "CODEOWNERS", "docs/charters/platform.md", "/",
+                     "../x", "a b", "*"]),
+    st.text(alphabet=st.sampled_from(list("ab/.*-_")), min_size=1, max_size=10),
+)
+_CHANGE_LINES = st.one_of(
+    _CHANGED,
+    st.tuples(st.sampled_from(["M", "A", "D", "T", "R100", "C75", "R", "X"]), _CHANGED, _CHANGED)
+    .map(lambda t: "\t".join(t) if t[0][0] in "RC" else f"{t[0]}\t{t[1]}"),
+    st.sampled_from(["team: platform", "team: payments", "team:", "# note", ""]),
+)
+
+
+@given(_charters(), _codeowners(), st.lists(_CHANGE_LINES, max_size=8))
+def test_a_change_by_a_team(charter: str, codeowners: str, change: list[str]) -> None:
+    assert_scans_cleanly({"docs/charters/platform.md": charter, "CODEOWNERS": codeowners,
+                          "server/main.go": "package main\n"},
+                         ownership=True, change="\n".join(change) + "\n")
