@@ -111,12 +111,14 @@ def check(
     request = ChangeRequest(team, diff_base, changed_files, staged)
     if (new_only or line_filter) and not (diff_base or staged):
         raise UsageError("--new-only and --filter need --diff BASE or --staged")
-    run = Run.prepare(_target(paths), config_path, _split(select), _split(ignore), baseline, request,
+    target = _target(paths)
+    run = Run.prepare(target, config_path, _split(select), _split(ignore), baseline, request,
                       rule_dirs, jobs=jobs, cache=not no_cache, progress=terminal_progress())
     if new_only or line_filter:
         from platform_lint.newonly import scan_change
 
-        result = scan_change(run, request, new_only=new_only, line_filter=line_filter)
+        result = scan_change(run, request, new_only=new_only, line_filter=line_filter,
+                             within=target[1])
     else:
         result = run.scan()
     fmt = fmt or default_format()

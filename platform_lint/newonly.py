@@ -94,15 +94,24 @@ def _below(f: ChangedFile, prefix: str) -> ChangedFile:
     return ChangedFile(f.path[len(prefix):], f.status, old)
 
 
-def scan_change(run: Run, request: ChangeRequest, *, new_only: bool, line_filter: str | None) -> ScanResult:
-    """The run's scan, cut down to what the change introduced."""
+def scan_change(run: Run, request: ChangeRequest, *, new_only: bool, line_filter: str | None,
+                within: Sequence[str] | None = None) -> ScanResult:
+    """The run's scan, cut down to what the change introduced (to the changed
+    files among `within`, the files named on the command line, when given)."""
     change = resolve_change(run.root, request)
+    named = set(within or ())
+    if within is not None:
+        change = replace(change, files=tuple(f for f in change.files
+                                             if f.path in named or f.old_path in named))
     ownership = [r for r in run.active if r.scope.documents & OWNERSHIP_DOCUMENTS]
     others = [r for r in run.active if not r.scope.documents & OWNERSHIP_DOCUMENTS]
     if new_only:
         result = _new_findings(run, change, others)
     else:
         result = scan(run.root, run.config, others, run.options)
+    if within is not None:
+        result.findings = [f for f in result.findings if f.path in named]
+        result.suppressed = [s for s in result.suppressed if s.finding.path in named]
     if line_filter == "added-lines":
         added = added_lines(run.root, change.base, staged=change.staged)
         result.findings = [f for f in result.findings if _on_lines(f, added)]

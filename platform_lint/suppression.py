@@ -16,7 +16,8 @@ from platform_lint.config import Exemption
 from platform_lint.finding import Finding
 from platform_lint.model import Document, Obj, Span
 
-_INLINE = re.compile(r"(?:#|//)\s*platform-lint:\s*ignore\[(?P<ids>[^\]]*)\](?P<reason>[^\n]*)")
+# No `[` in the ids: from every `ignore[` the search would scan to the next `]`.
+_INLINE = re.compile(r"(?:#|//)\s*platform-lint:\s*ignore\[(?P<ids>[^\[\]]*)\](?P<reason>[^\n]*)")
 ANNOTATION = "platform-lint.io/ignore"
 
 

@@ -11,6 +11,7 @@ and bounded from exponential, not fast from slow.
 from __future__ import annotations
 
 import resource
+import signal
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,6 +63,27 @@ def measure(*, memory: Memory = "traced") -> Iterator[Cost]:
             tracemalloc.stop()
         elif memory == "rss":
             cost.peak_bytes = _peak_rss() - rss
+
+
+class OverBudget(Exception):
+    """The block used more CPU time than it was given."""
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block once this process has spent `seconds` of CPU time in it
+    (SIGPROF counts CPU, not wall-clock, time; Python's `re` checks for signals,
+    so even a catastrophic regex is stopped), raising `OverBudget`."""
+    def expire(signum: int, frame: object) -> None:
+        raise OverBudget
+
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def cpu_seconds(fn: Callable[[], T]) -> tuple[T, float]:

@@ -224,16 +224,19 @@ def test_ownership_findings_are_unchanged_by_new_only(
     assert new == plain
 
 
-@pytest.mark.parametrize("base", ["--output=/tmp/x", "-h", "main;touch pwned", "no-such-branch", ""])
+@pytest.mark.parametrize("base", ["--output=OUT", "-h", "main;touch pwned", "no-such-branch", ""])
 def test_a_base_that_is_not_a_commit_is_a_usage_error(
-    repo: Path, base: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    repo: Path, tmp_path: Path, base: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(repo)
-    code = main(["check", f"--diff={base}", "--new-only"])
-    _, err = capsys.readouterr()
-    assert code == 2
-    assert "Traceback" not in err
+    for args in (["--new-only"], ["--filter", "added-lines"]):
+        code = main(["check", f"--diff={base.replace('OUT', str(tmp_path / 'out'))}", *args])
+        _, err = capsys.readouterr()
+        assert code == 2
+        assert "Traceback" not in err
     assert not (repo / "pwned").exists()
+    assert not list(tmp_path.glob("out*"))  # never an option to git
 
 
 def test_new_only_needs_a_base(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -272,3 +275,15 @@ def test_microservices_demo_one_edited_manifest_reports_only_what_the_edit_intro
     }
     _, everything = findings(monkeypatch, capsys, repo, *args)
     assert new < everything and len(everything - new) >= 5  # the file's old findings
+
+
+def test_named_paths_limit_the_change(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, {"k8s/web.yaml": WEB_FIXED_WITH_SECRET + "---\n" + SERVICE,
+                 "k8s/api.yaml": API.replace("api:1.2.3", "api:latest")})
+    commit(repo, "two new problems").check_returncode()
+    _, both = findings(monkeypatch, capsys, repo, "--diff", "main", "--new-only")
+    assert {path for _, path, _ in both} == {"k8s/web.yaml", "k8s/api.yaml"}
+    _, named = findings(monkeypatch, capsys, repo, "--diff", "main", "--new-only", "k8s/api.yaml")
+    assert named and {path for _, path, _ in named} == {"k8s/api.yaml"}

@@ -47,3 +47,26 @@ def test_commit_with_violation_is_refused_and_clean_commit_passes(
     write(repo, {"k8s/settings.yaml": GOOD})
     accepted = commit(repo, "add settings", env=env)
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+def test_new_only_hook_refuses_only_what_the_commit_introduces(
+    tmp_path: Path, precommit_home: str
+) -> None:
+    env = {"PRE_COMMIT_HOME": precommit_home, "PATH": os.environ["PATH"]}
+    repo = make_repo(tmp_path / "repo")
+    write(repo, {"k8s/web.yaml": BAD})
+    commit(repo, "before the hook: an old finding").check_returncode()
+    install_precommit(repo, hook_id="platform-lint-new-only",
+                      args=("--select", "recreate-deploy-strategy", "--select", "image-tag-latest"))
+
+    write(repo, {"k8s/web.yaml": "# the web tier\n" + BAD})
+    moved = commit(repo, "a comment moves the old finding down", env=env)
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+
+    write(repo, {"k8s/web.yaml": "# the web tier\n" + BAD + (
+        "  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n")})
+    refused = commit(repo, "a new finding", env=env)
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert "k8s/web.yaml:12:18: error [image-tag-latest]" in output
+    assert "recreate-deploy-strategy" not in output

@@ -335,7 +335,8 @@ def mutable_image_tag(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 _CURL_SH = re.compile(
-    r"\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+(-\S+\s+)*)?(env\s+\S+\s+)?(ba|z|da|k)?sh\b"
+    # The first curl of each `|;&`-separated part: a later one in the part reaches the same `|`.
+    r"(?:^|(?<=[|;&]))(?>[^|;&]*?\b(curl|wget)\b)[^|;&]*\|\s*(sudo\s+(-\S+\s+)*)?(env\s+\S+\s+)?(ba|z|da|k)?sh\b"
     r"|\b(ba|z)?sh\s+(-c\s+)?[\"']?\$\((curl|wget)\b|\b(ba|z)?sh\s+<\(\s*(curl|wget)\b"
 )
 

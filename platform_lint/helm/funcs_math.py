@@ -94,7 +94,7 @@ def _pre_cmp(a: str, b: str) -> int:
 
 
 _TERM = re.compile(
-    r"^\s*(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)?\s*"
+    r"^\s*(?:(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)\s*)?"  # one \s* when there is no operator: linear
     r"(v?[0-9xX*]+(?:\.[0-9xX*]+)?(?:\.[0-9xX*]+)?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)\s*$"
 )
 

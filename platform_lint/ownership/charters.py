@@ -27,8 +27,11 @@ from typing import Any
 from platform_lint.model import Path, Span, source_lines
 from platform_lint.sources.yaml_tree import Problem, parse_yaml
 
-_HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?:\d+(?:\.\d+)*[.)]?\s+)?(?P<title>.+?)\s*#*\s*$")
-_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>.*\S)")
+# The title runs to the line's end here; `_heading` cuts the closing `#`s. A lazy
+# title followed by `\s*#*\s*$` tried that tail at every character: quadratic.
+_HEADING = re.compile(r"^(?P<marks>#{1,6})\s+(?:\d+(?:\.\d+)*[.)]?\s+)?(?P<title>.+)$")
+_CLOSING = re.compile(r"\s*#*\s*")  # matched on the reversed title: the longest closing run
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s++(?P<text>.*\S)")
 _LABEL = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?P<label>owners?|escalation(?: contact)?|team)"
     r"\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:|:)\s*(?P<value>.*\S)",
@@ -37,9 +40,11 @@ _LABEL = re.compile(
 _MARKUP = re.compile(r"\*\*(?P<bold>.+?)\*\*|__(?P<under>.+?)__|`(?P<code>[^`]+)`")
 _PATHLIKE = re.compile(r"[\w.\-/*?@+~\[\]{}:]+")
 _TITLE_PREFIX = re.compile(r"^(?:team\s+)?charter\s*[:\-\u2013\u2014]\s*", re.I)
-_TITLE_SUFFIX = re.compile(r"\s*[:\-\u2013\u2014]?\s*charter$", re.I)
+_TITLE_SUFFIX = re.compile(r"(?<!\s)\s*(?:[:\-\u2013\u2014]\s*)?charter$", re.I)
 _DESC_LEAD = re.compile(r"^(?:[\s,:;\-\u2013\u2014]|\band\b|&)+", re.I)
-_DESC_TAIL = re.compile(r"(?:[\s,:;.]|\b(?:under|in|at|within|and)\b)+$", re.I)
+# Trailing separators and joining words, matched from the end (on the reversed text):
+# searched forwards, `(...)+$` restarted from every space of a long run.
+_DESC_TAIL_REVERSED = re.compile(r"(?:[\s,:;.]|\b(?:rednu|ni|ta|nihtiw|dna)\b)+", re.I)
 
 
 @dataclass(slots=True)
@@ -67,10 +72,10 @@ def parse(text: str) -> ParsedCharter:
     section = ""
     for number in range(body_start + 1, len(lines) + 1):
         raw = lines[number - 1]
-        heading = _HEADING.match(raw)
+        heading = _heading(raw)
         if heading is not None:
-            title = heading["title"]
-            if len(heading["marks"]) == 1 and out.data["team"] is None:
+            marks, title = heading
+            if len(marks) == 1 and out.data["team"] is None:
                 _set(out, "team", _team_name(title), number, raw.index(title))
                 out.spans.setdefault((), Span(number, 1, number, len(raw) + 1))
             section = _section_kind(title)
@@ -165,7 +170,7 @@ def _surfaces(out: ParsedCharter, raw: str, start: int, number: int) -> None:
     description = text
     for _, s, e in reversed(found):
         description = description[:s] + description[e:]
-    description = _DESC_TAIL.sub("", _DESC_LEAD.sub("", _plain(description)))
+    description = _without_tail(_DESC_LEAD.sub("", _plain(description)))
     for path, s, _ in found:
         index = len(out.data["surfaces"])
         out.data["surfaces"].append({"path": path, "description": description})
@@ -196,6 +201,22 @@ def _front_matter(lines: list[str], out: ParsedCharter) -> int:
     if docs and isinstance(docs[0].data, dict):
         _apply_front_matter(out, docs[0].data, docs[0].spans, docs[0].key_spans)
     return end + 1
+
+
+def _heading(raw: str) -> tuple[str, str] | None:
+    """The heading's marks and title (at least one character, closing `#`s cut)."""
+    found = _HEADING.match(raw)
+    if found is None:
+        return None
+    title: str = found["title"]
+    closing = _CLOSING.match(title[::-1])
+    cut = closing.end() if closing else 0
+    return found["marks"], title[: max(len(title) - cut, 1)]
+
+
+def _without_tail(text: str) -> str:
+    found = _DESC_TAIL_REVERSED.match(text[::-1])
+    return text[: len(text) - found.end()] if found else text
 
 
 def _shift(span: Span) -> Span:

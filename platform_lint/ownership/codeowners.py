@@ -27,7 +27,7 @@ LOCATIONS: dict[Flavour, tuple[str, ...]] = {
 }
 
 _SECTION = re.compile(r"^(?P<optional>\^)?\[(?P<name>[^\]]+)\](?:\[(?P<approvals>\d+)\])?(?=\s|$)")
-_BRACKET = re.compile(r"\[([^\]/]*)\]")
+_BRACKET = re.compile(r"\[([^\[\]/]*)\]")
 _CLASS_RANGE = re.compile(r"([A-Za-z0-9])-([A-Za-z0-9])")
 _USER = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")
 _TEAM = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -143,11 +143,12 @@ class CodeOwners:
 
     def matched_files(self, tree: Iterable[str]) -> dict[int, frozenset[str]]:
         """For each entry's line, the files of `tree` it matches."""
-        found: dict[int, set[str]] = {e.line: set() for e in self.entries}
+        found: dict[int, set[str]] = {}
         for path in tree:
             for entry in self.matcher.matching(path):
-                found[entry.line].add(path)
-        return {line: frozenset(paths) for line, paths in found.items()}
+                found.setdefault(entry.line, set()).add(path)
+        none: frozenset[str] = frozenset()  # one shared empty set: most lines of a big file match nothing
+        return {e.line: frozenset(found[e.line]) if e.line in found else none for e in self.entries}
 
 
 class Matcher:
@@ -156,10 +157,10 @@ class Matcher:
     A pattern without wildcards is looked up by the path's segments (an anchored
     one by each leading run of segments, an unanchored one, always a single
     segment, by each segment). A pattern with wildcards still needs its literal
-    text (`.ext` in `*.ext`) in the path: it is filed under the rarest
-    three-character piece of that text and tried only on paths holding that
-    piece. So a CODEOWNERS file of 100,000 lines costs a few dozen dictionary
-    lookups per file, not 100,000 regex matches. `fold` matches regardless of
+    text (`.ext` in `*.ext`) in the path: it is filed under the rarest piece
+    of that text (`_grams`) and tried only on paths holding that piece. So a
+    CODEOWNERS file of 100,000 lines costs a few dozen dictionary lookups per
+    file, not 100,000 regex matches. `fold` matches regardless of
     case (for "did you mean" hints).
     """
 
@@ -179,9 +180,9 @@ class Matcher:
                 self._anchored.setdefault(tuple(map(self._case, pattern.segments)), []).append(entry)
             else:
                 self._floating.setdefault(self._case(pattern.segments[0]), []).append(entry)
-        counts = Counter(g for _, text in wild for g in set(_grams(text)))
+        counts = Counter(g for _, text in wild for g in {*_grams(text), *_grams(text, 6)})
         for entry, text in wild:
-            grams = _grams(text)
+            grams = _grams(text, 6) or _grams(text)
             if grams:
                 self._by_gram.setdefault(min(grams, key=counts.__getitem__), []).append((entry, text))
             else:
@@ -206,7 +207,7 @@ class Matcher:
                 if index < last or not entry.pattern.dir_only:
                     found[entry.line] = entry
         verdicts: dict[str, bool] = {}  # one match per distinct pattern, however often repeated
-        for gram in set(_grams(cased)):
+        for gram in {*_grams(cased), *_grams(cased, 6)}:
             for entry, text in self._by_gram.get(gram, ()):
                 if text in cased and self._matches(entry, path, verdicts):
                     found[entry.line] = entry
@@ -238,8 +239,11 @@ def _required_text(pattern: str) -> str:
     return max((piece.strip("/") for piece in _WILDCARDS.split(pattern)), key=len)
 
 
-def _grams(text: str) -> list[str]:
-    return [text[i : i + 3] for i in range(len(text) - 2)]
+def _grams(text: str, size: int = 3) -> list[str]:
+    """Pieces of `text` of `size` characters: patterns are filed under their
+    rarest six-character piece when they have one (three-character pieces of
+    digits repeat across thousands of patterns), else their rarest three."""
+    return [text[i : i + size] for i in range(len(text) - size + 1)]
 
 
 def _section_key(name: str | None) -> str | None:

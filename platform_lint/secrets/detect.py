@@ -222,7 +222,7 @@ def _unquote(value: str) -> tuple[str, int]:
     return value.rstrip(",;}])`"), 0
 
 
-_IDENTIFIER = re.compile(r"[a-z]{2,}(?:[-_.][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+")
+_IDENTIFIER = re.compile(r"(?<![a-z])(?:[a-z]{2,}(?:[-_.][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+)")
 """Words joined like a name (`db-credentials`, `adminPasswordKey`): under a
 secret-like name such a value names another thing, a Secret or one of its keys."""
 

@@ -78,6 +78,9 @@ def _pem(kind: str, title: str, label: str) -> Provider:
 
 # Every repetition that a match may start in front of is bounded (`{0,64}`) or
 # possessive: an open-ended run before a keyword made a long line quadratic.
+# And no match starts inside a run of its own alphabet: `\b` lets `eyJ` start
+# after every `-` of `eyJ-eyJ-eyJ-...`, and each start scanned the rest of the
+# run, so tokens whose alphabet holds `-` start after a lookbehind on it.
 CATALOGUE: tuple[Provider, ...] = (
     Provider(
         "aws-access-key-id",
@@ -247,7 +250,7 @@ CATALOGUE: tuple[Provider, ...] = (
     Provider(
         "openai-api-key",
         "OpenAI API key",
-        r"\bsk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}\b",
+        r"(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}\b",
         ("T3BlbkFJ",),
         "sk-",
     ),
@@ -315,7 +318,7 @@ CATALOGUE: tuple[Provider, ...] = (
     Provider(
         "jwt",
         "JSON Web Token",
-        r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}",
+        r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}",
         ("eyJ",),
         valid=lambda token: not _tutorial_jwt(token),
     ),

@@ -16,9 +16,11 @@ import re
 import shlex
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from platform_lint.model import Path
+from platform_lint.safe_regex import AnyOf
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 
 
@@ -72,27 +74,43 @@ class Evidence:
 # ---------------------------------------------------------------- commands
 
 
-_COMMENT = re.compile(r"(^|\s+)#[^'\"`]*$")
+_COMMENT = re.compile(r"(?:^|(?<!\s)\s+)#")
+
+
+def _uncommented(text: str) -> str:
+    """`text` without a trailing comment: from a `#` at the start or after
+    whitespace with no quote after it (one after it puts the `#` in a string).
+    Found from the last quote on, in one pass: `(^|\\s+)#[^'"`]*$` searched from
+    every `#` again to the line's end."""
+    after = max(text.rfind(quote) for quote in "'\"`") + 1
+    found = _COMMENT.search(text, after)
+    return text if found is None else text[: found.start()]
 
 
 def command_lines(step: Step) -> list[tuple[str, str]]:
     """The step's shell commands as (command, its first source line): `\\`
     continuations joined, comments dropped."""
+    return list(_command_lines(step.run or ""))
+
+
+@lru_cache(maxsize=32)
+def _command_lines(run: str) -> tuple[tuple[str, str], ...]:
+    """Memoised: each recogniser asks for the same step's commands."""
     out: list[tuple[str, str]] = []
     pending: list[str] = []
-    for raw in (step.run or "").splitlines():
+    for raw in run.splitlines():
         text = raw.strip()
         if text.endswith("\\"):
             pending.append(text[:-1].strip())
             continue
-        parts = [*pending, _COMMENT.sub("", text).strip()]
+        parts = [*pending, _uncommented(text).strip()]
         pending = []
         command = " ".join(p for p in parts if p)
         if command:
             out.append((command, parts[0] or command))
     if pending:
         out.append((" ".join(pending), pending[0]))
-    return out
+    return tuple(out)
 
 
 def commands(step: Step) -> list[str]:
@@ -100,8 +118,9 @@ def commands(step: Step) -> list[str]:
     return [command for command, _first in command_lines(step)]
 
 
-def _rx(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(parts), re.I)
+def _rx(*parts: str) -> AnyOf:
+    """Alternatives matched in one linear pass (RE2): commands can be megabytes long."""
+    return AnyOf(parts, ignore_case=True)
 
 
 _DEPLOY_CMD = _rx(
@@ -162,7 +181,8 @@ _PUBLISH_CMD = _rx(
     r"\bko\s+(build|publish|resolve|apply)\b", r"\bjib(:build)?\b", r"\bcrane\s+(push|copy|cp)\b",
     r"\bskopeo\s+copy\b", r"\bgcloud\s+builds\s+submit\b", r"\btwine\s+upload\b",
     r"\b(npm|yarn|pnpm)\s+publish\b", r"\bgh\s+release\s+upload\b", r"\bmvn\b.*\sdeploy\b",
-    r"\bgradlew?\b.*\spublish\b", r"\bgoreleaser\b(?!.*--snapshot)", r"\bpoetry\s+publish\b",
+    r"\bgradlew?\b.*\spublish\b", r"\bpoetry\s+publish\b",
+    r"(?:^|(?<=\n))(?>.*\bgoreleaser\b)(?!.*--snapshot)",  # the last goreleaser on the line
     r"\bcargo\s+publish\b", r"\bgem\s+push\b", r"\bnuget\s+push\b", r"\b(uv|flit)\s+publish\b",
     r"\bhelm\s+push\b", r"\bdocker[- ]compose\b.*\spush\b",
 )
@@ -210,7 +230,7 @@ _SCAN_INCLUDE = _rx(r"Security/", r"SAST", r"Dependency-Scanning", r"Container-S
                     r"Secret-Detection", r"Auto-DevOps")
 
 
-def _matching(step: Step, pattern: re.Pattern[str]) -> tuple[str, str] | None:
+def _matching(step: Step, pattern: AnyOf) -> tuple[str, str] | None:
     return next((found for found in command_lines(step) if pattern.search(found[0])), None)
 
 

@@ -17,7 +17,7 @@ from platform_lint.model import Document, Obj, source_lines
 from platform_lint.sources import FileReader, Parsed
 from platform_lint.sources.yaml_tree import parse_yaml
 
-_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.S)
+_TEMPLATE = re.compile(r"\A(?>.*?\{\{).*?\}\}", re.S)  # the first `{{`: if any closes, it does
 _KUSTOMIZATION = re.compile(r"(^|/)kustomization\.ya?ml$")
 
 
