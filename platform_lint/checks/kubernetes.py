@@ -3,6 +3,8 @@
 Workloads keep their pod template at a kind-specific path; `pod_spec_path`
 knows them all, so every container check works on Pods, Deployments,
 StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and Argo Rollouts alike.
+What an object is (long-running or run-once, an image's one problem, a canary
+that is a rolling update) is decided once, in `k8s_workloads`.
 
 Where a finding points (the same for every check here):
 
@@ -26,37 +28,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.checks import Registry
+from platform_lint.checks.k8s_workloads import (
+    ImageProblem,
+    ImageRef,
+    canary_is_rolling_update,
+    long_running,
+    pod_spec_path,
+)
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
 
 CHECKS = Registry()
 
-_POD_SPEC_PATHS: dict[str, Path] = {
-    "Pod": ("spec",),
-    "PodTemplate": ("template", "spec"),
-    "Deployment": ("spec", "template", "spec"),
-    "StatefulSet": ("spec", "template", "spec"),
-    "DaemonSet": ("spec", "template", "spec"),
-    "ReplicaSet": ("spec", "template", "spec"),
-    "ReplicationController": ("spec", "template", "spec"),
-    "Job": ("spec", "template", "spec"),
-    "Rollout": ("spec", "template", "spec"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
-}
-
 _PROBES = ("readinessProbe", "livenessProbe", "startupProbe")
 
 
 # --- shared helpers ---------------------------------------------------------
-
-
-def pod_spec_path(kind: str) -> Path | None:
-    """Where a workload of `kind` keeps its pod spec, or None for other kinds."""
-    return _POD_SPEC_PATHS.get(kind)
 
 
 def containers(obj: Obj, *, init: bool = False) -> Iterator[tuple[Path, dict[str, Any]]]:
@@ -162,22 +152,6 @@ def _int(value: Any) -> int | None:
 # --- images -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
-    repository: str
-    tag: str | None
-    digest: str | None
-
-    @classmethod
-    def parse(cls, image: str) -> ImageRef:
-        rest, _, digest = image.partition("@")
-        slash = rest.rfind("/")
-        colon = rest.rfind(":")
-        if colon > slash:
-            return cls(rest[:colon], rest[colon + 1 :], digest or None)
-        return cls(rest, None, digest or None)
-
-
 _TEMPLATED = re.compile(r"\$\{|\{\{|\$\(")
 
 
@@ -192,7 +166,7 @@ def _images(obj: Obj) -> Iterator[tuple[Path, dict[str, Any], str, ImageRef]]:
 @CHECKS.check("image-without-tag")
 def image_without_tag(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     for path, container, image, ref in _images(obj):
-        if ref.tag is None and ref.digest is None:
+        if ref.problem is ImageProblem.UNTAGGED:
             yield Hit(
                 obj,
                 f"container {_name(container)!r} image {image!r} has no tag, so it runs whatever "
@@ -204,7 +178,7 @@ def image_without_tag(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 @CHECKS.check("image-tag-latest")
 def image_tag_latest(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     for path, container, image, ref in _images(obj):
-        if ref.tag == "latest" and ref.digest is None:
+        if ref.problem is ImageProblem.LATEST:
             yield Hit(
                 obj,
                 f"container {_name(container)!r} image {image!r} uses the moving tag 'latest'; "
@@ -216,7 +190,7 @@ def image_tag_latest(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 @CHECKS.check("image-not-pinned-by-digest")
 def image_not_pinned_by_digest(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     for path, container, image, ref in _images(obj):
-        if ref.digest is None:
+        if ref.problem is ImageProblem.MUTABLE_TAG:
             yield Hit(
                 obj,
                 f"container {_name(container)!r} image {image!r} is not pinned by digest, so a "
@@ -238,7 +212,11 @@ def image_not_pinned_by_digest(obj: Obj, params: Mapping[str, Any]) -> Iterator[
     },
 )
 def missing_probe(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    """Regular containers (not init containers) without the probe named in params."""
+    """Regular containers (not init containers) of a long-running workload
+    without the probe named in params: a pod that runs to completion is never
+    put behind a Service or restarted for hanging."""
+    if not long_running(obj):
+        return
     probe = params["probe"]
     advice = {
         "readinessProbe": "traffic and rollouts go to it before it can serve",
@@ -276,7 +254,6 @@ _EXAMPLE = {
     "requests": {"cpu": "100m", "memory": "128Mi"},
     "limits": {"cpu": "500m", "memory": "256Mi"},
 }
-
 
 
 @CHECKS.check(
@@ -391,9 +368,10 @@ def zero_surge_and_unavailable(obj: Obj, params: Mapping[str, Any]) -> Iterator[
 
 @CHECKS.check("canary-all-at-once")
 def canary_all_at_once(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    """Argo Rollout canaries that send all traffic to the new version in one step."""
+    """Argo Rollout canaries that send all traffic to the new version in one step.
+    A canary that is a rolling update is judged by the rolling-update rules."""
     canary = obj.get("spec", "strategy", "canary")
-    if not isinstance(canary, dict):
+    if not isinstance(canary, dict) or canary_is_rolling_update(canary):
         return
     base: Path = ("spec", "strategy", "canary", "steps")
     steps = canary.get("steps")
@@ -401,7 +379,8 @@ def canary_all_at_once(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     if not isinstance(steps, list) or not steps:
         yield Hit(
             obj,
-            f"canary has no steps, so the new version gets 100% at once; {advice}",
+            "canary has no steps but a trafficRouting, so the router sends 100% to the new "
+            f"version at once; {advice}",
             path=base,
             key="steps" in canary,
         )
@@ -475,12 +454,13 @@ def _has_analysis(section: Mapping[str, Any], keys: Iterable[str]) -> bool:
 
 @CHECKS.check("rollout-without-analysis")
 def rollout_without_analysis(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    """Argo Rollouts with no AnalysisTemplate run, so nothing aborts a bad release."""
+    """Argo Rollouts with no AnalysisTemplate run, so nothing aborts a bad release.
+    A canary that is a rolling update is judged as a Deployment is: not here."""
     strategy = obj.get("spec", "strategy")
     if not isinstance(strategy, dict):
         return
     canary, blue_green = strategy.get("canary"), strategy.get("blueGreen")
-    if isinstance(canary, dict):
+    if isinstance(canary, dict) and not canary_is_rolling_update(canary):
         steps = canary.get("steps")
         stepped = any(
             isinstance(s, dict)
@@ -522,12 +502,12 @@ def _replicated(objs: Sequence[Obj]) -> Iterator[Obj]:
     },
 )
 def single_replica_workload(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
-    """Workloads that run one pod: `replicas: 1`, or (with `flag_default`, the
-    default) no `replicas` and no HPA, which also means one."""
+    """Long-running workloads that run one pod: `replicas: 1`, or (with
+    `flag_default`, the default) no `replicas` and no HPA, which also means one."""
     hpas = scaling_hpas(objs)
     for obj in _replicated(objs):
-        if id(obj) in hpas:
-            continue  # the HPA's own rule judges minReplicas
+        if id(obj) in hpas or not long_running(obj):
+            continue  # the HPA's own rule judges minReplicas; a run-once pod serves nobody
         replicas = obj.get("spec", "replicas")
         if replicas == 1 and _int(replicas) is not None:
             message = "replicas: 1 means every restart, node drain or rollout is an outage"
@@ -587,12 +567,14 @@ def hpa_min_replicas_too_low(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hi
 def missing_pod_disruption_budget(
     objs: Sequence[Obj], params: Mapping[str, Any]
 ) -> Iterator[Hit]:
-    """Replicated workloads (more than `min_replicas`, default 1, counting an
-    HPA's minReplicas) that no PodDisruptionBudget selects."""
+    """Replicated long-running workloads (more than `min_replicas`, default 1,
+    counting an HPA's minReplicas) that no PodDisruptionBudget selects."""
     threshold = int(params.get("min_replicas", 1))
     budgets = [o for o in objs if o.kind == "PodDisruptionBudget"]
     hpas = scaling_hpas(objs)
     for obj in _replicated(objs):
+        if not long_running(obj):
+            continue  # a drain only delays a run-once pod, which a budget would block
         hpa = hpas.get(id(obj))
         replicas = _min_replicas(hpa) if hpa else _int(obj.get("spec", "replicas"))
         if replicas is None or replicas <= threshold:

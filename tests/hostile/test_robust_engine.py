@@ -113,7 +113,8 @@ def test_a_check_failing_on_one_object_is_a_finding_there(
     assert lines_of(out, "internal-error") == ["pods.yaml:10"]
     assert "rule image-tag-latest failed on Pod bad" in out
     assert lines_of(out, "image-tag-latest") == ["pods.yaml:8"]  # the other object
-    assert "pods.yaml:17" in " ".join(lines_of(out, "image-not-pinned-by-digest"))  # other rules
+    # other rules still judge the object (its `:latest` image is image-tag-latest's alone)
+    assert "pods.yaml:16" in " ".join(lines_of(out, "missing-liveness-probe"))
 
 
 def test_without_the_internal_error_rule_a_failure_is_an_internal_error(
@@ -126,7 +127,7 @@ def test_without_the_internal_error_rule_a_failure_is_an_internal_error(
     code, out = run(capsys, "check", str(tmp_path), "--ignore", "internal-error")
     assert code == 2
     assert "internal error: k8s/pods.yaml: internal error in platform-lint: rule image-tag-latest" in out
-    assert lines_of(out, "image-not-pinned-by-digest") == ["pods.yaml:8"]
+    assert lines_of(out, "missing-liveness-probe") == ["pods.yaml:7"]
 
 
 def test_a_source_failing_on_one_file_is_a_finding_there(
