@@ -288,8 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlatformLintError as exc:
         _error(str(exc))
         return EXIT_ERROR
-    except Exception as exc:
-        _error(f"internal error: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # its text could quote a file or a secret: only its type is shown
+        _error(f"internal error ({type(exc).__name__}), a bug in platform-lint: please report it")
         return EXIT_ERROR
     return EXIT_CLEAN
 

@@ -8,7 +8,6 @@ not on its line. Nothing here puts a secret's text in a message or property.
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
@@ -222,7 +221,7 @@ def _secret_entry(key: str, encoded: str) -> detect.Secret | None:
     """Judge a `Secret.data` entry on its decoded value."""
     try:
         decoded = base64.b64decode("".join(encoded.split()), validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or text that is not ASCII at all
         return None
     try:
         return detect.judge_secret_entry(key, decoded.decode("utf-8"))

@@ -50,7 +50,7 @@ def _docker_auth(secret: str) -> bool:
     """`auth` in a Docker config.json is base64 of `user:password`."""
     try:
         decoded = base64.b64decode(secret, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8 (UnicodeDecodeError)
         return False
     user, sep, password = decoded.partition(":")
     return bool(sep and user and len(password) >= 6 and decoded.isprintable())

@@ -72,6 +72,8 @@ def _span(node: Any, position: Position = _mark_position) -> Span:
         # Block values end at column 0 of the next line; keep the span on its own lines.
         end_line -= 1
         end_col = start_col + 2 if end_line == start_line + 1 else 1
+    if (end_line, end_col) <= (start_line + 1, start_col + 1):  # an empty node (`key:`, `? `)
+        end_line, end_col = start_line + 1, start_col + 2
     return Span(start_line + 1, start_col + 1, end_line, end_col)
 
 

@@ -80,8 +80,14 @@ def test_wrongly_typed_gitlab_rules_are_data(
     ("azure-pipelines.yml", "jobs:\n  - job: a\n    steps: yes\n"),
     (".circleci/config.yml", "jobs:\n  a:\n    docker: 1\n    steps: 2\n"),
     ("k8s/kustomization.yaml", "patchesStrategicMerge: true\n"),
+    # Found by the long property run (bench/hostile/README.md):
+    ("infra/main.tf.json", '{"terraform": true}\n'),
+    ("k8s/secret.yaml", 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  a.jks: "\\x80"\n'),
+    ("k8s/pdb.yaml", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec:\n"
+                     "  selector:\n    matchExpressions:\n      - {key: app, operator: In, values: 5}\n"),
+    ("monitoring/alertmanager.yaml", "route:\n  receiver: a\n  matchers: 5\nreceivers: [{name: a}]\n"),
 ])
-def test_wrongly_typed_pipeline_values_are_data(
+def test_wrongly_typed_values_are_data(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, value: str
 ) -> None:
     write(tmp_path, {kind: value, "k8s/pod.yaml": POD.format(name="web")})
@@ -151,3 +157,21 @@ def test_a_source_failing_on_one_file_is_a_finding_there(
                                                         "hardcoded-secret-in-pipeline")
                for line in lines_of(out, rule))
     assert "Xk9#mP2v" not in out
+
+
+def test_a_failure_outside_any_file_exits_two_without_its_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last guard, around the whole command (here a reporter that fails)."""
+    from platform_lint.report import text_report
+
+    def broken(*args: Any) -> str:
+        raise RuntimeError(f"boom {MARKER}")
+
+    monkeypatch.setattr(text_report, "render", broken)
+    write(tmp_path, {"k8s/pod.yaml": POD.format(name="web")})
+    code = main(["check", str(tmp_path), "--format", "text"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert err == "platform-lint: internal error (RuntimeError), a bug in platform-lint: please report it\n"
+    assert MARKER not in out + err

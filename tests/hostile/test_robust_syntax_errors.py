@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,17 @@ def test_yaml_line_numbers_ignore_unicode_line_separators(
     out = capsys.readouterr().out
     assert code == 1
     assert "pod.yaml:8:14: error [image-tag-latest]" in out
+
+
+def test_a_problem_at_an_empty_node_has_a_span_of_one_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the long property run: two empty keys (`?` NEL `?`) gave a duplicate-key
+    problem whose span ended where it started."""
+    write(tmp_path, {".github/workflows/ci.yml": "?\x85?"})
+    code = main(["check", str(tmp_path), "--select", "parse-error", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    [finding] = report["findings"]
+    assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (1, 4, 1, 5)
+    assert finding["message"] == "duplicate key '' (the later value wins)"
