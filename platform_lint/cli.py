@@ -267,9 +267,11 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
 
 from platform_lint.audit.cli import audit  # noqa: E402 (the group imports its work lazily)
 from platform_lint.helm.command import render_command  # noqa: E402 (imports the renderer lazily)
+from platform_lint.readiness_cli import readiness  # noqa: E402 (imports the scorecard lazily)
 
 cli.add_command(audit)
 cli.add_command(render_command)
+cli.add_command(readiness)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

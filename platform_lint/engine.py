@@ -297,6 +297,11 @@ def _scan(
     errors, secrets, findings = tally.errors, tally.secrets, tally.findings
 
     extra = [*(change(tally.read_paths) if change else ()), *options.extra_documents]
+    if options.only is None and any("repository" in r.scope.documents for r in rules):
+        from platform_lint.repository import repository_document
+
+        extra.append(repository_document([*tally.read_paths, *(s.path for s in result.skipped)],
+                                         options.today, read))
     spanning: list[Obj] = []
     if config.exemptions and config.source:
         doc = exemptions_document(_relative(root, config.source), config.exemptions, options.today)

@@ -51,8 +51,12 @@ def test_syntax_errors_carry_their_offset(text: str, offset: int) -> None:
     assert caught.value.offset == offset
 
 
-def test_templated_expressions_are_not_judged() -> None:
-    assert parse('rate(x{job="{{ .Release.Name }}"}[5m]) +').templated
+def test_templated_and_logql_expressions_are_not_judged() -> None:
+    assert parse('rate(x{job="{{ .Release.Name }}"}[5m]) +').unjudged == "templated"
+    logql = 'sum(rate({app="foo"} |= "error" [5m])) by (job) / sum(rate({app="foo"}[5m])) > 0.05'
+    assert parse(logql).unjudged == "LogQL"
+    assert parse('count_over_time({namespace="prod"} | json [5m]) > 0').unjudged == "LogQL"
+    assert parse('rate({app="foo"}[5m]) > 1').unjudged is None
 
 
 def test_contradicting_matchers() -> None:

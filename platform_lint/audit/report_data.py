@@ -131,6 +131,8 @@ def report_data(store: Store, audit_id: int | None = None) -> dict[str, Any]:
         "rules": _tally(findings, fixed, "rule"),
         "teams": _tally(findings, fixed, "team"),
         "trend": _trend(db, aid),
+        "readiness": [{**dict(row), "checklist": json.loads(row["checklist"])}
+                      for row in store.readiness(aid)],
         "new": [f for f in findings if f["state"] == "new"],
         "fixed": fixed,
         "findings": findings,

@@ -80,6 +80,14 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX findings_identity ON findings (scan_id, rule, path, fingerprint);
     CREATE INDEX scans_repository ON scans (repository_id, audit_id);
     """,
+    """
+    CREATE TABLE readiness (
+        scan_id INTEGER PRIMARY KEY REFERENCES scans(id),
+        level INTEGER NOT NULL,
+        level_name TEXT NOT NULL,
+        checklist TEXT NOT NULL
+    );
+    """,
 )
 
 SEVERITY_COLUMNS = {"error": "errors", "warning": "warnings", "note": "notes"}
@@ -237,12 +245,32 @@ class Store:
                     [(scan_id, f["fingerprint"], f["rule"], f["severity"], f["category"], f["path"],
                       f["line"], f["column"], f["end_line"], f["end_column"], f["message"], f.get("team"))
                      for f in result.get("findings", ())])
+            self._store_readiness(scan_id, result, reused_from)
             self._mark_open(audit_id, repository_id, scan_id)
             self._count(scan_id)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+
+    def _store_readiness(self, scan_id: int, result: Mapping[str, Any], reused_from: int | None) -> None:
+        """The repository's readiness level and checklist (issue 16); a reused scan's is copied."""
+        if reused_from is not None:
+            self.db.execute("INSERT INTO readiness SELECT ?, level, level_name, checklist FROM readiness "
+                            "WHERE scan_id = ?", (scan_id, reused_from))
+            return
+        card = result.get("readiness")
+        if card:
+            self.db.execute("INSERT INTO readiness VALUES (?, ?, ?, ?)",
+                            (scan_id, card["level"], card["level_name"],
+                             json.dumps(card["checklist"], sort_keys=True)))
+
+    def readiness(self, audit_id: int) -> list[sqlite3.Row]:
+        """Each repository's readiness level and checklist in an audit, most ready first."""
+        return list(self.db.execute(
+            "SELECT r.name, r.team, x.level, x.level_name, x.checklist FROM readiness x "
+            "JOIN scans s ON s.id = x.scan_id JOIN repositories r ON r.id = s.repository_id "
+            "WHERE s.audit_id = ? ORDER BY x.level DESC, r.name", (audit_id,)))
 
     def _insert_scan(self, audit_id: int, repository_id: int, result: Mapping[str, Any],
                      reused_from: int | None) -> int:

@@ -90,6 +90,7 @@ def _audit(task: Mapping[str, Any]) -> Result:
     where, commit = locate(task)
     if (settled := reused(task, commit)) is not None:
         return settled
+    from platform_lint import readiness
     from platform_lint.config import load_config
     from platform_lint.engine import ScanOptions, scan_repository, select_rules
 
@@ -100,12 +101,19 @@ def _audit(task: Mapping[str, Any]) -> Result:
     rules = rule_pack(config.rule_dirs)
     active = select_rules(rules, config, task.get("select", ()), task.get("ignore", ()))
     options = ScanOptions(known_rules=frozenset(rules), fingerprint_key=task.get("fingerprint_key", ""))
-    result = scan_repository(task["name"], snap.files, snap.skipped, config, active, options)
-    teams = _owning_teams(snap, config, [f.path for f in result.findings], task.get("team"))
+    criteria = readiness.load_criteria(readiness.default_criteria())
+    evidence_rules = readiness.evidence_rules(criteria)
+    result = scan_repository(task["name"], snap.files, snap.skipped, config, [*active, *evidence_rules],
+                             options)
+    found, evidence = readiness.split(result.findings, criteria)
+    card = readiness.judge(task["name"], criteria, "built-in", found, evidence, result.errors)
+    teams = _owning_teams(snap, config, [f.path for f in found], task.get("team"))
     findings = [
-        {**_finding(f.to_dict()), "team": teams.get(f.path)} for f in result.findings
+        {**_finding(f.to_dict()), "team": teams.get(f.path)} for f in found
     ]
     return {
+        "readiness": {"level": card.level, "level_name": card.name,
+                      "checklist": {v.id: v.status for v in card.checklist}},
         "status": "failed" if result.errors else "ok",
         "error": "; ".join(result.errors) or None,
         "commit": snap.commit,

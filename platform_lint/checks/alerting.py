@@ -5,7 +5,7 @@ Alert rules come from plain rule files and PrometheusRule objects alike
 (`sources.prometheus.prom_rules`); a finding about an alert points at the
 value of its `alert:` name, a missing annotation or label at the mapping
 that should hold it. Expressions that carry `{{ }}` templating (unrendered
-Helm) are not judged.
+Helm), and LogQL in Loki ruler files (the same `groups:` shape), are not judged.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def alert_never_fires(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
             if parsed is not None:
                 yield _syntax_hit(obj, rule, parsed, "alert")
             continue
-        if parsed.templated:
+        if parsed.unjudged:
             continue
         at = (*rule.path, "expr")
         if parsed.constant is not None:
@@ -300,7 +300,7 @@ def _watched_jobs(alert_objs: Sequence[Obj]) -> tuple[list[tuple[str, str]], boo
         for rule in _alerts(obj):
             count += 1
             parsed = expression(rule)
-            if parsed is None or isinstance(parsed, PromQLError) or parsed.templated:
+            if parsed is None or isinstance(parsed, PromQLError) or parsed.unjudged:
                 continue
             for selector in parsed.selectors:
                 found = selector.values("job")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -465,10 +465,18 @@ def _gh_release_with_assets(line: str) -> bool:
     """`gh release create TAG FILE...`: a release that uploads assets."""
     if not re.search(r"\bgh\s+release\s+create\b", line):
         return False
+    found = positional_arguments(line[re.search(r"\bcreate\b", line).end():],  # type: ignore[union-attr]
+                                 _GH_FLAGS_WITH_VALUE)
+    return found is not None and len(found) >= 2
+
+
+def positional_arguments(args: str, flags_with_value: Collection[str]) -> list[str] | None:
+    """The arguments of one shell command that are not flags (nor a flag's value), up to
+    the next `&&`, `||`, `;` or `|`; None when the text does not split as shell words."""
     try:
-        words = shlex.split(line[re.search(r"\bcreate\b", line).end():])  # type: ignore[union-attr]
+        words = shlex.split(args)
     except ValueError:
-        return False
+        return None
     positional: list[str] = []
     skip = False
     for word in words:
@@ -476,11 +484,11 @@ def _gh_release_with_assets(line: str) -> bool:
             break
         if skip:
             skip = False
-        elif word in _GH_FLAGS_WITH_VALUE:
+        elif word in flags_with_value:
             skip = True
         elif not word.startswith("-"):
             positional.append(word)
-    return len(positional) >= 2
+    return positional
 
 
 def signing(step: Step) -> Evidence | None:

@@ -10,6 +10,8 @@ normalised form for the alerting checks:
 - Alertmanager: a document with `route:` and `receivers:` (also nested in
   Helm values), or an `AlertmanagerConfig` object (camelCase fields);
 - scrape jobs: `scrape_configs:` in a Prometheus configuration.
+
+Plain Sloth SLO files are told apart here too (see `sources.slo`).
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ def yaml_kind(data: Any) -> str | None:
         return ALERTMANAGER_KIND
     if next(_nested(data, (), lambda d: isinstance(d.get("scrape_configs"), list)), None) is not None:
         return SCRAPE_KIND
-    return None
+    from platform_lint.sources.slo import SLOTH_KIND, is_sloth_file
+
+    return SLOTH_KIND if is_sloth_file(data) else None
 
 
 def _nested(data: Any, at: Path, found: Any, depth: int = 0) -> Iterator[Path]:

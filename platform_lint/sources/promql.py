@@ -42,6 +42,9 @@ _LEVELS: tuple[tuple[str, ...], ...] = (
     ("or",), ("and", "unless"), _COMPARISONS, ("+", "-"), ("*", "/", "%", "atan2"), ("^",),
 )
 _TEMPLATE = re.compile(r"\{\{|\$\{|\$__")
+# A Loki ruler file has the same `groups:` shape, with LogQL: a log selector and a pipeline.
+_LOGQL = re.compile(r"\}\s*(\|[=~]|!=\s*\"|!~\s*\"|\|\s*(json|logfmt|regexp|pattern|unpack|line_format|"
+                    r"label_format|unwrap|drop|keep|decolorize)\b)")
 
 
 class PromQLError(ValueError):
@@ -79,8 +82,8 @@ class Expression:
     constant: list[float] | float | None = None
     """The value when the expression reads no series: a scalar, or the samples of
     an instant vector (empty when it can never return anything)."""
-    templated: bool = False
-    """It holds `{{ }}` or `${...}` templating, so it was not judged."""
+    unjudged: str | None = None
+    """Why it was not judged: `{{ }}` or `${...}` templating, or LogQL (a Loki rule)."""
 
     @property
     def metrics(self) -> set[str]:
@@ -104,7 +107,10 @@ def parse(text: str) -> Expression:
     """Parse `text`; raises `PromQLError` with the offset of the fault."""
     out = Expression(text=text)
     if _TEMPLATE.search(text):
-        out.templated = True
+        out.unjudged = "templated"
+        return out
+    if _LOGQL.search(text):
+        out.unjudged = "LogQL"
         return out
     parser = _Parser(text, out)
     value = parser.expression()
