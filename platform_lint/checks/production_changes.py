@@ -19,14 +19,17 @@ from typing import Any
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj
+from platform_lint.safe_regex import compile_pattern
 from platform_lint.sources import deploys
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 
 CHECKS = Registry()
 
-_TERRAFORM = re.compile(
-    r"\b(terraform|tofu|terragrunt)\b(?P<args>.*?)\s(?:run-all\s+)?(?P<verb>apply|destroy)\b(?P<rest>.*)")
-_KUBECTL = re.compile(r"\bkubectl\b.*?\s(?P<verb>edit|patch|scale)\b")
+# Searched with RE2 (linear in the line): under `re`, `.*?` rescans the rest of
+# the line from every `kubectl` or `terraform` in it, quadratic on a long one.
+_TERRAFORM = (r"\b(terraform|tofu|terragrunt)\b(?P<args>.*?)\s(?:run-all\s+)?"
+              r"(?P<verb>apply|destroy)\b(?P<rest>.*)")
+_KUBECTL = r"\bkubectl\b.*?\s(?P<verb>edit|patch|scale)\b"
 _TAKES_VALUE = frozenset({"-var", "-var-file", "-target", "-replace", "-lock-timeout", "-parallelism",
                           "-state", "-state-out", "-backup"})
 _INPUT = r"\$\{\{\s*(?:github\.event\.)?inputs\.[A-Za-z0-9_-]+\s*\}\}"
@@ -46,7 +49,7 @@ def _plan_file(rest: str) -> bool:
 
 
 def _terraform_problem(command: str) -> str | None:
-    m = _TERRAFORM.search(command)
+    m = compile_pattern(_TERRAFORM).search(command)
     if m is None or "-auto-approve" not in m["args"] + m["rest"]:
         return None
     if m["verb"] == "destroy":
@@ -70,7 +73,7 @@ def _step_problems(job: Job, step: Step, production_job: bool, dispatch: bool,
         problem = _terraform_problem(command) if production else None
         if problem:
             yield anchor, f"job {job.id} {problem}"
-        kubectl = _KUBECTL.search(command) if production else None
+        kubectl = compile_pattern(_KUBECTL).search(command) if production else None
         if kubectl:
             yield anchor, (f"job {job.id} runs kubectl {kubectl['verb']} against production: a "
                            "change Git does not know about, undone by the next sync; change the "

@@ -156,7 +156,7 @@ def _pyrra(obj: Obj) -> SLO:
                ("spec", "alerting") if alerting else ("spec",))
 
 
-_REF = re.compile(r"\$\{\s*([^}]*)\}")
+_REF = re.compile(r"\$\{([^}]*)\}")  # one way to match: `\s*` before `[^}]*` backtracked
 
 
 def _google(obj: Obj) -> SLO:
@@ -165,6 +165,6 @@ def _google(obj: Obj) -> SLO:
     objectives = ((("goal",), 100 * goal),) if goal is not None else ()
     service = value.get("service")
     ref = _REF.fullmatch(service) if isinstance(service, str) else None
-    name = ref[1].split(".")[1] if ref and ref[1].count(".") >= 2 else service
+    name = ref[1].strip().split(".")[1] if ref and ref[1].count(".") >= 2 else service
     return SLO(obj, obj.name, (), _str(name), objectives,
                tuple(_strings(value, _QUERY_KEYS)), None, ())

@@ -35,6 +35,7 @@ ANCHORED = {
     "platform_lint.secrets.detect._IDENTIFIER": "fullmatch",
     "platform_lint.secrets.arguments._ENV_PREFIX": "fullmatch",
     "platform_lint.sources.promql._DURATION": "fullmatch",
+    "platform_lint.sources.slo._REF": "fullmatch",
     "platform_lint.sources.promql._TOKEN": "match",
     "platform_lint.helm.lexer._TOKEN": "match",
     "platform_lint.ownership.charters._HEADING": "match",
