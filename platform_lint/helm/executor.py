@@ -16,7 +16,7 @@ from typing import Any
 
 from platform_lint.helm import trace
 from platform_lint.helm.errors import RenderLimit, TemplateError
-from platform_lint.helm.gofmt import truth, write_value
+from platform_lint.helm.gofmt import go_type, truth, write_value
 from platform_lint.helm.parser import (
     Action,
     Branch,
@@ -186,7 +186,7 @@ class Executor:
         elif value is None:
             items = []
         else:
-            raise TemplateError(f"range can't iterate over {_go_type(value)}", self.file, node.line)
+            raise TemplateError(f"range can't iterate over {go_type(value)}", self.file, node.line)
         if not items:
             if node.orelse is not None:
                 self.walk(node.orelse, dot, scope, out)
@@ -359,29 +359,13 @@ class Executor:
             elif value is None:
                 raise TemplateError(f"nil pointer evaluating interface {{}}.{name}", self.file, self.line)
             else:
-                raise TemplateError(f"can't evaluate field {name} in type {_go_type(value)}",
+                raise TemplateError(f"can't evaluate field {name} in type {go_type(value)}",
                                     self.file, self.line)
         return value
 
 
 def _map_key(k: Any) -> Any:
     return (0, k) if isinstance(k, str) else (1, str(k))
-
-
-def _go_type(v: Any) -> str:
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int"
-    if isinstance(v, float):
-        return "float64"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "[]interface {}"
-    if isinstance(v, dict):
-        return "map[string]interface {}"
-    return type(v).__name__
 
 
 def _describe(node: Operand) -> str:
