@@ -12,6 +12,7 @@ another chart's `charts/` is rendered by its parent, not on its own.
 
 from __future__ import annotations
 
+import itertools
 import json
 import posixpath
 from collections.abc import Iterator
@@ -112,17 +113,25 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str) -> I
 
 def _schema_problems(schema_text: str, values: dict[str, Any], vfiles: list[Any]) -> Iterator[
         tuple[tuple[str, int], str]]:
-    import jsonschema
+    from platform_lint.validation import schema_errors
 
+    # The chart's schema is the scanned repository's: validated like a rule file's
+    # (`$ref` never fetched or read, patterns on RE2), and a schema that cannot be
+    # used is one finding, never the exception's text.
+    schema_file = vfiles[-1].path.rsplit("/", 1)[0] + "/values.schema.json"
     try:
         schema = json.loads(schema_text)
-        validator = jsonschema.validators.validator_for(schema)(schema)
-        errors = list(validator.iter_errors(values))
-    except (ValueError, jsonschema.exceptions.SchemaError) as exc:
-        yield (vfiles[-1].path.rsplit("/", 1)[0] + "/values.schema.json", 1), f"values.schema.json: {exc}"
+        if not isinstance(schema, dict):
+            raise ValueError("not a JSON object")
+        errors = list(itertools.islice(schema_errors(values, schema), 50))
+    except json.JSONDecodeError as exc:
+        yield (schema_file, exc.lineno), f"values.schema.json: invalid JSON ({exc.msg})"
         return
-    for err in errors[:50]:
-        path = tuple(err.absolute_path)
+    except Exception as exc:  # an unresolvable $ref, a pattern RE2 refuses, a cycle
+        yield (schema_file, 1), f"values.schema.json cannot be used ({type(exc).__name__})"
+        return
+    for err in errors:
+        path = err.path
         where = (vfiles[-1].path, 1)
         for vf in vfiles:
             probe = path
