@@ -9,13 +9,26 @@ model, so findings in jobs defined there point into that file.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.model import Document, Obj, Path, Span, source_lines
 from platform_lint.sources import FileReader, Parsed
+from platform_lint.sources.ci_azure import _build_azure
+from platform_lint.sources.ci_bitbucket import _build_bitbucket
+from platform_lint.sources.ci_circleci import _build_circleci
 from platform_lint.sources.pipeline_model import Environment, Include, Job, Pipeline, Step
+from platform_lint.sources.pipeline_values import (
+    _fields,
+    _first_line,
+    _image_name,
+    _list,
+    _mapping,
+    _names,
+    _on_failure,
+    _text,
+)
 from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml
 
 _SYSTEMS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -26,7 +39,6 @@ _SYSTEMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(^|/)\.circleci/config\.ya?ml$"), "circleci"),
     (re.compile(r"(^|/)bitbucket-pipelines\.ya?ml$"), "bitbucket-pipelines"),
 )
-_FAILED = re.compile(r"(?<![!\w])(failure|failed)\(\)")
 
 
 def system_for(path: str) -> str | None:
@@ -66,55 +78,6 @@ def _document(path: str, yd: YamlDocument, lines: tuple[str, ...], model: Pipeli
         path=path, kind="pipeline", data=yd.data, spans=yd.spans, key_spans=yd.key_spans,
         model=model, lines=lines,
     )
-
-
-# ---------------------------------------------------------------- shared helpers
-
-
-def _text(value: Any) -> str | None:
-    """A condition or command as text (lists joined by newlines), None when absent."""
-    if value is None:
-        return None
-    if isinstance(value, list):
-        parts = [_text(v) for v in value]
-        return "\n".join(p for p in parts if p)
-    if isinstance(value, dict):
-        return " ".join(f"{k}: {_text(v)}" for k, v in value.items())
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _names(value: Any) -> tuple[str, ...]:
-    """A string or a list of strings as a tuple of strings."""
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(v for v in value if isinstance(v, str))
-    return ()
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    """`value` when it is a mapping, else an empty one: a wrongly typed value is data, not a crash."""
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    """`value` when it is a list, else an empty one."""
-    return value if isinstance(value, list) else []
-
-
-def _on_failure(condition: str | None) -> bool:
-    return condition is not None and _FAILED.search(condition) is not None
-
-
-def _fields(base: Path, node: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Path]:
-    """Location of each present source key, under its normalised field name."""
-    return {norm: (*base, key) for key, norm in names.items() if key in node}
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else text
 
 
 # ---------------------------------------------------------------- GitHub Actions
@@ -411,11 +374,6 @@ def _gitlab_environment(
     return None
 
 
-def _gitlab_image(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    name = _mapping(value).get("name")
-    return name if isinstance(name, str) else None
 
 
 def _build_gitlab(reader: _Gitlab) -> Pipeline:
@@ -459,12 +417,12 @@ def _build_gitlab(reader: _Gitlab) -> Pipeline:
             if key in resolved:
                 steps.extend(_gitlab_steps(key, *resolved[key]))
         images: list[tuple[str, Path]] = []
-        if (image := _gitlab_image(values.get("image"))) is not None:
+        if (image := _image_name(values.get("image"))) is not None:
             where = resolved["image"][1]
             images.append((image, locate(_Origin(where.file, (*where.path, "name")))
                            if isinstance(values["image"], dict) else locate(where)))
         for i, service in enumerate(_list(values.get("services"))):
-            if (image := _gitlab_image(service)) is not None:
+            if (image := _image_name(service)) is not None:
                 images.append((image, locate(_Origin(resolved["services"][1].file,
                                                      (*resolved["services"][1].path, i)))))
         condition = _gitlab_condition(values)
@@ -512,338 +470,6 @@ def _gitlab_steps(key: str, value: Any, origin: _Origin) -> Iterator[Step]:
             yield Step(name=f"{key}[{i}]", path=path, file=origin.file, run=line,
                        condition="always()" if key == "after_script" else None,
                        fields={"run": path})
-
-
-# ---------------------------------------------------------------- Azure Pipelines
-
-_AZ_RUN = ("script", "bash", "pwsh", "powershell")
-_AZ_STEP = {"displayName": "name", "condition": "condition", "continueOnError": "continue_on_error",
-            "env": "env", "inputs": "with", "task": "uses", **{k: "run" for k in _AZ_RUN}}
-_AZ_JOB = {"dependsOn": "needs", "condition": "condition", "environment": "environment",
-           "continueOnError": "continue_on_error", "container": "image", "variables": "env",
-           "strategy": "strategy", "steps": "steps", "displayName": "name"}
-_AZ_HOOKS = ("preDeploy", "deploy", "routeTraffic", "postRouteTraffic")
-
-
-def _azure_step(node: dict[str, Any], path: Path, file: str, on_failure: bool) -> Step:
-    run = next((node[k] for k in _AZ_RUN if isinstance(node.get(k), str)), None)
-    task = node.get("task")
-    uses = task if isinstance(task, str) else None
-    if uses is None:
-        keys = ("template", "checkout", "download", "publish")
-        other = next((k for k in keys if k in node), None)
-        uses = f"{other}: {node[other]}" if other else None
-    condition = _text(node.get("condition"))
-    label = node.get("displayName") or uses or (_first_line(run) if run else None)
-    return Step(
-        name=str(label or f"step {path[-1]}"), path=path, file=file, run=run, uses=uses,
-        with_=_mapping(node.get("inputs")), env=_mapping(node.get("env")), condition=condition,
-        continue_on_error=node.get("continueOnError") is True,
-        on_failure=on_failure or _on_failure(condition),
-        fields=_fields(path, node, _AZ_STEP),
-    )
-
-
-def _azure_steps(job: dict[str, Any], base: Path, file: str) -> tuple[tuple[Step, ...], str | None]:
-    """The job's steps, including every hook of a deployment strategy; and the strategy name."""
-    found: list[Step] = []
-
-    def add(node: Any, path: Path, on_failure: bool = False) -> None:
-        for i, step in enumerate(_list(_mapping(node).get("steps"))):
-            if isinstance(step, dict):
-                found.append(_azure_step(step, (*path, "steps", i), file, on_failure))
-
-    add(job, base)
-    strategy_name: str | None = None
-    for name, strategy in _mapping(job.get("strategy")).items():
-        if not isinstance(strategy, dict) or name not in ("runOnce", "rolling", "canary"):
-            continue
-        strategy_name = name
-        spath = (*base, "strategy", name)
-        for hook in _AZ_HOOKS:
-            add(strategy.get(hook), (*spath, hook))
-        on = _mapping(strategy.get("on"))
-        add(on.get("failure"), (*spath, "on", "failure"), on_failure=True)
-        add(on.get("success"), (*spath, "on", "success"))
-    return tuple(found), strategy_name
-
-
-def _azure_environment(value: Any, base: Path) -> Environment | None:
-    if isinstance(value, str):
-        return Environment(name=value.split(".")[0], path=(*base, "environment"))
-    if isinstance(value, dict) and isinstance(value.get("name"), str):
-        return Environment(name=value["name"], path=(*base, "environment", "name"))
-    return None
-
-
-def _azure_job(node: dict[str, Any], base: Path, file: str, *, job_id: str,
-               needs: tuple[str, ...], stage: str | None, stage_condition: str | None) -> Job:
-    steps, strategy = _azure_steps(node, base, file)
-    own = _text(node.get("condition"))
-    condition = "; ".join(c for c in (stage_condition, own) if c) or None
-    images: tuple[tuple[str, Path], ...] = ()
-    container = node.get("container")
-    if isinstance(container, str):
-        images = ((container, (*base, "container")),)
-    elif isinstance(container, dict) and isinstance(container.get("image"), str):
-        images = ((container["image"], (*base, "container", "image")),)
-    return Job(
-        id=job_id,
-        name=str(node.get("displayName") or node.get("deployment") or node.get("job") or job_id),
-        path=base, file=file, needs=needs,
-        environment=_azure_environment(node.get("environment"), base),
-        condition=condition, on_failure=_on_failure(own),
-        manual=any((s.uses or "").startswith("ManualValidation@") for s in steps),
-        continue_on_error=node.get("continueOnError") is True,
-        deployment="deployment" in node, strategy=strategy, stage=stage, steps=steps,
-        images=images, env=_mapping(node.get("variables")),
-        fields={**_fields(base, node, _AZ_JOB), **({"id": (*base, "deployment")}
-                                                    if "deployment" in node else {})},
-    )
-
-
-def _azure_jobs(nodes: Any, base: Path, file: str, *, stage: str | None = None,
-                stage_needs: tuple[str, ...] = (), stage_condition: str | None = None) -> list[Job]:
-    prefix = f"{stage}." if stage else ""
-    out: list[Job] = []
-    for i, node in enumerate(_list(nodes)):
-        if not isinstance(node, dict):
-            continue
-        name = node.get("job") or node.get("deployment")
-        if not isinstance(name, str):
-            continue
-        own = tuple(f"{prefix}{d}" for d in _names(node.get("dependsOn")))
-        out.append(_azure_job(node, (*base, i), file, job_id=f"{prefix}{name}",
-                              needs=stage_needs + own, stage=stage,
-                              stage_condition=stage_condition))
-    return out
-
-
-def _build_azure(path: str, data: dict[str, Any]) -> Pipeline:
-    jobs: list[Job] = []
-    if isinstance(data.get("stages"), list):
-        by_stage: dict[str, list[Job]] = {}
-        previous: str | None = None
-        for i, node in enumerate(data["stages"]):
-            if not isinstance(node, dict) or not isinstance(node.get("stage"), str):
-                continue
-            stage = node["stage"]
-            default = (previous,) if previous else ()
-            depends = _names(node["dependsOn"]) if "dependsOn" in node else default
-            needs = tuple(j.id for d in depends for j in by_stage.get(d, []))
-            staged = _azure_jobs(node.get("jobs"), ("stages", i, "jobs"), path, stage=stage,
-                                 stage_needs=needs, stage_condition=_text(node.get("condition")))
-            by_stage[stage] = staged
-            jobs.extend(staged)
-            previous = stage
-    elif isinstance(data.get("jobs"), list):
-        jobs = _azure_jobs(data["jobs"], ("jobs",), path)
-    elif isinstance(data.get("steps"), list):
-        jobs = [_azure_job(data, (), path, job_id="job", needs=(), stage=None,
-                           stage_condition=None)]
-    trigger = data.get("trigger")
-    branches = _names(_mapping(_mapping(trigger).get("branches")).get("include")) or _names(trigger)
-    return Pipeline(system="azure-pipelines", path=path, jobs=tuple(jobs),
-                    triggers=tuple(k for k in ("trigger", "pr", "schedules") if k in data),
-                    trigger_branches=branches, env=_mapping(data.get("variables")), files=(path,))
-
-
-# ---------------------------------------------------------------- CircleCI
-
-_CIRCLE_JOB = {"docker": "image", "environment": "env", "steps": "steps", "executor": "image"}
-
-
-def _circle_steps(nodes: Any, base: Path, file: str, condition: str | None = None) -> list[Step]:
-    found: list[Step] = []
-    for i, node in enumerate(_list(nodes)):
-        path = (*base, i)
-        if isinstance(node, str):
-            found.append(Step(name=node, path=path, file=file, uses=node, condition=condition))
-            continue
-        if not isinstance(node, dict) or len(node) != 1:
-            continue
-        (kind, body), = node.items()
-        if kind in ("when", "unless") and isinstance(body, dict):
-            found.extend(_circle_steps(body.get("steps"), (*path, kind, "steps"), file,
-                                       f"{kind}: {_text(body.get('condition'))}"))
-        elif kind == "run":
-            found.append(_circle_run(body, (*path, "run"), file, condition))
-        else:
-            params = _mapping(body)
-            found.append(Step(name=str(params.get("name") or kind), path=path, file=file, uses=kind,
-                              with_=params, condition=condition,
-                              fields={"uses": path, "with": (*path, kind)}))
-    return found
-
-
-def _circle_run(body: Any, path: Path, file: str, condition: str | None) -> Step:
-    if isinstance(body, str):
-        return Step(name=_first_line(body), path=path, file=file, run=body, condition=condition,
-                    fields={"run": path})
-    node = _mapping(body)
-    command = node.get("command")
-    when = node.get("when")
-    return Step(
-        name=str(node.get("name") or _first_line(str(command or "run"))), path=path, file=file,
-        run=command if isinstance(command, str) else None, env=_mapping(node.get("environment")),
-        condition=f"when: {when}" if when else condition, on_failure=when == "on_fail",
-        fields=_fields(path, node, {"command": "run", "when": "condition", "name": "name",
-                                    "environment": "env"}),
-    )
-
-
-def _circle_images(job: dict[str, Any], base: Path, data: dict[str, Any]) -> list[tuple[str, Path]]:
-    images: list[tuple[str, Path]] = []
-    docker = job.get("docker")
-    where = base
-    if docker is None and isinstance(job.get("executor"), str):
-        executor = _mapping(_mapping(data.get("executors")).get(job["executor"]))
-        docker, where = executor.get("docker"), ("executors", job["executor"])
-    for i, image in enumerate(_list(docker)):
-        if isinstance(image, dict) and isinstance(image.get("image"), str):
-            images.append((image["image"], (*where, "docker", i, "image")))
-    return images
-
-
-def _build_circleci(path: str, data: dict[str, Any]) -> Pipeline:
-    defined = _mapping(data.get("jobs"))
-    instances: dict[str, dict[str, Any]] = {}
-    for wf_name, workflow in _mapping(data.get("workflows")).items():
-        for i, entry in enumerate(_list(_mapping(workflow).get("jobs"))):
-            job_name: Any
-            if isinstance(entry, str):
-                job_name, params = entry, {}
-            else:
-                job_name, params = next(iter(_mapping(entry).items()), (None, {}))
-            if not isinstance(job_name, str):
-                continue
-            params = _mapping(params)
-            entry_path: Path = ("workflows", wf_name, "jobs", i)
-            if not isinstance(entry, str):
-                entry_path = (*entry_path, job_name)
-            instance_id = str(params.get("name") or job_name)
-            seen = instances.setdefault(instance_id, {"job": job_name, "params": params,
-                                                      "path": entry_path, "requires": []})
-            seen["requires"] += list(_names(params.get("requires")))
-    if not instances:
-        instances = {n: {"job": n, "params": {}, "path": ("jobs", n), "requires": []}
-                     for n in defined}
-    jobs: list[Job] = []
-    for instance_id, info in instances.items():
-        job_name, params, entry_path = info["job"], info["params"], info["path"]
-        node = _mapping(defined.get(job_name))
-        base: Path = ("jobs", job_name) if job_name in defined else entry_path
-        branches = _mapping(_mapping(params.get("filters")).get("branches"))
-        condition = " ".join(f"branches {k}: {', '.join(_names(branches[k]))}"
-                             for k in ("only", "ignore") if k in branches) or None
-        fields = _fields(base, node, _CIRCLE_JOB)
-        fields.update(_fields(entry_path, params, {"requires": "needs", "filters": "condition",
-                                                   "type": "manual", "context": "context"}))
-        fields["entry"] = entry_path
-        jobs.append(Job(
-            id=instance_id, name=instance_id, path=base, file=path,
-            needs=tuple(dict.fromkeys(info["requires"])), condition=condition,
-            manual=params.get("type") == "approval",
-            steps=tuple(_circle_steps(node.get("steps"), (*base, "steps"), path)),
-            images=tuple(_circle_images(node, base, data)), env=_mapping(node.get("environment")),
-            uses=job_name if job_name not in defined and params.get("type") != "approval" else None,
-            fields=fields,
-        ))
-    return Pipeline(system="circleci", path=path, jobs=tuple(jobs), files=(path,))
-
-
-# ---------------------------------------------------------------- Bitbucket Pipelines
-
-
-def _bitbucket_script(nodes: Any, base: Path, file: str, key: str) -> list[Step]:
-    found: list[Step] = []
-    for i, line in enumerate(_list(nodes)):
-        path = (*base, key, i)
-        if isinstance(line, str):
-            found.append(Step(name=f"{key}[{i}]", path=path, file=file, run=line,
-                              condition="always()" if key == "after-script" else None,
-                              fields={"run": path}))
-        elif isinstance(line, dict) and isinstance(line.get("pipe"), str):
-            found.append(Step(name=line["pipe"], path=path, file=file, uses=line["pipe"],
-                              with_=_mapping(line.get("variables")),
-                              fields=_fields(path, line, {"pipe": "uses", "variables": "with"})))
-    return found
-
-
-@dataclass
-class _BitbucketReader:
-    path: str
-    image: tuple[str, Path] | None
-    jobs: list[Job] = field(default_factory=list)
-
-    def sequence(self, items: Any, base: Path, label: str, condition: str | None) -> None:
-        """Steps of one pipeline: each item waits for every job of the item before it."""
-        previous: tuple[str, ...] = ()
-        for i, entry in enumerate(_list(items)):
-            item = _mapping(entry)
-            group: list[tuple[dict[str, Any], Path, str | None]] = []
-            if "step" in item:
-                group.append((_mapping(item["step"]), (*base, i, "step"), None))
-            elif "parallel" in item:
-                par = item["parallel"]
-                par_path: Path = (*base, i, "parallel")
-                if isinstance(par, dict):
-                    par, par_path = par.get("steps"), (*par_path, "steps")
-                group += [(_mapping(p.get("step")), (*par_path, j, "step"), None)
-                          for j, p in enumerate(_list(par)) if isinstance(p, dict)]
-            elif "stage" in item:
-                stage = _mapping(item["stage"])
-                group += [(_mapping(s.get("step")), (*base, i, "stage", "steps", j, "step"),
-                           stage.get("deployment"))
-                          for j, s in enumerate(_list(stage.get("steps"))) if isinstance(s, dict)]
-            suffix = [f".{k + 1}" for k in range(len(group))] if len(group) > 1 else [""]
-            made = [
-                self.job(node, path, job_id=f"{label} #{i + 1}{suffix[k]}", needs=previous,
-                         condition=condition, stage_deployment=deployment)
-                for k, (node, path, deployment) in enumerate(group)
-            ]
-            previous = tuple(j.id for j in made) or previous
-
-    def job(self, node: dict[str, Any], path: Path, *, job_id: str, needs: tuple[str, ...],
-            condition: str | None, stage_deployment: Any) -> Job:
-        steps = [*_bitbucket_script(node.get("script"), path, self.path, "script"),
-                 *_bitbucket_script(node.get("after-script"), path, self.path, "after-script")]
-        deployment = node.get("deployment", stage_deployment)
-        environment = (Environment(name=deployment, path=(*path, "deployment"))
-                       if isinstance(deployment, str) else None)
-        images: list[tuple[str, Path]] = []
-        image = _gitlab_image(node.get("image"))
-        if image is not None:
-            images.append((image, (*path, "image")))
-        elif self.image is not None:
-            images.append(self.image)
-        job = Job(
-            id=job_id, name=str(node.get("name") or job_id), path=path, file=self.path, needs=needs,
-            environment=environment, condition=condition, manual=node.get("trigger") == "manual",
-            steps=tuple(steps), images=tuple(images),
-            fields=_fields(path, node, {"deployment": "environment", "trigger": "manual",
-                                        "image": "image", "script": "steps", "name": "name"}),
-        )
-        self.jobs.append(job)
-        return job
-
-
-def _build_bitbucket(path: str, data: dict[str, Any]) -> Pipeline:
-    image = _gitlab_image(data.get("image"))
-    reader = _BitbucketReader(path, (image, ("image",)) if image else None)
-    pipelines = _mapping(data.get("pipelines"))
-    triggers: list[str] = []
-    for group, value in pipelines.items():
-        triggers.append(group)
-        if group == "default":
-            reader.sequence(value, ("pipelines", group), group, None)
-            continue
-        for selector, items in _mapping(value).items():
-            condition = f"branch: {selector}" if group == "branches" else f"{group}: {selector}"
-            reader.sequence(items, ("pipelines", group, selector), f"{group}.{selector}", condition)
-    branches = tuple(_mapping(pipelines.get("branches")))
-    return Pipeline(system="bitbucket-pipelines", path=path, jobs=tuple(reader.jobs),
-                    triggers=tuple(triggers), trigger_branches=branches, files=(path,))
 
 
 _BUILDERS: dict[str, Callable[[str, dict[str, Any]], Pipeline]] = {
