@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from platform_lint.sources import deploys
+from platform_lint.sources import artifacts, deploys, step_commands
 from platform_lint.sources.deploys import Policy
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 from platform_lint.sources.pipelines import load
@@ -51,7 +51,7 @@ def test_not_deploy_commands(command: str) -> None:
 
 def test_continued_command_and_comment() -> None:
     step = run("helm upgrade --install web ./chart \\\n  --atomic  # roll back on failure\n")
-    assert deploys.commands(step) == ["helm upgrade --install web ./chart --atomic"]
+    assert step_commands.commands(step) == ["helm upgrade --install web ./chart --atomic"]
     found = deploys.deploy_step(step)
     assert found is not None and found.anchor == "helm upgrade --install web ./chart"
 
@@ -161,19 +161,19 @@ def test_bitbucket_deployment_and_manual_trigger() -> None:
 
 
 def test_publish_signing_and_keyless() -> None:
-    assert deploys.publish(run("docker push ghcr.io/a/b:1")) is not None
-    assert deploys.publish(run("gh release create v1 dist/app.tgz --notes x")) is not None
-    assert deploys.publish(run("gh release create v1 --notes 'x y'")) is None
-    assert deploys.publish(run("goreleaser release --snapshot")) is None
-    assert deploys.signing(run("cosign sign --yes img@sha256:x")) is not None
-    assert deploys.keyless(run("cosign sign --yes img@sha256:x"))
-    assert not deploys.keyless(run("cosign sign --key k.pem img@sha256:x"))
+    assert artifacts.publish(run("docker push ghcr.io/a/b:1")) is not None
+    assert artifacts.publish(run("gh release create v1 dist/app.tgz --notes x")) is not None
+    assert artifacts.publish(run("gh release create v1 --notes 'x y'")) is None
+    assert artifacts.publish(run("goreleaser release --snapshot")) is None
+    assert artifacts.signing(run("cosign sign --yes img@sha256:x")) is not None
+    assert artifacts.keyless(run("cosign sign --yes img@sha256:x"))
+    assert not artifacts.keyless(run("cosign sign --key k.pem img@sha256:x"))
     npm = run("npm publish --provenance")
-    assert deploys.publish(npm) is not None and deploys.signing(npm) is not None
+    assert artifacts.publish(npm) is not None and artifacts.signing(npm) is not None
     trusted = Step(name="p", path=(), file="f", uses="pypa/gh-action-pypi-publish@release/v1")
     token = Step(name="p", path=(), file="f", uses="pypa/gh-action-pypi-publish@release/v1",
                  with_={"password": "${{ secrets.T }}"})
-    assert deploys.signing(trusted) is not None and deploys.signing(token) is None
+    assert artifacts.signing(trusted) is not None and artifacts.signing(token) is None
 
 
 def test_test_and_scan_kinds() -> None:
