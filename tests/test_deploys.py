@@ -82,6 +82,69 @@ def test_github_environment_production_gate_rollback_verification() -> None:
     assert deploys.deploy(job(p, "publish")) is None  # a package release, not a deploy
 
 
+@pytest.mark.parametrize(("steps", "deploys_"), [
+    ("      - run: kind create cluster\n      - run: kubectl apply -f k8s/\n", False),
+    ("      - uses: helm/kind-action@v1\n      - run: helm install web ./chart\n", False),
+    ("      - run: minikube start\n      - uses: azure/k8s-deploy@v5\n", False),
+    ("      - run: |\n          k3d cluster create ci\n          skaffold run\n", False),
+    # applied before the cluster exists: the runner's kubeconfig, a real cluster
+    ("      - run: kubectl apply -f k8s/\n      - run: kind create cluster\n", True),
+    # a throwaway cluster does not make an apply to a cloud account a test
+    ("      - run: kind create cluster\n      - run: terraform apply -auto-approve\n", True),
+])
+def test_a_cluster_the_job_creates_is_a_test_not_a_deploy(steps: str, deploys_: bool) -> None:
+    p = model(".github/workflows/e2e.yml", "on: pull_request\njobs:\n  e2e:\n    steps:\n" + steps)
+    assert (deploys.deploy(job(p, "e2e")) is not None) is deploys_
+
+
+@pytest.mark.parametrize(("job_text", "deploys_"), [
+    ("    environment: integration\n    steps:\n      - run: pytest tests/integration\n", False),
+    ("    environment: production\n    steps:\n      - run: ./scripts/report.sh\n", False),
+    ("    environment: production\n    steps:\n      - run: ./scripts/deploy.sh\n", True),
+    ("    environment: production\n    steps:\n      - name: Roll out\n        run: ./go.sh\n", True),
+    ("    name: Ship it\n    environment: production\n    steps:\n      - run: ./go.sh\n", True),
+    # a cluster the job creates, with an environment for its secrets: a test
+    ("    environment: staging\n    steps:\n      - run: kind create cluster\n"
+     "      - run: ./scripts/deploy.sh kind\n", False),
+])
+def test_an_environment_that_only_scopes_secrets_is_not_a_deploy(job_text: str, deploys_: bool) -> None:
+    p = model(".github/workflows/w.yml", "on: push\njobs:\n  work:\n" + job_text)
+    assert (deploys.deploy(job(p, "work")) is not None) is deploys_
+
+
+def test_an_azure_deployment_job_is_a_deploy_whatever_it_runs() -> None:
+    p = model("azure-pipelines.yml", (
+        "jobs:\n  - deployment: web\n    environment: live\n    strategy:\n      runOnce:\n"
+        "        deploy:\n          steps:\n            - script: ./go.sh\n"))
+    assert deploys.deploy(job(p, "web")) is not None
+
+
+@pytest.mark.parametrize(("command", "signs"), [
+    ("helm package charts/web --sign --key me --keyring k.gpg", True),
+    ("cr package charts/web --sign --key me", True),
+    ("gpg --batch --detach-sign dist/x.tgz", True),
+    ("gpg --armor --detach-sig dist/x.tgz", True),
+    ("gpg -ab dist/x.tgz", True),
+    ("gpg --sign dist/x.tgz", True),
+    ("gh release upload v1 web-1.0.tgz web-1.0.tgz.prov", True),
+    ("gpg --import keys.asc", False),
+    ("gpg --batch --verify x.sig x", False),
+    ("helm package charts/web", False),
+])
+def test_chart_provenance_and_gpg_sign(command: str, signs: bool) -> None:
+    step = Step(name="", path=(), file="w.yml", run=command)
+    assert (artifacts.signing(step) is not None) is signs
+
+
+def test_chart_releaser_signs_with_cr_sign() -> None:
+    plain = Step(name="", path=(), file="w.yml", uses="helm/chart-releaser-action@v1")
+    signed = Step(name="", path=(), file="w.yml", uses="helm/chart-releaser-action@v1",
+                  env={"CR_SIGN": "true"})
+    assert artifacts.publish(plain) is not None and artifacts.signing(plain) is None
+    assert artifacts.signing(signed) is not None
+    assert artifacts.signing_setting({"CR_SIGN": True}) == "CR_SIGN"
+
+
 def test_gitlab_manual_rules_on_failure_job_and_tier() -> None:
     p = model(".gitlab-ci.yml", (
         "deploy:\n  stage: deploy\n  environment:\n    name: eu-1\n    deployment_tier: production\n"

@@ -151,20 +151,27 @@ def unsigned_artifact_publish(obj: Obj, params: Mapping[str, Any]) -> Iterator[H
     if pipeline is None:
         return
     for job in pipeline.jobs:
-        for index, step in enumerate(job.steps):
+        if _signed(pipeline, job):
+            continue
+        for step in job.steps:
             found = artifacts.publish(step)
-            if found is None or _signed_after(pipeline, job, index):
+            if found is None:
                 continue
             yield from _evidence_hit(obj, found, (
                 f"{found.what} publishes an artifact that nothing signs: add `cosign sign` "
                 "(or `cosign attest`, `actions/attest-build-provenance`, "
-                "`npm publish --provenance`, PyPI trusted publishing) after it in this job "
-                "or in a job that needs it"))
+                "`npm publish --provenance`, PyPI trusted publishing, `helm package --sign`, "
+                "`gpg --detach-sign`) in this job or in a job before or after it"))
 
 
-def _signed_after(pipeline: Pipeline, job: Job, index: int) -> bool:
-    later = [*job.steps[index:], *(s for j in pipeline.after(job) for s in j.steps)]
-    if any(artifacts.signing(s) for s in later):
+def _signed(pipeline: Pipeline, job: Job) -> bool:
+    """Something signs in the job (a chart or file is signed before it is uploaded, an
+    image after it is pushed), in a job it needs or in one that needs it, or the job's
+    or pipeline's settings make the publishing tool sign."""
+    related = [*pipeline.before(job), job, *pipeline.after(job)]
+    if any(artifacts.signing(s) for j in related for s in j.steps):
+        return True
+    if artifacts.signing_setting(job.env) or artifacts.signing_setting(pipeline.env):
         return True
     return any((j.uses or "").startswith("slsa-framework/slsa-github-generator/")
                for j in pipeline.after(job))

@@ -6,6 +6,8 @@ Pure functions over the model: no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from platform_lint.sources.pipeline_model import Step
 from platform_lint.sources.step_commands import (
@@ -27,18 +29,23 @@ _PUBLISH_CMD = rx(
     r"\bgradlew?\b.*\spublish\b", r"\bpoetry\s+publish\b",
     r"(?:^|(?<=\n))(?>.*\bgoreleaser\b)(?!.*--snapshot)",  # the last goreleaser on the line
     r"\bcargo\s+publish\b", r"\bgem\s+push\b", r"\bnuget\s+push\b", r"\b(uv|flit)\s+publish\b",
-    r"\bhelm\s+push\b", r"\bdocker[- ]compose\b.*\spush\b",
+    r"\bhelm\s+push\b", r"\bdocker[- ]compose\b.*\spush\b", r"\bcr\s+upload\b",
 )
 _PUBLISH_USES = rx(
     r"^docker/build-push-action@", r"^pypa/gh-action-pypi-publish@",
     r"^goreleaser/goreleaser-action@", r"^JS-DevTools/npm-publish@",
     r"^redhat-actions/push-to-registry@", r"push-?image", r"build-and-push", r"^docker/publish",
-    r"ecr-push",
+    r"ecr-push", r"^helm/chart-releaser-action@",
 )
 _SIGN_CMD = rx(
     r"\bcosign\s+(sign|attest)", r"\bsigstore\s+sign\b", r"\bnotation\s+sign\b",
-    r"\b(npm|pnpm|yarn)\s+publish\b.*--provenance\b", r"\bgpg\b.*--(detach-sign|sign|clearsign)\b",
+    r"\b(npm|pnpm|yarn)\s+publish\b.*--provenance\b",
+    r"\bgpg2?\b.*\s--(detach-sign|detach-sig|sign|clearsign|clear-sign)\b",
+    r"\bgpg2?\b.*\s-[a-z]*[bs][a-z]*(\s|$)",  # -b (detach), -s (sign), combined as -ab, -sb
     r"\bdocker\s+trust\s+sign\b",
+    r"\bhelm[0-9]?\s+package\b.*\s--sign\b",  # writes the chart's .prov provenance file
+    r"\bcr\s+(package|upload)\b.*\s--sign\b",  # chart-releaser
+    r"\w\.prov\b",  # a chart's provenance file, uploaded or verified
 )
 _SIGN_USES = rx(
     r"^actions/attest(-build-provenance|-sbom)?@", r"^sigstore/gh-action-sigstore-python@",
@@ -102,11 +109,18 @@ def signing(step: Step) -> Evidence | None:
         return step_evidence(f"`{uses}`", step)
     if uses.startswith("pypa/gh-action-pypi-publish@") and not step.with_.get("password"):
         return step_evidence("PyPI trusted publishing", step)
-    if truthy(step.env.get("NPM_CONFIG_PROVENANCE")):
-        return step_evidence("NPM_CONFIG_PROVENANCE", step)
-    if truthy(step.env.get("DOCKER_CONTENT_TRUST")):
-        return step_evidence("DOCKER_CONTENT_TRUST", step)
-    return None
+    setting = signing_setting(step.env)
+    return step_evidence(setting, step) if setting is not None else None
+
+
+_SIGNING_SETTINGS = ("NPM_CONFIG_PROVENANCE", "DOCKER_CONTENT_TRUST", "CR_SIGN")
+"""Variables that make a publishing tool sign: npm provenance, Docker Content Trust,
+chart-releaser's `CR_SIGN` (a `.prov` file for each chart)."""
+
+
+def signing_setting(env: Mapping[str, Any]) -> str | None:
+    """The variable among `env` (a step's, job's or pipeline's) that turns signing on."""
+    return next((name for name in _SIGNING_SETTINGS if truthy(env.get(name))), None)
 
 
 def keyless(step: Step) -> bool:

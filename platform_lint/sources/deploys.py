@@ -22,6 +22,7 @@ from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 from platform_lint.sources.step_commands import (
     Evidence,
     command_evidence,
+    commands,
     matching,
     rx,
     step_evidence,
@@ -159,12 +160,18 @@ def deploy_step(step: Step) -> Evidence | None:
 def deploy(job: Job) -> Evidence | None:
     """Why `job` deploys: its first deploy step, else its environment (or deployment job).
 
-    A job that names an environment only to stop or tear it down, or only to
-    publish a package, is not a deploy.
+    Not a deploy: applying to a cluster the job itself created (kind, minikube,
+    k3d: it lives and dies with the runner, so the job tests), a job that names
+    an environment only to stop or tear it down, only to publish a package, or
+    only to get its secrets (nothing in the job says it deploys).
     """
+    disposable = False
     for step in job.steps:
+        if throwaway_cluster(step):
+            disposable = True
+            continue
         found = deploy_step(step)
-        if found is not None:
+        if found is not None and not (disposable and _to_current_cluster(step, found)):
             return found
     if job.uses and _DEPLOY_USES.search(job.uses.split("@")[0]):
         return Evidence(f"`{job.uses}`", job.at("uses"), job.file)
@@ -173,9 +180,41 @@ def deploy(job: Job) -> Evidence | None:
         return None
     if any(matching(s, _TEARDOWN_CMD) for s in job.steps) or any(map(publish, job.steps)):
         return None
+    if not job.deployment and (disposable or not _says_it_deploys(job)):
+        return None
     what = f"deployment job to environment `{env.name}`" if job.deployment else \
         f"environment `{env.name}`"
     return Evidence(what, env.path, job.file)
+
+
+_THROWAWAY_CMD = rx(r"\bkind\s+create\s+cluster\b", r"\bminikube\s+start\b",
+                    r"\bk3d\s+cluster\s+create\b", r"\bctlptl\s+create\s+cluster\b")
+_THROWAWAY_USES = rx(r"^helm/kind-action@", r"^engineerd/setup-kind@", r"^container-tools/kind-action@",
+                     r"^medyagh/setup-minikube@", r"^manusa/actions-setup-minikube@",
+                     r"^AbsaOSS/k3d-action@", r"^nolar/setup-k3d-k3s@")
+_CLUSTER_TOOL = rx(r"\bkubectl\b", r"\bhelm[0-9]?\b", r"\bskaffold\b", r"\bkustomize\b",
+                   r"k8s", r"kube")
+"""Deploys that land on the job's current Kubernetes context."""
+_DEPLOY_WORD = rx(r"deploy", r"roll[- ]?out", r"promot", r"\bship", r"provision", r"release",
+                  r"\bapply\b", r"\bupgrade\b")
+
+
+def throwaway_cluster(step: Step) -> bool:
+    """The step creates a Kubernetes cluster on the runner (kind, minikube, k3d)."""
+    return matching(step, _THROWAWAY_CMD) is not None or bool(
+        step.uses and _THROWAWAY_USES.search(step.uses))
+
+
+def _to_current_cluster(step: Step, found: Evidence) -> bool:
+    return bool(_CLUSTER_TOOL.search(found.line or step.uses or ""))
+
+
+def _says_it_deploys(job: Job) -> bool:
+    """The job's name, a step's name, command or action speaks of deploying (a script such
+    as `./ship.sh` that the recogniser cannot see into)."""
+    texts = [job.id, job.name, *(s.name for s in job.steps), *(s.uses or "" for s in job.steps),
+             *(command for s in job.steps for command in commands(s))]
+    return any(_DEPLOY_WORD.search(text) for text in texts)
 
 
 def _env_tokens(name: str) -> list[str]:
