@@ -146,7 +146,8 @@ def write(rows: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--before", type=Path, help=f"a checkout of the earlier commit (default {BEFORE_COMMIT})")
+    parser.add_argument("--before", type=Path,
+                        help=f"a checkout of the earlier commit (default: {BEFORE_COMMIT})")
     parser.add_argument("--corpus", type=Path, default=PROJECT.parent / "shared" / "corpus")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:

@@ -35,15 +35,15 @@ def _bold(text: str, ctx: ReportContext) -> str:
 
 def fit(text: str, room: int) -> str:
     """`text` within `room` characters: whole when it fits, else cut after the
-    last clause (`: `, `; `, `, `) that fits, else at a word, marked with `…`."""
+    last clause (`: `, `; `, `, `) that fits in the second half of the room,
+    else after the last word, marked with `…`."""
     if len(text) <= room:
         return text
-    head = text[: max(room - 1, 1)]
-    for mark in (": ", "; ", ", ", " "):
-        at = head.rfind(mark)
-        if at >= room // 3:
-            return head[:at].rstrip(",;:") + "…"
-    return head + "…"
+    head = text[:room]  # a cut before its last character leaves room for the mark
+    clause = max(head.rfind(mark) for mark in (": ", "; ", ", "))
+    word = head.rfind(" ")
+    at = clause if clause >= room // 2 else word if word >= room // 3 else max(room - 1, 1)
+    return head[:at].rstrip(",;:") + "…"
 
 
 def _first_sentence(text: str) -> str:

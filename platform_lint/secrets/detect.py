@@ -146,9 +146,10 @@ _BROWSER = re.compile(
 
 
 def _browser_key(secret: Secret, context: str) -> bool:
-    """A Google API key given to the browser (a Maps key in front-end config, where the build ships it to every page:
-    `NEXT_PUBLIC_MAPS_KEY=AIza...`) is public by design; its protection is the
-    referrer restriction set in the console, not secrecy."""
+    """A Google API key given to the browser (a Maps key in front-end config,
+    which the build ships to every page: `NEXT_PUBLIC_MAPS_KEY=AIza...`) is
+    public by design; what protects it is the referrer restriction set in the
+    console, not secrecy."""
     return secret.kind == "google-api-key" and _BROWSER.search(context) is not None
 
 
