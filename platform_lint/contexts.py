@@ -25,6 +25,7 @@ DEFAULT_CONTEXTS: Mapping[str, tuple[str, ...]] = {
     "tests": (
         "test/", "tests/", "__tests__/", "e2e/", "testdata/", "test-data/", "fixtures/",
         "__fixtures__/", "*_test.go", "test_*.py", "*_test.py", "*.test.yaml", "*.test.yml",
+        "**/charts/*/ci/",  # a chart's chart-testing values
     ),
     "examples": ("example/", "examples/", "sample/", "samples/", "rendered/"),
     "docs": ("docs/", "doc/"),

@@ -253,9 +253,13 @@ def _unquote(value: str) -> tuple[str, int]:
     return value.rstrip(",;}])`"), 0
 
 
-_IDENTIFIER = re.compile(r"(?<![a-z])(?:[a-z]{2,}(?:[-_.][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+)")
+_IDENTIFIER = re.compile(
+    r"(?<![a-z])(?:[a-z]{2,}(?:[-_.][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+)"
+    r"|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
+)
 """Words joined like a name (`db-credentials`, `adminPasswordKey`): under a
-secret-like name such a value names another thing, a Secret or one of its keys."""
+secret-like name such a value names another thing, a Secret or one of its keys;
+in capitals (`GOOGLE_API_KEY_VAL`), a variable or a token replaced at deploy time."""
 
 
 def judge(name: str, value: str, *, allow_example: bool = False, weak: bool = False) -> Secret | None:

@@ -125,10 +125,12 @@ _EXAMPLE = "EXAMPLE"
 
 SETTING_WORDS = frozenset(
     ["true", "false", "yes", "no", "on", "off", "auto", "random", "generate", "generated",
-     "required", "optional", "enabled", "disabled", "unset", "n/a", "na", "tbd", "string", "inherit"]
+     "required", "optional", "enabled", "disabled", "unset", "n/a", "na", "tbd", "string", "inherit",
+     "read", "write"]
 )
 """Values that set how a secret is made or whether one is needed, not what it is
-(`password: random`, `token: required`): only low-entropy judging meets them."""
+(`password: random`, `token: required`, GitHub's `id-token: write`): only
+low-entropy judging meets them."""
 
 
 def reason(value: str, *, allow_example: bool = False) -> str | None:
