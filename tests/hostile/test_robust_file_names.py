@@ -80,7 +80,7 @@ def test_github(tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pyt
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     code, out = run(capsys, "check", "--format", "github")
     assert code == 1
-    assert f"::error file={SHOWN},line=7," in out
+    assert f"::warning file={SHOWN},line=7," in out
     assert SHOWN in summary.read_text(encoding="utf-8")
 
 
