@@ -78,7 +78,10 @@ class Run:
         return cls(root, only, config, rules, active, options, _display_base(root))
 
     def scan(self) -> ScanResult:
-        return scan(self.root, self.config, self.active, self.options)
+        result = scan(self.root, self.config, self.active, self.options)
+        if self.options.cache is not None:
+            self.options.cache.prune_if_due()
+        return result
 
     def display(self, path: str) -> str:
         """Relative to the working directory when below it, else absolute. The

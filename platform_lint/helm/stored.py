@@ -1,0 +1,113 @@
+"""A rendered object's `Rendered` model as plain JSON data, for the result cache.
+
+A chart's verdict keeps the rendered objects cross-object rules need, and a
+finding on one is relocated by its model. Only what `Rendered.relocate` can
+reach is stored: the markers of the object's own lines (with the origin in
+force just before them), the origins those markers name, the template lines
+those origins point at, and the values files (shared by every object of the
+chart, stored once in `values_table`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from platform_lint.helm.locate import Rendered, ValuesFile
+from platform_lint.helm.trace import LineMarks, Origin
+from platform_lint.model import Path, Span
+
+Encode = Callable[[dict[Path, Span]], list[Any]]
+Decode = Callable[[list[Any]], dict[Path, Span]]
+
+
+def encode(model: Rendered, values_table: dict[int, int], values_out: list[dict[str, Any]],
+           spans: Encode) -> dict[str, Any]:
+    """`model` as plain data; its values files are added to `values_out` once each."""
+    ends = [s.end_line for s in (*model.spans.values(), *model.key_spans.values())]
+    first, last = model.shift, model.shift + max(ends, default=1)
+    carry = next((line[-1][1] for line in reversed(model.marks[:first]) if line), None)
+    ids: dict[int, int] = {}
+    origins: list[Origin] = []
+
+    def local(index: int) -> int:
+        if index not in ids:
+            ids[index] = len(origins)
+            origins.append(model.origins[index])
+        return ids[index]
+
+    marks: list[list[list[int]]] = [[[0, local(carry)]] if carry is not None else []]
+    for line in model.marks[first:last]:
+        marks.append([[col, local(index)] for col, index in line])
+    lines: dict[str, dict[str, str]] = {}
+    for origin in origins:
+        text = model.template_lines.get(origin.file)
+        if text is not None and 0 < origin.line <= len(text):
+            lines.setdefault(origin.file, {})[str(origin.line)] = text[origin.line - 1]
+    files = []
+    for vf in model.values_files:
+        if id(vf) not in values_table:
+            values_table[id(vf)] = len(values_out)
+            values_out.append({"path": vf.path, "prefix": list(vf.prefix), "spans": spans(dict(vf.spans)),
+                               "key_spans": spans(dict(vf.key_spans))})
+        files.append(values_table[id(vf)])
+    return {
+        "template": model.template,
+        "sets": list(model.sets),
+        "origins": [[o.file, o.line, None if o.values is None else list(o.values)] for o in origins],
+        "marks": marks,
+        "spans": spans(model.spans),
+        "key_spans": spans(model.key_spans),
+        "values_files": files,
+        "template_lines": lines,
+    }
+
+
+def values_files(encoded: list[Any], spans: Decode) -> list[ValuesFile]:
+    return [ValuesFile(_str(v["path"]), tuple(_str(p) for p in v["prefix"]), spans(v["spans"]),
+                       spans(v["key_spans"])) for v in encoded]
+
+
+def decode(encoded: dict[str, Any], data: Any, table: list[ValuesFile], spans: Decode) -> Rendered:
+    """The model `encode` stored (raises on anything of another shape)."""
+    origins = [Origin(_str(file), _int(line), None if values is None else tuple(_step(v) for v in values))
+               for file, line, values in encoded["origins"]]
+    marks: list[LineMarks] = []
+    for line in encoded["marks"]:
+        marks.append([(_int(col), _int(index)) for col, index in line])
+        if any(index >= len(origins) for _col, index in marks[-1]):
+            raise ValueError("marks")
+    template_lines: dict[str, list[str]] = {}
+    for file, numbered in encoded["template_lines"].items():
+        lines = {int(n): _str(text) for n, text in numbered.items()}
+        template_lines[_str(file)] = [lines.get(n, "") for n in range(1, max(lines, default=0) + 1)]
+    return Rendered(
+        template=_str(encoded["template"]),
+        sets=[_str(s) for s in encoded["sets"]],
+        origins=origins,
+        marks=marks,
+        spans=spans(encoded["spans"]),
+        key_spans=spans(encoded["key_spans"]),
+        data=data,
+        values_files=[table[_int(i)] for i in encoded["values_files"]],
+        template_lines=template_lines,
+        shift=1,  # marks[0] holds the origin in force before the object's first line
+    )
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    return value
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError("not an integer")
+    return value
+
+
+def _step(value: Any) -> str | int:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError("not a path step")
+    return value
