@@ -137,7 +137,8 @@ def _source(ctx: FileContext, unit: str | SourceFile) -> SourceFile | Skipped | 
 
 
 def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
-    from platform_lint.engine import crash_object, findings_of, report_crashes, run_rules
+    from platform_lint.hit_findings import findings_of
+    from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 
     read = _Reader(ctx)
     verdict = FileVerdict(f.path)

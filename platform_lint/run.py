@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, find_config, load_config
 from platform_lint.discovery import printable
-from platform_lint.engine import ScanOptions, ScanResult, rule_params, scan, select_rules
+from platform_lint.engine import ScanOptions, ScanResult, scan, select_rules
+from platform_lint.rule_runner import rule_params
 from platform_lint.rules import Rule, load_rules
 
 if TYPE_CHECKING:
