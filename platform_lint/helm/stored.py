@@ -16,6 +16,7 @@ from typing import Any
 from platform_lint.helm.locate import Rendered, ValuesFile
 from platform_lint.helm.trace import LineMarks, Origin
 from platform_lint.model import Path, Span
+from platform_lint.result_cache import _int, _str
 
 Encode = Callable[[dict[Path, Span]], list[Any]]
 Decode = Callable[[list[Any]], dict[Path, Span]]
@@ -93,18 +94,6 @@ def decode(encoded: dict[str, Any], data: Any, table: list[ValuesFile], spans: D
         template_lines=template_lines,
         shift=1,  # marks[0] holds the origin in force before the object's first line
     )
-
-
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("not a string")
-    return value
-
-
-def _int(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError("not an integer")
-    return value
 
 
 def _step(value: Any) -> str | int:
