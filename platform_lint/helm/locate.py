@@ -76,6 +76,12 @@ class Rendered:
     shift: int = 0
     """Lines of the manifest before this object's text: `spans` count from there."""
 
+    def compact(self) -> Rendered:
+        """This model holding only what `relocate` reaches (for an object kept to the end of a scan)."""
+        from platform_lint.helm.stored import compact
+
+        return compact(self)
+
     def relocate(self, path: Path, key: bool) -> Relocated | None:
         """Where a finding at `path` (of this rendered object) belongs in the chart."""
         probe = path
@@ -175,8 +181,10 @@ def documents(manifest: Manifest, origins: Sequence[Origin], sets: list[str],
     marks = manifest.marks or []
     out: list[tuple[Document, Rendered]] = []
     for i, (d, shift) in enumerate(docs):
+        # Compact: the chart's other values sets render while this object waits to be
+        # judged, and it need not hold its own rendering's markers and origins meanwhile.
         model = Rendered(manifest.path, sets, origins, marks, d.spans, d.key_spans, d.data, values_files,
-                         template_lines, shift)
+                         template_lines, shift).compact()
         doc = Document(path=manifest.path, kind="kubernetes", data=d.data, index=i, model=model)
         out.append((doc, model))
     located: list[tuple[Origin | None, Problem]] = []

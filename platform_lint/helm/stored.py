@@ -1,16 +1,18 @@
-"""A rendered object's `Rendered` model as plain JSON data, for the result cache.
+"""A rendered object's `Rendered` model cut down to what relocation reaches, and as
+plain JSON data for the result cache.
 
 A chart's verdict keeps the rendered objects cross-object rules need, and a
 finding on one is relocated by its model. Only what `Rendered.relocate` can
-reach is stored: the markers of the object's own lines (with the origin in
-force just before them), the origins those markers name, the template lines
-those origins point at, and the values files (shared by every object of the
-chart, stored once in `values_table`).
+reach is kept (`compact`) and stored (`encode`): the markers of the object's
+own lines (with the origin in force just before them), the origins those
+markers name, the template lines those origins point at, and the values files
+(shared by every object of the chart, stored once in `values_table`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from platform_lint.helm.locate import Rendered, ValuesFile
@@ -22,9 +24,9 @@ Encode = Callable[[dict[Path, Span]], list[Any]]
 Decode = Callable[[list[Any]], dict[Path, Span]]
 
 
-def encode(model: Rendered, values_table: dict[int, int], values_out: list[dict[str, Any]],
-           spans: Encode) -> dict[str, Any]:
-    """`model` as plain data; its values files are added to `values_out` once each."""
+def compact(model: Rendered) -> Rendered:
+    """The same model, holding only what `relocate` can reach: what a kept object needs
+    (the whole rendering's markers and origins would stay alive otherwise)."""
     ends = [s.end_line for s in (*model.spans.values(), *model.key_spans.values())]
     first, last = model.shift, model.shift + max(ends, default=1)
     carry = next((line[-1][1] for line in reversed(model.marks[:first]) if line), None)
@@ -37,30 +39,39 @@ def encode(model: Rendered, values_table: dict[int, int], values_out: list[dict[
             origins.append(model.origins[index])
         return ids[index]
 
-    marks: list[list[list[int]]] = [[[0, local(carry)]] if carry is not None else []]
-    for line in model.marks[first:last]:
-        marks.append([[col, local(index)] for col, index in line])
-    lines: dict[str, dict[str, str]] = {}
+    marks: list[LineMarks] = [[(0, local(carry))] if carry is not None else []]
+    marks.extend([(col, local(index)) for col, index in line] for line in model.marks[first:last])
+    lines: dict[str, list[str]] = {}
     for origin in origins:
         text = model.template_lines.get(origin.file)
         if text is not None and 0 < origin.line <= len(text):
-            lines.setdefault(origin.file, {})[str(origin.line)] = text[origin.line - 1]
+            held = lines.setdefault(origin.file, [])
+            held.extend([""] * (origin.line - len(held)))
+            held[origin.line - 1] = text[origin.line - 1]
+    return replace(model, origins=origins, marks=marks, template_lines=lines, shift=1)
+
+
+def encode(model: Rendered, values_table: dict[int, int], values_out: list[dict[str, Any]],
+           spans: Encode) -> dict[str, Any]:
+    """`model` as plain data; its values files are added to `values_out` once each."""
+    small = compact(model)
     files = []
-    for vf in model.values_files:
+    for vf in small.values_files:
         if id(vf) not in values_table:
             values_table[id(vf)] = len(values_out)
             values_out.append({"path": vf.path, "prefix": list(vf.prefix), "spans": spans(dict(vf.spans)),
                                "key_spans": spans(dict(vf.key_spans))})
         files.append(values_table[id(vf)])
     return {
-        "template": model.template,
-        "sets": list(model.sets),
-        "origins": [[o.file, o.line, None if o.values is None else list(o.values)] for o in origins],
-        "marks": marks,
-        "spans": spans(model.spans),
-        "key_spans": spans(model.key_spans),
+        "template": small.template,
+        "sets": list(small.sets),
+        "origins": [[o.file, o.line, None if o.values is None else list(o.values)] for o in small.origins],
+        "marks": [[[col, index] for col, index in line] for line in small.marks],
+        "spans": spans(small.spans),
+        "key_spans": spans(small.key_spans),
         "values_files": files,
-        "template_lines": lines,
+        "template_lines": {file: {str(n): text for n, text in enumerate(held, start=1) if text}
+                           for file, held in small.template_lines.items()},
     }
 
 
