@@ -7,7 +7,7 @@ else `[tool.platform-lint]` in `pyproject.toml`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,6 +143,33 @@ def _build(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None
         exemptions=exemptions,
         sections={k: data[k] for k in ("ownership", "pipelines", "secrets") if k in data},
     )
+
+
+def check_rule_names(config: Config, rules: Collection[str], categories: Collection[str]) -> None:
+    """Every rule the config names must exist (`select` and `ignore` may name a
+    category too): `rules: {no-such-rule: false}`, a typo, would otherwise leave
+    the rule meant on, silently. As ruff and kube-linter do, it is an error."""
+    places: list[tuple[tuple[str | int, ...], str, bool]] = [(("rules", r), r, False) for r in config.rules]
+    places += [((key, i), name, True) for key in ("select", "ignore")
+               for i, name in enumerate(getattr(config, key))]
+    places += [(("exemptions", i, "rule"), e.rule, False) for i, e in enumerate(config.exemptions)]
+    for where, name, category in places:
+        if name in rules or (category and name in categories):
+            continue
+        at = f"{config.source}:{_position(config, where)}" if config.source else "config"
+        what = "rule or category" if category else "rule"
+        raise ConfigError(f"{at}: {'.'.join(map(str, where))}: unknown {what} {name!r}; "
+                          "`platform-lint rules` lists them")
+
+
+def _position(config: Config, where: tuple[str | int, ...]) -> str:
+    """`line:col` of a key of the config file (read again: only an error needs it)."""
+    assert config.source is not None
+    path = Path(config.source)
+    content = path.read_bytes()
+    doc = _pyproject(path, content) if path.name == "pyproject.toml" else _yaml(path, content)
+    span = doc.locate(where, key=where[0] == "rules")
+    return f"{span.line}:{span.col}"
 
 
 def _rule_dirs(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None) -> tuple[Path, ...]:
