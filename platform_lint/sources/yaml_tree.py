@@ -183,18 +183,29 @@ def _flow_text(node: Any) -> str:
 def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     """Every document in `text`, and the problems found. On a syntax error the
     documents before it are kept and the error is reported at its position."""
+    if _bracket_depth(text) > MAX_DEPTH:
+        # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
+        return [], [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
+    position = _positions(text)
+    docs, problems, flow_colon = _load(text, position, pure=False)
+    if flow_colon:
+        # libyaml's scanner refuses a `:` inside a plain scalar in flow context
+        # (`ports: [frontend:80]`), which YAML 1.2 and go-yaml (what kubectl
+        # reads with) take as one string; ruamel's own scanner reads it so.
+        docs, problems, _ = _load(text, position, pure=True)
+    return docs, problems
+
+
+def _load(text: str, position: Position, *, pure: bool) -> tuple[list[YamlDocument], list[Problem], bool]:
+    """The documents and problems, and whether the text stopped at a `:` in a flow scalar."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    loader = YAML(typ="safe", pure=False)
+    loader = YAML(typ="safe", pure=pure)
     loader.Resolver = _resolver_class()
     docs: list[YamlDocument] = []
     problems: list[Problem] = []
-    if _bracket_depth(text) > MAX_DEPTH:
-        # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
-        return docs, [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
-    position = _positions(text)
     try:
         for node in loader.compose_all(text):
             if node is None:
@@ -208,6 +219,8 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
             docs.append(builder.doc)
             problems.extend(builder.problems)
     except MarkedYAMLError as exc:
+        if not pure and exc.problem == _FLOW_COLON:
+            return docs, problems, True
         mark = exc.problem_mark or exc.context_mark
         line, col = position(mark) if mark is not None else (0, 0)
         detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -219,7 +232,10 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
         problems.append(Problem(Span.point(1), "YAML error: the file could not be read as YAML"))
     except RecursionError:
         problems.append(Problem(Span.point(1), "nested too deeply to parse"))
-    return docs, problems
+    return docs, problems, False
+
+
+_FLOW_COLON = "found unexpected ':'"
 
 
 def _inside(text: str, line: int, col: int) -> Span:
