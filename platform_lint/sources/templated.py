@@ -21,7 +21,7 @@ REASON = "template"
 _MARKER = re.compile(r"\{\{|\{%|\{#")
 """Go/Helm and Jinja actions, Jinja statements and comments."""
 
-_STRUCTURAL = re.compile(r"^[ \t]*(?:-[ \t]+)*(?:[^\s'\"#{][^:#\n]*:[ \t]+)?(?:\{\{|\{%|\{#)", re.M)
+_STRUCTURAL = re.compile(r"^[ \t]*+(?:-[ \t]++)*+(?:[^\s'\"#{-][^:#\n]*+:[ \t]++)?(?:\{\{|\{%|\{#)", re.M)
 """A template action where YAML expects structure: a line of its own, a list
 item, or a value (`replicas: {{ .Values.replicas }}`), read by YAML as a flow
 mapping with a mapping for a key (which kubectl refuses) or not read at all."""
