@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
+from platform_lint.budget import checkpoint
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Document, Obj, Path, Span
@@ -53,6 +54,7 @@ def _lines(doc: Document) -> detect.Lines:
 
 def _text_hits(obj: Obj, found: list[detect.Secret], lines: detect.Lines) -> Iterator[Hit]:
     for secret in found:
+        checkpoint()
         line, col = lines.position(secret.start)
         end_line, end_col = lines.position(secret.end)
         yield _hit(obj, secret, "", _FIX_TEXT, span=Span(line, col, end_line, end_col))
@@ -106,13 +108,20 @@ _STRUCTURED = ("kubernetes", "kustomize-patch", "yaml", "terraform", "pipeline")
 def _seen_by_text_scan(obj: Obj, span: Span | None) -> bool:
     """Whether the text scan reports a token or URL credentials inside `span`
     (a value, or a secret inside one), so that it is not reported twice."""
-    lines = obj.doc.lines[span.line - 1 : span.end_line] if span is not None else ()
-    if span is None or not lines:
+    if span is None or not obj.doc.lines:
         return False
-    text = "\n".join(lines)
-    start, end = span.col - 1, len(text) - len(lines[-1]) + span.end_col - 1
-    found = detect.find_tokens(text) + detect.find_url_credentials(text)
-    return any(s.start < end and start < s.end for s in found)
+    start, end = (span.line, span.col), (span.end_line, span.end_col)
+    return any(s < end and start < e for s, e in _text_scan(obj.doc))
+
+
+@lru_cache(maxsize=8)
+def _text_scan(doc: Document) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Where the text scan finds tokens and URL credentials in `doc`: (line, col)
+    of start and end, found once per document, not once per value (a line of
+    50,000 `password=...` would be scanned 50,000 times)."""
+    lines = _lines(doc)
+    found = detect.find_tokens(lines.text) + detect.find_url_credentials(lines.text)
+    return tuple((lines.position(s.start), lines.position(s.end)) for s in found)
 
 
 def _structured_hit(obj: Obj, secret: detect.Secret, where: str, fix: str, path: Path) -> Iterator[Hit]:
@@ -178,6 +187,7 @@ def _judge_values(
             judged.add(path)
             yield from _structured_hit(obj, secret, f" in `{name}`", fix, path)
     for value, path in _strings(node):
+        checkpoint()
         if path in judged:
             continue
         arguments = find_credential_arguments(value) if commands else []
