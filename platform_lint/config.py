@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from platform_lint.budget import Budgets
 from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Severity
 from platform_lint.model import Document, Span
@@ -49,6 +50,8 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     charters: tuple[str, ...] = DEFAULT_CHARTERS
     exemptions: tuple[Exemption, ...] = ()
+    budgets: Budgets = field(default_factory=Budgets)
+    """Per-file limits on CPU time and on what a file builds (`budget`)."""
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Topic settings (ownership, pipelines, secrets) passed through to their users."""
 
@@ -141,6 +144,7 @@ def _build(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None
         max_file_size=data.get("max_file_size", DEFAULT_MAX_FILE_SIZE),
         charters=tuple(data.get("charters", DEFAULT_CHARTERS)),
         exemptions=exemptions,
+        budgets=Budgets(**data.get("budgets", {})),
         sections={k: data[k] for k in ("ownership", "pipelines", "secrets") if k in data},
     )
 

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from platform_lint.budget import checkpoint
 from platform_lint.config import Config
 from platform_lint.discovery import (
     Skipped,
@@ -506,6 +507,7 @@ def _hits(
     else:
         units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
     for obj, run in units:
+        checkpoint(obj)  # past the file's CPU budget, judging stops here
         try:
             hits = list(run())
         except Exception:

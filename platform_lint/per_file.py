@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from platform_lint import budget
 from platform_lint.config import Config
 from platform_lint.discovery import Skipped, SourceFile, read_file
 from platform_lint.finding import Finding
@@ -111,6 +112,26 @@ def _source(ctx: FileContext, unit: str | SourceFile) -> SourceFile | Skipped | 
 
 
 def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
+    """The verdict on one file, within its budgets (`budget`): past its CPU time
+    the file is one `file-too-complex` finding, past a size budget its structure is."""
+    try:
+        with budget.metered(ctx.config.budgets):
+            return _judged(ctx, f)
+    except budget.OverBudget as over:
+        return _too_complex(ctx, FileVerdict(f.path, unparseable=True, cacheable=False), over)
+
+
+def _too_complex(ctx: FileContext, verdict: FileVerdict, over: budget.OverBudget) -> FileVerdict:
+    """Only the budget finding, for a file whose CPU time ran out (the run may
+    differ on a faster machine: not cached)."""
+    from platform_lint.engine import findings_of, run_rules
+
+    hits = list(run_rules(ctx.rules, [_budget_object(verdict.path, over)], ctx.config, verdict.errors))
+    verdict.findings = findings_of(hits, ctx.fingerprint_key, {})
+    return verdict
+
+
+def _judged(ctx: FileContext, f: SourceFile) -> FileVerdict:
     from platform_lint.engine import crash_object, findings_of, report_crashes, run_rules
 
     read = _Reader(ctx)
@@ -119,6 +140,12 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     try:
         parsed, text, objects, regions = _structure(ctx, f, read)
         verdict.directives.extend(d for obj in objects for d in annotation_directives(obj))
+    except budget.OverBudget as over:
+        if over.measure == budget.CPU:
+            raise
+        # Too large to build: its text is still read by the raw-text rules (secrets).
+        parsed, text, objects, regions = Parsed(), _decode(f), [_budget_object(f.path, over)], []
+        verdict.unparseable = True
     except Exception:  # a bug in a source costs this file's structure, never the scan
         parsed, text, objects, regions = Parsed(), _decode(f), [], []
         crashes.append(crash_object(f.path, None, "reading this file failed, its structure "
@@ -179,6 +206,7 @@ def _structure(
         parsed_objects = list(source.objects(doc)) if source else []
         regions += [parsed_region(doc)] if parsed_objects else []
         objects.extend(parsed_objects)
+        budget.check_objects(objects)
     return parsed, text, objects, regions
 
 
@@ -226,6 +254,7 @@ def _parse(
         return Parsed(problems=[_decode_problem(f.content, exc.start)]), text, None
     if kind is None:
         return Parsed(), text, None
+    budget.check_lines(text)
     source = source_for(kind)
     try:
         return source.load(f.path, text, reader), text, source
@@ -248,6 +277,15 @@ def _problem_object(path: str, problems: Sequence[Problem]) -> Obj:
         spans={(i,): p.span for i, p in enumerate(problems)},
     )
     return Obj(doc=doc, kind="problem", name=path, value=doc.data)
+
+
+def _budget_object(path: str, over: budget.OverBudget) -> Obj:
+    """The file gone past a budget, at the line where it did (the start when the
+    whole file is to blame), for the `file-too-complex` rule."""
+    span = over.span or Span.point(1)
+    doc = Document(path=path, kind="budget", data=[{"message": over.message(), "measure": over.measure}],
+                   spans={(0,): Span.point(span.line, span.col)})
+    return Obj(doc=doc, kind="budget", name=path, value=doc.data)
 
 
 def _parse_patch(f: SourceFile) -> tuple[Parsed, str, Source | None]:

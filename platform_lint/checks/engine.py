@@ -15,6 +15,7 @@ CHECKS = Registry()
 
 @CHECKS.check("parse-error")
 @CHECKS.check("internal-error")
+@CHECKS.check("file-too-complex")
 def listed_problems(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Each problem the engine listed, at its own span."""
     for i, problem in enumerate(obj.value):

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from platform_lint import budget
+from platform_lint.budget import OverBudget
 from platform_lint.model import Path, Span, source_lines
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -126,14 +128,42 @@ class _Builder:
         self._seen: set[int] = set()
         self._repeats = 0
         """Nodes built a second time or more: what aliases (and merges) expanded."""
+        self.meter = budget.current()
+        self.aliases = 0
+        self._expanding = 0
 
     def build(self, node: Any, path: Path) -> Any:
-        if id(node) in self._seen:
+        repeat = id(node) in self._seen
+        if repeat and not self._expanding:
+            self.aliases += 1  # an alias (or merge) of the document, in reading order
+        if self.meter is not None:
+            self._count(node, repeat)
+        if repeat:
             self._repeats += 1
             if self._repeats > MAX_ALIAS_NODES:
                 raise _AliasBomb
-        else:
-            self._seen.add(id(node))
+            self._expanding += 1
+            try:
+                return self._build(node, path)
+            finally:
+                self._expanding -= 1
+        self._seen.add(id(node))
+        return self._build(node, path)
+
+    def _count(self, node: Any, repeat: bool) -> None:
+        """The node against the file's budget; past it, at the node, or at the
+        alias whose expansion crossed it (which `parse_yaml` places)."""
+        assert self.meter is not None
+        try:
+            self.meter.node(len(node.value) if node.id == "scalar" else 0)
+        except OverBudget as over:
+            if repeat or self._expanding:
+                over.alias = self.aliases
+            else:
+                over.span = Span.point(*(n + 1 for n in self.position(node.start_mark)))
+            raise
+
+    def _build(self, node: Any, path: Path) -> Any:
         self.doc.spans[path] = _span(node, self.position)
         if node.id == "scalar":
             return _scalar(node)
@@ -216,6 +246,10 @@ def _load(text: str, position: Position, *, pure: bool) -> tuple[list[YamlDocume
             except _AliasBomb:
                 problems.append(_alias_bomb(loader, text, node.start_mark.line, position))
                 continue
+            except OverBudget as over:
+                if over.span is None:
+                    over.span = _nth_alias(loader, text, node.start_mark.line, over.alias, position)
+                raise
             docs.append(builder.doc)
             problems.extend(builder.problems)
     except MarkedYAMLError as exc:
@@ -259,15 +293,22 @@ def _at_offset(text: str, offset: int) -> Span:
 
 def _alias_bomb(loader: Any, text: str, first_line: int, position: Position) -> Problem:
     """The refusal of a document whose aliases expand too far, at its first alias."""
+    at = _nth_alias(loader, text, first_line, 1, position)
+    return Problem(at, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes: not parsed")
+
+
+def _nth_alias(loader: Any, text: str, first_line: int, n: int, position: Position) -> Span:
+    """Where the `n`th alias of the document starting at `first_line` is (its start without one)."""
     from ruamel.yaml.events import AliasEvent
 
-    at = Span.point(first_line + 1)
+    seen = 0
     for event in loader.parse(text):
         if isinstance(event, AliasEvent) and event.start_mark.line >= first_line:
-            line, col = position(event.start_mark)
-            at = Span.point(line + 1, col + 1)
-            break
-    return Problem(at, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes: not parsed")
+            seen += 1
+            if seen >= n:
+                line, col = position(event.start_mark)
+                return Span.point(line + 1, col + 1)
+    return Span.point(first_line + 1)
 
 
 @cache
