@@ -8,12 +8,14 @@ not on its line. Nothing here puts a secret's text in a message or property.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
 from platform_lint.budget import checkpoint
 from platform_lint.checks import Registry
+from platform_lint.checks.command_values import command_lines, joined, word_at
 from platform_lint.finding import Hit
 from platform_lint.model import Document, Obj, Path, Span
 from platform_lint.secrets import detect
@@ -86,6 +88,8 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
         return
     lines = _lines(obj.doc)
     found = detect.find_assignments(lines.text)
+    if _COMMAND_FILE.search(obj.doc.path):  # a Dockerfile's RUN, a shell script
+        found = detect.drop_overlaps(found + find_credential_arguments(lines.text))
     if not found:
         return
     # Lines parsed into Kubernetes objects, Terraform blocks or pipelines are
@@ -100,6 +104,9 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 _STRUCTURED = ("kubernetes", "kustomize-patch", "yaml", "terraform", "pipeline")
+_COMMAND_FILE = re.compile(
+    r"(?:^|/)(?:(?:Docker|Container)file(?:\.[^/]*)?|[^/]*\.(?:dockerfile|sh|bash)|Makefile)$", re.I)
+"""Files made of command lines: credential options given literals are found in them."""
 
 
 # ------------------------------------------------------------------ parsed values
@@ -178,24 +185,36 @@ def _judge_values(
 ) -> Iterator[Hit]:
     """Literals under secret-like names, then assignments inside the other
     strings: `export DB_PASSWORD=...` in a script, `--client-secret=...` in args;
-    with `commands` (scripts), also credential options given literals
-    (`docker login -p ...`, `--token ...`)."""
+    credential options given literals (`docker login -p ...`, `--token ...`) in
+    every string with `commands` (pipelines), and in the command lines written
+    as values (`command_values`: container `command`/`args`, provisioners)."""
     judged: set[Path] = set()
     for name, value, path in _pairs(node):
         secret = detect.judge(name, value, allow_example=allow_example)
         if secret is not None:
             judged.add(path)
             yield from _structured_hit(obj, secret, f" in `{name}`", fix, path)
+    reported: set[tuple[Path, str]] = set()
     for value, path in _strings(node):
         checkpoint()
         if path in judged:
             continue
         arguments = find_credential_arguments(value) if commands else []
         for secret in detect.drop_overlaps(detect.find_assignments(value) + arguments):
+            reported.add((path, secret.text))
             if secret.kind in _GENERIC_KINDS:  # a token is the provider-token rule's
                 where = (f" given to `{secret.name}` in a command" if secret in arguments
                          else f" in `{secret.name}` inside a string")
                 yield from _structured_hit(obj, secret, where, fix, path)
+    for words in command_lines(node):  # container args, provisioners, scripts in plain YAML
+        checkpoint()
+        line, places = joined(words)
+        for secret in find_credential_arguments(line):
+            at = word_at(places, secret.start)
+            if at is None or at in judged or (at, secret.text) in reported:
+                continue
+            reported.add((at, secret.text))
+            yield from _structured_hit(obj, secret, f" given to `{secret.name}` in a command", fix, at)
 
 
 
