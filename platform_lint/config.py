@@ -52,6 +52,8 @@ class Config:
     exemptions: tuple[Exemption, ...] = ()
     budgets: Budgets = field(default_factory=Budgets)
     """Per-file limits on CPU time and on what a file builds (`budget`)."""
+    contexts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Context classes (tests, examples, docs) the config sets; see `contexts`."""
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Topic settings (ownership, pipelines, secrets) passed through to their users."""
 
@@ -145,6 +147,7 @@ def _build(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None
         charters=tuple(data.get("charters", DEFAULT_CHARTERS)),
         exemptions=exemptions,
         budgets=Budgets(**data.get("budgets", {})),
+        contexts={name: tuple(globs) for name, globs in data.get("contexts", {}).items()},
         sections={k: data[k] for k in ("ownership", "pipelines", "secrets") if k in data},
     )
 
@@ -219,6 +222,8 @@ def _check_patterns(path: Path, data: Mapping[str, Any], doc: Document) -> None:
     places = [(("exclude", i), p) for i, p in enumerate(data.get("exclude", ()))]
     places += [(("exemptions", i, "paths", j), p) for i, item in enumerate(data.get("exemptions", ()))
                for j, p in enumerate(item.get("paths", ()))]
+    places += [(("contexts", name, i), p) for name, globs in data.get("contexts", {}).items()
+               for i, p in enumerate(globs)]
     for where, pattern in places:
         problem = pattern_problem(pattern)
         if problem is not None:

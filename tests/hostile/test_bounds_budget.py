@@ -14,7 +14,7 @@ from repo_helpers import write
 
 POD = ("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n"
        "spec:\n  containers: [{name: web, image: 'nginx:latest'}]\n")
-STILL_JUDGED = "k8s/pod.yaml:5:35: error [image-tag-latest]"
+STILL_JUDGED = "k8s/pod.yaml:5:35: warning [image-tag-latest]"
 
 
 @pytest.fixture
