@@ -213,7 +213,7 @@ def _flow_text(node: Any) -> str:
 def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     """Every document in `text`, and the problems found. On a syntax error the
     documents before it are kept and the error is reported at its position."""
-    if _bracket_depth(text) > MAX_DEPTH:
+    if bracket_depth(text) > MAX_DEPTH:
         # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
         return [], [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
     position = _positions(text)
@@ -336,7 +336,7 @@ MAX_DEPTH = 400
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
-def _bracket_depth(text: str) -> int:
+def bracket_depth(text: str) -> int:
     """The deepest nesting of `[` and `{` (those in strings too: an upper bound), in C loops."""
     brackets = re.findall(r"[\[\]{}]", text)
     return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
