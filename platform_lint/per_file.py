@@ -129,11 +129,11 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     if parsed.skipped is not None:
         # Not parsed as structure; counted as skipped, its text still checked.
         verdict.skipped = parsed.skipped
-    else:
-        if parsed.problems:
-            verdict.unparseable = True
-            objects.append(_problem_object(f.path, parsed.problems))
-        verdict.directives.extend(inline_directives(text_doc))
+    elif parsed.problems:
+        verdict.unparseable = True
+        objects.append(_problem_object(f.path, parsed.problems))
+    # Findings land in files set aside too: a Helm template's, its text's (secrets).
+    verdict.directives.extend(inline_directives(text_doc))
     if verdict.directives:
         doc = directives_document(f.path, verdict.directives, ctx.known)
         objects.append(Obj(doc=doc, kind="suppression", name=f.path, value=doc.data))

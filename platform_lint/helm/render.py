@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from platform_lint.helm import funcs_collections, funcs_core, funcs_math, funcs_strings, trace
@@ -29,6 +30,16 @@ from platform_lint.helm.values import (
 _STATIC_FUNCS: dict[str, Func] = {
     **funcs_core.FUNCS, **funcs_strings.FUNCS, **funcs_collections.FUNCS, **funcs_math.FUNCS,
 }
+
+
+@lru_cache(maxsize=1)
+def function_names() -> frozenset[str]:
+    """Every function a chart's templates may call; Go's parser refuses any other name."""
+    return frozenset({*_STATIC_FUNCS, *helm_funcs(_no_executor)})
+
+
+def _no_executor() -> Executor:
+    raise AssertionError("only the names of the functions are read")
 
 
 @dataclass
@@ -170,6 +181,8 @@ def render(chart: Chart, options: Options) -> Rendering:
     units: list[_Unit] = []
     result.values = _coalesce(chart, vals, chart.name, units, result.notices)
 
+    holder: list[Executor] = []
+    funcs = {**_STATIC_FUNCS, **helm_funcs(lambda: holder[0])}
     templates: dict[str, Template] = {}
     parsed_units: list[tuple[_Unit, str, str, Any]] = []
     # Subcharts first, parents last, so a parent's `define` wins, as in Helm.
@@ -178,7 +191,7 @@ def render(chart: Chart, options: Options) -> Rendering:
             tname = f"{unit.prefix}/{rel}"
             fpath = f"{unit.chart.root}/{rel}"
             try:
-                parsed = parse_cached(text, fpath)
+                parsed = parse_cached(text, fpath, function_names())
             except TemplateError as exc:
                 errors.append(exc)
                 continue
@@ -187,8 +200,6 @@ def render(chart: Chart, options: Options) -> Rendering:
             templates[tname] = Template(parsed.nodes, fpath)
             parsed_units.append((unit, tname, fpath, parsed))
 
-    holder: list[Executor] = []
-    funcs = {**_STATIC_FUNCS, **helm_funcs(lambda: holder[0])}
     executor = Executor(templates, funcs, Budget())
     holder.append(executor)
     if options.trace:
