@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platform_lint.config import Config
-from platform_lint.discovery import Skipped, SourceFile, read_file
+from platform_lint.discovery import Skipped, SourceFile, read_bytes, read_file
 from platform_lint.finding import Finding
 from platform_lint.globs import matcher
 from platform_lint.model import Document, Obj, Span
@@ -152,17 +153,29 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
 
 
 class _Reader:
-    """Reads the scan's other files for a source; `paths` lists them (a Helm chart's files)."""
+    """Reads the scan's other files for a source: a `sources.TreeReader`."""
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.paths = ctx.readable
+        self.settings = ctx.config.sections
         self.used = False
 
     def __call__(self, path: str) -> str | None:
         text = _read_other(self.ctx, path.lstrip("/"))
         self.used = self.used or text is not None
         return text
+
+    def raw(self, path: str) -> bytes | None:
+        if path not in self.ctx.readable:
+            return None
+        if self.ctx.contents is not None:
+            content = self.ctx.contents.get(path)
+        else:
+            found = read_bytes(Path(self.ctx.root), path, self.ctx.config.max_file_size)
+            content = found if isinstance(found, bytes) else None
+        self.used = self.used or content is not None
+        return content
 
 
 def _structure(

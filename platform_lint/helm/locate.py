@@ -72,6 +72,8 @@ class Rendered:
     data: Any
     values_files: list[ValuesFile] = field(default_factory=list)
     template_lines: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    scope: tuple[str, ...] = ()
+    """Where the rendering chart's `.Values` sit in the top chart's (a subchart's alias)."""
 
     def relocate(self, path: Path, key: bool) -> Relocated | None:
         """Where a finding at `path` (of this rendered object) belongs in the chart."""
@@ -139,6 +141,7 @@ class Rendered:
 
     def _values_where(self, values: ValuesPath, rendered: Path) -> Where | None:
         """The values-file line holding `values` + some tail of the rendered path."""
+        values = (*self.scope, *values)
         for i in range(len(rendered) + 1):
             tail = tuple(rendered[i:])
             for vf in self.values_files:
@@ -171,7 +174,7 @@ def documents(manifest: Manifest, origins: Sequence[Origin], sets: list[str],
     out: list[tuple[Document, Rendered]] = []
     for i, d in enumerate(docs):
         model = Rendered(manifest.path, sets, origins, marks, d.spans, d.key_spans, d.data, values_files,
-                         template_lines)
+                         template_lines, manifest.scope)
         doc = Document(path=manifest.path, kind="kubernetes", data=d.data, index=i, model=model)
         out.append((doc, model))
     located: list[tuple[Origin | None, Problem]] = []

@@ -19,23 +19,34 @@ from collections.abc import Iterator
 from typing import Any
 
 from platform_lint.model import Document, Obj, Span
-from platform_lint.sources import FileReader, Parsed
+from platform_lint.sources import FileReader, Parsed, TreeReader
 
 MAX_CHART_FILES = 2000
 
 
 def _chart_files(root: str, files: FileReader) -> dict[str, bytes]:
-    listing = getattr(files, "paths", None)
+    """The chart's files by path inside it; a `charts/*.tgz` subchart by its bytes."""
+    if not isinstance(files, TreeReader):
+        return {}
     out: dict[str, bytes] = {}
-    if not listing:
-        return out
     prefix = f"{root}/" if root else ""
-    for path in sorted(listing):
-        if path.startswith(prefix) and len(out) < MAX_CHART_FILES:
-            text = files(path)
-            if text is not None:
-                out[path[len(prefix):]] = text.encode("utf-8")
+    for path in sorted(files.paths):
+        if not path.startswith(prefix) or len(out) >= MAX_CHART_FILES:
+            continue
+        rel = path[len(prefix):]
+        if _is_archive(rel):
+            data = files.raw(path)
+            if data is not None:
+                out[rel] = data
+            continue
+        text = files(path)
+        if text is not None:
+            out[rel] = text.encode("utf-8")
     return out
+
+
+def _is_archive(rel: str) -> bool:
+    return rel.startswith("charts/") and rel.count("/") == 1 and rel.endswith((".tgz", ".tar.gz"))
 
 
 def _vendored(root: str, files: FileReader) -> bool:
@@ -79,17 +90,29 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str) -> I
         full(rel): chart_files[rel].decode("utf-8", "replace").split("\n")
         for rel in chart_files if rel.startswith(("templates/", "charts/"))
     }
-    defaults = ValuesFile.parse(full("values.yaml"), chart.values_text)
+    parsed_defaults: dict[tuple[str, tuple[str, ...]], ValuesFile] = {}
+
+    def defaults_of(result: Any) -> list[ValuesFile]:
+        """Each rendered chart's values.yaml, a subchart's under its alias (least precedence last)."""
+        out = []
+        for vpath, scope, vtext in result.defaults:
+            if (vpath, scope) not in parsed_defaults:
+                parsed_defaults[(vpath, scope)] = ValuesFile.parse(vpath, vtext, scope)
+            out.append(parsed_defaults[(vpath, scope)])
+        return out
+
     seen: dict[tuple[str, int, str], Document] = {}
     problems: dict[tuple[str, int, str], list[str]] = {}
     for set_name, text in _value_sets(chart_files):
         files = [(full(set_name), text)] if text is not None else []
         result = render(chart, Options(release_name="release-name", values_files=files, trace=True))
-        vfiles = [ValuesFile.parse(full(set_name), text), defaults] if text is not None else [defaults]
+        defaults = defaults_of(result)
+        vfiles = [ValuesFile.parse(full(set_name), text), *defaults] if text is not None else defaults
         for err in result.errors:
             problems.setdefault((err.file or full("Chart.yaml"), err.line, err.message), []).append(set_name)
         if chart.schema:
-            for (vfile, vline), message in _schema_problems(chart.schema, result.values, vfiles):
+            top = [vf for vf in vfiles if not vf.prefix]  # the schema is of the top chart's values
+            for (vfile, vline), message in _schema_problems(chart.schema, result.values, top):
                 problems.setdefault((vfile, vline, message), []).append(set_name)
         for manifest in result.manifests:
             docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines)
