@@ -141,7 +141,7 @@ def _build(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None
         max_file_size=data.get("max_file_size", DEFAULT_MAX_FILE_SIZE),
         charters=tuple(data.get("charters", DEFAULT_CHARTERS)),
         exemptions=exemptions,
-        sections={k: data[k] for k in ("ownership", "pipelines", "secrets") if k in data},
+        sections={k: data[k] for k in ("ownership", "pipelines", "secrets", "helm") if k in data},
     )
 
 

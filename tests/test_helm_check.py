@@ -217,3 +217,22 @@ def test_inline_suppressions_in_templates_and_values_files_silence_chart_finding
         assert "single-replica-workload" in rules  # not suppressed: no directive names it
         assert not rules & {"recreate-deploy-strategy", "missing-liveness-probe", "image-tag-latest",
                             "invalid-suppression"}
+
+
+def test_an_ignore_annotation_in_a_template_covers_the_rendered_objects_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployment = CHART["chart/templates/deployment.yaml"].replace(
+        '  name: {{ include "web.name" . }}\n',
+        '  name: {{ include "web.name" . }}\n  annotations:\n'
+        '    platform-lint.io/ignore: "image-tag-latest=a demo chart, single-replica-workload"\n')
+    write(tmp_path, {**CHART, "chart/templates/deployment.yaml": deployment})
+    main(["check", str(tmp_path), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    # the finding at the values line is silenced by the template's annotation
+    assert [(f["rule"], f["path"], f["line"]) for f in report["suppressed"]] == [
+        ("image-tag-latest", "chart/values.yaml", 4)]
+    # a directive without a reason suppresses nothing and is itself reported, at the template line
+    invalid = [(f["path"], f["line"]) for f in report["findings"] if f["rule"] == "invalid-suppression"]
+    assert invalid == [("chart/templates/deployment.yaml", 6)]
+    assert at(report["findings"], "single-replica-workload") == [("chart/values.yaml", 1)]

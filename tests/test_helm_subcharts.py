@@ -125,3 +125,26 @@ def test_a_tgz_symlinked_out_of_the_repository_is_not_read(
     assert not [f for f in report["findings"] if "/cache/templates/" in f["path"]]
     assert {"path": "chart/charts/cache-0.1.0.tgz", "reason": "symlink outside the scanned root"} in report[
         "skipped"]
+
+
+def test_a_dependency_that_is_not_vendored_is_a_counted_note_at_its_entry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {**PARENT, "chart/Chart.yaml": PARENT["chart/Chart.yaml"]
+             + "  - name: db\n    version: 12.1.0\n    repository: https://charts.example.invalid\n"}
+    write(tmp_path, files)
+    (tmp_path / "chart/charts").mkdir()
+    (tmp_path / "chart/charts/cache-0.1.0.tgz").write_bytes(tgz(CACHE_TGZ))
+    report = check(tmp_path, capsys)
+    notes = [(f["path"], f["line"], f["severity"], f["message"]) for f in report["findings"]
+             if f["rule"] == "helm-dependency-not-vendored"]
+    assert notes == [("chart/Chart.yaml", 7, "note",
+                      "Helm: dependency 'db' 12.1.0 from https://charts.example.invalid is not vendored "
+                      "under chart/charts/: the chart is rendered and judged without it "
+                      "(`helm dependency build` vendors it)")]
+    assert report["summary"]["note"] >= 1
+    # the vendored one is judged all the same
+    assert any(f["path"].startswith("chart/charts/cache-0.1.0.tgz/") for f in report["findings"])
+    main(["check", str(tmp_path)])
+    text = capsys.readouterr().out
+    assert "chart/Chart.yaml:7:5: note [helm-dependency-not-vendored]" in text
