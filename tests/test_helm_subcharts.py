@@ -148,3 +148,15 @@ def test_a_dependency_that_is_not_vendored_is_a_counted_note_at_its_entry(
     main(["check", str(tmp_path)])
     text = capsys.readouterr().out
     assert "chart/Chart.yaml:7:5: note [helm-dependency-not-vendored]" in text
+
+
+def test_a_chart_with_too_many_files_is_one_finding_not_a_partial_rendering(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platform_lint.sources import helm_chart
+
+    monkeypatch.setattr(helm_chart, "MAX_CHART_FILES", 3)
+    write(tmp_path, {**PARENT, "chart/templates/more.yaml": "kind: X\n"})
+    report = check(tmp_path, capsys, "--jobs", "1", "--no-cache")
+    errors = [(f["path"], f["line"], f["message"]) for f in report["findings"] if f["rule"] == "parse-error"]
+    assert errors == [("chart/Chart.yaml", 1, "Helm: the chart has more than 3 files; not rendered")]

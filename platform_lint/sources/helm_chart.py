@@ -32,8 +32,10 @@ def _chart_files(root: str, files: FileReader) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     prefix = f"{root}/" if root else ""
     for path in sorted(files.paths):
-        if not path.startswith(prefix) or len(out) >= MAX_CHART_FILES:
+        if not path.startswith(prefix):
             continue
+        if len(out) >= MAX_CHART_FILES:
+            raise _TooManyFiles
         rel = path[len(prefix):]
         if _is_archive(rel):
             data = files.raw(path)
@@ -44,6 +46,10 @@ def _chart_files(root: str, files: FileReader) -> dict[str, bytes]:
         if text is not None:
             out[rel] = text.encode("utf-8")
     return out
+
+
+class _TooManyFiles(Exception):
+    pass
 
 
 def _is_archive(rel: str) -> bool:
@@ -63,7 +69,11 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     root = posixpath.dirname(path)
     if _vendored(root, files):
         return Parsed(skipped="helm subchart (rendered with its parent chart)")
-    chart_files = _chart_files(root, files)
+    try:
+        chart_files = _chart_files(root, files)
+    except _TooManyFiles:
+        return Parsed(documents=[_problem_doc(path, 1, f"Helm: the chart has more than {MAX_CHART_FILES} "
+                                              "files; not rendered")])
     chart_files["Chart.yaml"] = text.encode("utf-8")
     try:
         chart = load_files(root or ".", chart_files)
