@@ -1,13 +1,15 @@
 """Helm charts: a chart's `Chart.yaml` stands for the chart, which is rendered and judged.
 
 The chart is rendered once per values set: its defaults, then each
-`ci/*values.yaml` (the chart's own test cases). Every rendered Kubernetes object
+`ci/*values.yaml` (the chart's own test cases), then the sets the config's `helm:`
+section gives it (`helm.settings`), with its release settings. Every rendered Kubernetes object
 becomes a Document at its template file, whose `Rendered` model relocates a
 finding to the template line that wrote the key, or to the values line the
 value came from. An object rendered the same by several sets is judged once,
 with the sets named. Template errors, `required`/`fail` and output that is not
-YAML become problems at the template file and line. A chart vendored under
-another chart's `charts/` is rendered by its parent, not on its own.
+YAML become problems at the template file and line; a dependency not vendored under
+`charts/`, a note at its entry. A chart vendored under another chart's `charts/` is
+rendered by its parent, not on its own.
 """
 
 from __future__ import annotations
