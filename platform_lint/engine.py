@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 class Suppressed:
     finding: Finding
     by: str
-    """inline, annotation, exemption or baseline"""
+    """inline, annotation, exemption or baseline; for a hidden finding, its context class"""
 
 
 @dataclass(slots=True)
@@ -51,6 +51,8 @@ class ScanResult:
     root: str
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
+    hidden: list[Suppressed] = field(default_factory=list)
+    """Findings in test, example or docs contexts (`contexts`), left out unless asked for."""
     skipped: list[Skipped] = field(default_factory=list)
     files_scanned: int = 0
     unparseable: list[str] = field(default_factory=list)
@@ -70,12 +72,14 @@ class ScanResult:
             "summary": {
                 **self.counts(),
                 "suppressed": len(self.suppressed),
+                "hidden": len(self.hidden),
                 "files_scanned": self.files_scanned,
                 "files_skipped": len(self.skipped),
                 "files_unparseable": len(self.unparseable),
             },
             "findings": [f.to_dict() for f in self.findings],
             "suppressed": [{**s.finding.to_dict(), "suppressed_by": s.by} for s in self.suppressed],
+            "hidden": [{**s.finding.to_dict(), "context": s.by} for s in self.hidden],
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "errors": list(self.errors),
             "rules": list(self.rules),
@@ -102,6 +106,8 @@ class ScanOptions:
     """Per-file results remembered between runs (see `result_cache`)."""
     progress: Callable[[int, int], None] | None = None
     """Told (files done, files in all) as the scan goes."""
+    include_examples: bool = False
+    """Report findings in test, example and docs contexts instead of hiding them."""
 
 
 def select_rules(
@@ -325,7 +331,16 @@ def _scan(
     findings.extend(f for f in found if f.path not in context)
     result.errors = list(dict.fromkeys(errors))
     _apply_suppressions(findings, tally.directives, config, options, result)
+    if not options.include_examples:
+        _hide_contexts(result, config)
     return result
+
+
+def _hide_contexts(result: ScanResult, config: Config) -> None:
+    from platform_lint.contexts import classifier, split_by_context
+
+    result.findings, hidden = split_by_context(result.findings, classifier(config.contexts, config.charters))
+    result.hidden = [Suppressed(f, name) for f, name in hidden]
 
 
 def _verdicts(

@@ -48,6 +48,7 @@ class Run:
         jobs: int = 0,
         cache: bool = True,
         progress: Callable[[int, int], None] | None = None,
+        include_examples: bool = False,
     ) -> Run:
         """`rule_dirs` and a `config_path` are given on the command line, so they
         may lie anywhere; a config found in the repository must lie inside `root`,
@@ -74,6 +75,7 @@ class Run:
             jobs=jobs,
             cache=_cache() if cache else None,
             progress=progress,
+            include_examples=include_examples,
         )
         return cls(root, only, config, rules, active, options, _display_base(root))
 
