@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, find_config, load_config
 from platform_lint.discovery import printable
-from platform_lint.engine import ScanOptions, ScanResult, rule_params, scan, select_rules
+from platform_lint.engine import ScanOptions, ScanResult, scan, select_rules
+from platform_lint.rule_runner import rule_params
 from platform_lint.rules import Rule, load_rules
 
 if TYPE_CHECKING:
@@ -80,7 +81,10 @@ class Run:
         return cls(root, only, config, rules, active, options, _display_base(root))
 
     def scan(self) -> ScanResult:
-        return scan(self.root, self.config, self.active, self.options)
+        result = scan(self.root, self.config, self.active, self.options)
+        if self.options.cache is not None:
+            self.options.cache.prune_if_due()
+        return result
 
     def display(self, path: str) -> str:
         """Relative to the working directory when below it, else absolute. The

@@ -99,6 +99,7 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
                       read: FileReader) -> Iterator[Document]:
     from platform_lint.helm.locate import ValuesFile, documents
     from platform_lint.helm.render import Options, render
+    from platform_lint.helm.yaml_pieces import ParseCache
 
     def full(rel: str) -> str:
         return f"{root}/{rel}" if root else rel
@@ -127,6 +128,7 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
 
     seen: dict[tuple[str, int, str], Document] = {}
     problems: dict[tuple[str, int, str], list[str]] = {}
+    parses = ParseCache()
     for vset in _value_sets(root, chart_files, settings):
         set_name = vset.name
         texts = [(f, text_of(f)) for f in vset.files]
@@ -149,7 +151,7 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
             for (vfile, vline), message in _schema_problems(chart.schema, result.values, top):
                 problems.setdefault((vfile, vline, message), []).append(set_name)
         for manifest in result.manifests:
-            docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines)
+            docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines, parses)
             for origin, problem in bad:
                 file, line = (origin.file, origin.line) if origin else (manifest.path, 1)
                 problems.setdefault((file, line, f"rendered output is not YAML: {problem.message}"),
