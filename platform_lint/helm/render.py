@@ -186,7 +186,8 @@ def render(chart: Chart, options: Options) -> Rendering:
     vals = user_values(chart, options, errors)
     units: list[_Unit] = []
     result.values = _coalesce(chart, vals, chart.name, units, result.notices)
-    result.defaults = [(f"{u.chart.root}/values.yaml", u.scope, u.chart.values_text) for u in units]
+    result.defaults = [(posixpath.normpath(f"{u.chart.root}/values.yaml"), u.scope, u.chart.values_text)
+                       for u in units]
 
     holder: list[Executor] = []
     funcs = {**_STATIC_FUNCS, **helm_funcs(lambda: holder[0])}
