@@ -83,8 +83,8 @@ def classify(path: str, charter_globs: Callable[[str], bool] | None = None) -> s
     """
     if any(p.search(path) for p in _PIPELINE_PATTERNS):
         return "pipeline"
-    if path.endswith((".tf", ".tf.json")):
-        return "terraform"
+    if path.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json")):
+        return "terraform"  # variable files (`.tfvars`) are documents of kind `tfvars`
     if _CODEOWNERS.match(path):
         return "codeowners"
     if charter_globs is not None and charter_globs(path):

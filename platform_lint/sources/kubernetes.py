@@ -77,6 +77,11 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     reason = skip_reason(path, text)
     if reason is None and _TEMPLATE.search(text) and _in_chart(path, files):
         reason = "helm-template"
+    if reason == "kustomize":
+        from platform_lint.sources import kustomization_file
+
+        found = kustomization_file.document(path, text)
+        return Parsed(documents=[found] if found else [], skipped=reason)
     if reason is not None:
         return Parsed(skipped=reason)
     return _documents(path, text, lambda data: "kubernetes" if is_object(data) else "yaml")
@@ -120,6 +125,9 @@ def objects(doc: Document) -> Iterator[Obj]:
             from platform_lint.sources.prometheus import yaml_kind
 
             yield Obj(doc=doc, kind=yaml_kind(doc.data) or "yaml", name=doc.path, value=doc.data)
+        return
+    if doc.kind == "kustomization":
+        yield Obj(doc=doc, kind="Kustomization", name=doc.path, value=doc.data)
         return
     if doc.kind not in ("kubernetes", PATCH):
         return
