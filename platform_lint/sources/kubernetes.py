@@ -15,6 +15,8 @@ from typing import Any
 
 from platform_lint.model import Document, Obj, source_lines
 from platform_lint.sources import FileReader, Parsed
+from platform_lint.sources.templated import REASON as TEMPLATE
+from platform_lint.sources.templated import is_template
 from platform_lint.sources.yaml_tree import parse_yaml
 
 _TEMPLATE = re.compile(r"\A(?>.*?\{\{).*?\}\}", re.S)  # the first `{{`: if any closes, it does
@@ -84,7 +86,10 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
         return Parsed(documents=[found] if found else [], skipped=reason)
     if reason is not None:
         return Parsed(skipped=reason)
-    return _documents(path, text, lambda data: "kubernetes" if is_object(data) else "yaml")
+    parsed = _documents(path, text, lambda data: "kubernetes" if is_object(data) else "yaml")
+    if is_template(text, parsed.problems):
+        return Parsed(skipped=TEMPLATE)  # a template outside a chart is not YAML until rendered
+    return parsed
 
 
 PATCH = "kustomize-patch"
