@@ -22,6 +22,7 @@ from platform_lint.config import Config
 from platform_lint.discovery import Skipped, SourceFile, read_file
 from platform_lint.finding import Finding
 from platform_lint.globs import matcher
+from platform_lint.kustomize.plan import PATCH, RESOURCE
 from platform_lint.model import Document, Obj, Span
 from platform_lint.rules import Rule
 from platform_lint.sources import (
@@ -38,6 +39,7 @@ from platform_lint.sources.yaml_tree import Problem
 from platform_lint.suppression import Directive, annotation_directives, directives_document, inline_directives
 
 if TYPE_CHECKING:
+    from platform_lint.kustomize.plan import DeployPlan
     from platform_lint.result_cache import ScanCache
 
 
@@ -52,8 +54,8 @@ class FileContext:
     scope of the cross-object ones are kept for the end of the scan."""
     known: frozenset[str]
     fingerprint_key: str
-    patched: frozenset[str]
-    """Files a kustomization names as patches: partial objects, not manifests."""
+    plan: DeployPlan
+    """Kustomize overlays, bases, resources and patches; skaffold's images (`kustomize.plan`)."""
     readable: frozenset[str]
     """Files another file may include (GitLab `include: local`)."""
     contents: Mapping[str, bytes] | None = None
@@ -87,7 +89,7 @@ def cached_verdict(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | No
     f = _source(ctx, unit)
     if not isinstance(f, SourceFile):
         return None  # gone or skipped: judging it says so
-    return ctx.cache.get(ctx.cache.key(f.path, f.content, f.path in ctx.patched))
+    return ctx.cache.get(ctx.cache.key(f.path, f.content, ctx.plan.cache_role(f.path)))
 
 
 def judge_file(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
@@ -100,7 +102,7 @@ def judge_file(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
         return FileVerdict(f.path, skipped=f.reason, read=False)
     verdict = _judge(ctx, f)
     if ctx.cache is not None and verdict.cacheable:
-        ctx.cache.put(ctx.cache.key(f.path, f.content, f.path in ctx.patched), verdict)
+        ctx.cache.put(ctx.cache.key(f.path, f.content, ctx.plan.cache_role(f.path)), verdict)
     return verdict
 
 
@@ -129,14 +131,14 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     if parsed.skipped is not None:
         # Not parsed as structure; counted as skipped, its text still checked.
         verdict.skipped = parsed.skipped
-    else:
-        if parsed.problems:
-            verdict.unparseable = True
-            objects.append(_problem_object(f.path, parsed.problems))
+    elif parsed.problems:
+        verdict.unparseable = True
+        objects.append(_problem_object(f.path, parsed.problems))
+    if parsed.skipped is None or parsed.documents:  # a Kustomize base's comments count in its builds
         verdict.directives.extend(inline_directives(text_doc))
-    if verdict.directives:
-        doc = directives_document(f.path, verdict.directives, ctx.known)
-        objects.append(Obj(doc=doc, kind="suppression", name=f.path, value=doc.data))
+    for path in dict.fromkeys(d.path for d in verdict.directives):  # a built object's are at its file
+        doc = directives_document(path, [d for d in verdict.directives if d.path == path], ctx.known)
+        objects.append(Obj(doc=doc, kind="suppression", name=path, value=doc.data))
     keep: set[int] = set()
     hits = [*run_rules(ctx.rules, objects, ctx.config, verdict.errors, keep=keep),
             *report_crashes(crashes, ctx.rules, ctx.config, verdict.errors)]
@@ -157,6 +159,7 @@ class _Reader:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.paths = ctx.readable
+        self.plan = ctx.plan
         self.used = False
 
     def __call__(self, path: str) -> str | None:
@@ -169,15 +172,16 @@ def _structure(
     ctx: FileContext, f: SourceFile, read: Callable[[str], str | None]
 ) -> tuple[Parsed, str, list[Obj], list[Region]]:
     """The file parsed by its source, its objects and the line regions they came from."""
-    if f.path in ctx.patched:
-        parsed, text, source = _parse_patch(f)
+    role = ctx.plan.role(f.path)
+    if role in (PATCH, RESOURCE):
+        parsed, text, source = _parse_part(f, role, ctx.plan.built_by.get(f.path))
     else:
         parsed, text, source = _parse(f, matcher(ctx.config.charters), read)
     objects: list[Obj] = []
     regions: list[Region] = []
     for doc in parsed.documents:
         parsed_objects = list(source.objects(doc)) if source else []
-        regions += [parsed_region(doc)] if parsed_objects else []
+        regions += [parsed_region(doc)] if parsed_objects and doc.path == f.path else []
         objects.extend(parsed_objects)
     return parsed, text, objects, regions
 
@@ -250,8 +254,11 @@ def _problem_object(path: str, problems: Sequence[Problem]) -> Obj:
     return Obj(doc=doc, kind="problem", name=path, value=doc.data)
 
 
-def _parse_patch(f: SourceFile) -> tuple[Parsed, str, Source | None]:
+def _parse_part(f: SourceFile, role: str, overlay: str | None) -> tuple[Parsed, str, Source | None]:
+    """A file a kustomization builds from: a patch, or a manifest judged in the overlay's build."""
     from platform_lint.sources import kubernetes
 
     text = _decode(f)
-    return kubernetes.load_patch(f.path, text), text, kubernetes
+    if role == PATCH:
+        return kubernetes.load_patch(f.path, text), text, kubernetes
+    return kubernetes.load_resource(f.path, text, overlay), text, kubernetes

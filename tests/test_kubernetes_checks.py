@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from platform_lint.checks import resolve
+from platform_lint.checks.k8s_objects import containers, scaling_hpas, selector_matches
 from platform_lint.checks.k8s_workloads import ImageRef, pod_spec_path
-from platform_lint.checks.kubernetes import containers, scaling_hpas, selector_matches
 from platform_lint.model import Obj
 from platform_lint.sources import kubernetes as source
 

@@ -9,7 +9,7 @@ each grow their own exceptions:
   `OnFailure`). Only long-running pods need probes and disruption budgets.
 - `image_problem`: the single most specific thing wrong with an image
   reference (latest > no tag > mutable tag), so one image line carries one
-  finding, not three.
+  finding, not three; none for a name a build tool substitutes at deploy time.
 - `canary_is_rolling_update`: an Argo Rollouts canary with no steps and no
   traffic routing replaces pods by maxSurge/maxUnavailable like a Deployment's
   rolling update, so it is judged as one.
@@ -112,6 +112,19 @@ class ImageRef:
         if self.tag == "latest":
             return ImageProblem.LATEST
         return ImageProblem.MUTABLE_TAG
+
+
+def image_problem(obj: Obj, ref: ImageRef) -> ImageProblem | None:
+    """The image's one problem, as deployed: an untagged name that a build tool replaces at
+    deploy time (a skaffold artifact, a kustomize `images:` entry that leaves the tag to the
+    pipeline) is a placeholder, not an untagged image. Sources name such images in their
+    documents' model (`substituted_images`)."""
+    problem = ref.problem
+    if problem is ImageProblem.UNTAGGED:
+        names = getattr(obj.doc.model, "substituted_images", None)
+        if isinstance(names, frozenset) and ref.repository in names:
+            return None
+    return problem
 
 
 # --- Argo Rollouts ------------------------------------------------------------

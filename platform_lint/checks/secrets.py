@@ -97,7 +97,7 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     yield from _text_hits(obj, found, lines)
 
 
-_STRUCTURED = ("kubernetes", "kustomize-patch", "yaml", "terraform", "pipeline")
+_STRUCTURED = ("kubernetes", "kustomize-patch", "kustomize-resource", "yaml", "terraform", "pipeline")
 
 
 # ------------------------------------------------------------------ parsed values
