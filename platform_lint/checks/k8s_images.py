@@ -28,7 +28,8 @@ def _images(obj: Obj) -> Iterator[tuple[Path, dict[str, Any], str, ImageRef, Ima
         image = container.get("image")
         if isinstance(image, str) and image.strip() and not _TEMPLATED.search(image):
             ref = ImageRef.parse(image.strip())
-            yield (*path, "image"), container, image, ref, image_problem(obj, ref)
+            at = (*path, "image")
+            yield at, container, image, ref, image_problem(obj, at, ref)
 
 
 @CHECKS.check("image-without-tag")

@@ -114,17 +114,25 @@ class ImageRef:
         return ImageProblem.MUTABLE_TAG
 
 
-def image_problem(obj: Obj, ref: ImageRef) -> ImageProblem | None:
-    """The image's one problem, as deployed: an untagged name that a build tool replaces at
-    deploy time (a skaffold artifact, a kustomize `images:` entry that leaves the tag to the
-    pipeline) is a placeholder, not an untagged image. Sources name such images in their
-    documents' model (`substituted_images`)."""
+def image_problem(obj: Obj, path: Path, ref: ImageRef) -> ImageProblem | None:
+    """The one problem of the image at `path` of `obj`, as deployed: an untagged name that a
+    build tool replaces at deploy time is a placeholder, not an untagged image. Sources say
+    which in their documents' model: `substituted_images` (a skaffold artifact, a kustomize
+    `images:` entry that leaves the tag to the pipeline) or `from_values(path)` (an image a
+    Helm chart prints from its values)."""
     problem = ref.problem
-    if problem is ImageProblem.UNTAGGED:
-        names = getattr(obj.doc.model, "substituted_images", None)
-        if isinstance(names, frozenset) and ref.repository in names:
-            return None
+    if problem is ImageProblem.UNTAGGED and _set_at_deploy(obj, path, ref.repository):
+        return None
     return problem
+
+
+def _set_at_deploy(obj: Obj, path: Path, repository: str) -> bool:
+    model = obj.doc.model
+    names = getattr(model, "substituted_images", None)
+    if isinstance(names, frozenset) and repository in names:
+        return True
+    from_values = getattr(model, "from_values", None)
+    return callable(from_values) and from_values((*obj.path, *path)) is True
 
 
 # --- Argo Rollouts ------------------------------------------------------------
