@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from platform_lint.sources import classify, source_for
+from platform_lint.sources.hcl_lark import parse_hcl_lark
 from platform_lint.sources.hcl_tree_sitter import parse_hcl
-from platform_lint.sources.terraform import parse_hcl_lark
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from platform_lint.sources import deploys
+from platform_lint.sources import artifacts, deploys, step_commands
 from platform_lint.sources.deploys import Policy
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 from platform_lint.sources.pipelines import load
@@ -51,7 +51,7 @@ def test_not_deploy_commands(command: str) -> None:
 
 def test_continued_command_and_comment() -> None:
     step = run("helm upgrade --install web ./chart \\\n  --atomic  # roll back on failure\n")
-    assert deploys.commands(step) == ["helm upgrade --install web ./chart --atomic"]
+    assert step_commands.commands(step) == ["helm upgrade --install web ./chart --atomic"]
     found = deploys.deploy_step(step)
     assert found is not None and found.anchor == "helm upgrade --install web ./chart"
 
@@ -80,6 +80,69 @@ def test_github_environment_production_gate_rollback_verification() -> None:
     assert deploys.verification(p, release) is not None  # k8s-deploy waits for the rollout
     assert deploys.deploy(job(p, "pages")) is not None
     assert deploys.deploy(job(p, "publish")) is None  # a package release, not a deploy
+
+
+@pytest.mark.parametrize(("steps", "deploys_"), [
+    ("      - run: kind create cluster\n      - run: kubectl apply -f k8s/\n", False),
+    ("      - uses: helm/kind-action@v1\n      - run: helm install web ./chart\n", False),
+    ("      - run: minikube start\n      - uses: azure/k8s-deploy@v5\n", False),
+    ("      - run: |\n          k3d cluster create ci\n          skaffold run\n", False),
+    # applied before the cluster exists: the runner's kubeconfig, a real cluster
+    ("      - run: kubectl apply -f k8s/\n      - run: kind create cluster\n", True),
+    # a throwaway cluster does not make an apply to a cloud account a test
+    ("      - run: kind create cluster\n      - run: terraform apply -auto-approve\n", True),
+])
+def test_a_cluster_the_job_creates_is_a_test_not_a_deploy(steps: str, deploys_: bool) -> None:
+    p = model(".github/workflows/e2e.yml", "on: pull_request\njobs:\n  e2e:\n    steps:\n" + steps)
+    assert (deploys.deploy(job(p, "e2e")) is not None) is deploys_
+
+
+@pytest.mark.parametrize(("job_text", "deploys_"), [
+    ("    environment: integration\n    steps:\n      - run: pytest tests/integration\n", False),
+    ("    environment: production\n    steps:\n      - run: ./scripts/report.sh\n", False),
+    ("    environment: production\n    steps:\n      - run: ./scripts/deploy.sh\n", True),
+    ("    environment: production\n    steps:\n      - name: Roll out\n        run: ./go.sh\n", True),
+    ("    name: Ship it\n    environment: production\n    steps:\n      - run: ./go.sh\n", True),
+    # a cluster the job creates, with an environment for its secrets: a test
+    ("    environment: staging\n    steps:\n      - run: kind create cluster\n"
+     "      - run: ./scripts/deploy.sh kind\n", False),
+])
+def test_an_environment_that_only_scopes_secrets_is_not_a_deploy(job_text: str, deploys_: bool) -> None:
+    p = model(".github/workflows/w.yml", "on: push\njobs:\n  work:\n" + job_text)
+    assert (deploys.deploy(job(p, "work")) is not None) is deploys_
+
+
+def test_an_azure_deployment_job_is_a_deploy_whatever_it_runs() -> None:
+    p = model("azure-pipelines.yml", (
+        "jobs:\n  - deployment: web\n    environment: live\n    strategy:\n      runOnce:\n"
+        "        deploy:\n          steps:\n            - script: ./go.sh\n"))
+    assert deploys.deploy(job(p, "web")) is not None
+
+
+@pytest.mark.parametrize(("command", "signs"), [
+    ("helm package charts/web --sign --key me --keyring k.gpg", True),
+    ("cr package charts/web --sign --key me", True),
+    ("gpg --batch --detach-sign dist/x.tgz", True),
+    ("gpg --armor --detach-sig dist/x.tgz", True),
+    ("gpg -ab dist/x.tgz", True),
+    ("gpg --sign dist/x.tgz", True),
+    ("gh release upload v1 web-1.0.tgz web-1.0.tgz.prov", True),
+    ("gpg --import keys.asc", False),
+    ("gpg --batch --verify x.sig x", False),
+    ("helm package charts/web", False),
+])
+def test_chart_provenance_and_gpg_sign(command: str, signs: bool) -> None:
+    step = Step(name="", path=(), file="w.yml", run=command)
+    assert (artifacts.signing(step) is not None) is signs
+
+
+def test_chart_releaser_signs_with_cr_sign() -> None:
+    plain = Step(name="", path=(), file="w.yml", uses="helm/chart-releaser-action@v1")
+    signed = Step(name="", path=(), file="w.yml", uses="helm/chart-releaser-action@v1",
+                  env={"CR_SIGN": "true"})
+    assert artifacts.publish(plain) is not None and artifacts.signing(plain) is None
+    assert artifacts.signing(signed) is not None
+    assert artifacts.signing_setting({"CR_SIGN": True}) == "CR_SIGN"
 
 
 def test_gitlab_manual_rules_on_failure_job_and_tier() -> None:
@@ -161,19 +224,19 @@ def test_bitbucket_deployment_and_manual_trigger() -> None:
 
 
 def test_publish_signing_and_keyless() -> None:
-    assert deploys.publish(run("docker push ghcr.io/a/b:1")) is not None
-    assert deploys.publish(run("gh release create v1 dist/app.tgz --notes x")) is not None
-    assert deploys.publish(run("gh release create v1 --notes 'x y'")) is None
-    assert deploys.publish(run("goreleaser release --snapshot")) is None
-    assert deploys.signing(run("cosign sign --yes img@sha256:x")) is not None
-    assert deploys.keyless(run("cosign sign --yes img@sha256:x"))
-    assert not deploys.keyless(run("cosign sign --key k.pem img@sha256:x"))
+    assert artifacts.publish(run("docker push ghcr.io/a/b:1")) is not None
+    assert artifacts.publish(run("gh release create v1 dist/app.tgz --notes x")) is not None
+    assert artifacts.publish(run("gh release create v1 --notes 'x y'")) is None
+    assert artifacts.publish(run("goreleaser release --snapshot")) is None
+    assert artifacts.signing(run("cosign sign --yes img@sha256:x")) is not None
+    assert artifacts.keyless(run("cosign sign --yes img@sha256:x"))
+    assert not artifacts.keyless(run("cosign sign --key k.pem img@sha256:x"))
     npm = run("npm publish --provenance")
-    assert deploys.publish(npm) is not None and deploys.signing(npm) is not None
+    assert artifacts.publish(npm) is not None and artifacts.signing(npm) is not None
     trusted = Step(name="p", path=(), file="f", uses="pypa/gh-action-pypi-publish@release/v1")
     token = Step(name="p", path=(), file="f", uses="pypa/gh-action-pypi-publish@release/v1",
                  with_={"password": "${{ secrets.T }}"})
-    assert deploys.signing(trusted) is not None and deploys.signing(token) is None
+    assert artifacts.signing(trusted) is not None and artifacts.signing(token) is None
 
 
 def test_test_and_scan_kinds() -> None:

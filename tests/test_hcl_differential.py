@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, ROOT
+from platform_lint.sources.hcl_lark import parse_hcl_lark
 from platform_lint.sources.hcl_tree_sitter import parse_hcl
-from platform_lint.sources.terraform import parse_hcl_lark
 
 CONSTRUCTS = '''# héllo wörld
 locals {

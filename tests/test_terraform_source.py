@@ -8,7 +8,8 @@ import pytest
 
 from platform_lint.model import Document, Span
 from platform_lint.sources import Parsed
-from platform_lint.sources.terraform import UNKNOWN, is_expression, load, modules, objects
+from platform_lint.sources.terraform import is_expression, load, objects
+from platform_lint.sources.terraform_values import UNKNOWN, modules
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

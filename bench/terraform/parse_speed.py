@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from platform_lint.sources.terraform import HclBuilder, top_block, load, objects
+from platform_lint.sources.hcl_lark import HclBuilder, top_block
+from platform_lint.sources.terraform import load, objects
 
 
 def best(fn: object, runs: int = 5) -> float:

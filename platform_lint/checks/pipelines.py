@@ -23,9 +23,10 @@ from typing import Any
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
-from platform_lint.sources import deploys
-from platform_lint.sources.deploys import Evidence, Policy
+from platform_lint.sources import artifacts, deploys, step_commands
+from platform_lint.sources.deploys import Policy
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
+from platform_lint.sources.step_commands import Evidence
 
 CHECKS = Registry()
 
@@ -150,20 +151,27 @@ def unsigned_artifact_publish(obj: Obj, params: Mapping[str, Any]) -> Iterator[H
     if pipeline is None:
         return
     for job in pipeline.jobs:
-        for index, step in enumerate(job.steps):
-            found = deploys.publish(step)
-            if found is None or _signed_after(pipeline, job, index):
+        if _signed(pipeline, job):
+            continue
+        for step in job.steps:
+            found = artifacts.publish(step)
+            if found is None:
                 continue
             yield from _evidence_hit(obj, found, (
                 f"{found.what} publishes an artifact that nothing signs: add `cosign sign` "
                 "(or `cosign attest`, `actions/attest-build-provenance`, "
-                "`npm publish --provenance`, PyPI trusted publishing) after it in this job "
-                "or in a job that needs it"))
+                "`npm publish --provenance`, PyPI trusted publishing, `helm package --sign`, "
+                "`gpg --detach-sign`) in this job or in a job before or after it"))
 
 
-def _signed_after(pipeline: Pipeline, job: Job, index: int) -> bool:
-    later = [*job.steps[index:], *(s for j in pipeline.after(job) for s in j.steps)]
-    if any(deploys.signing(s) for s in later):
+def _signed(pipeline: Pipeline, job: Job) -> bool:
+    """Something signs in the job (a chart or file is signed before it is uploaded, an
+    image after it is pushed), in a job it needs or in one that needs it, or the job's
+    or pipeline's settings make the publishing tool sign."""
+    related = [*pipeline.before(job), job, *pipeline.after(job)]
+    if any(artifacts.signing(s) for j in related for s in j.steps):
+        return True
+    if artifacts.signing_setting(job.env) or artifacts.signing_setting(pipeline.env):
         return True
     return any((j.uses or "").startswith("slsa-framework/slsa-github-generator/")
                for j in pipeline.after(job))
@@ -180,8 +188,8 @@ def keyless_signing_without_id_token(obj: Obj, params: Mapping[str, Any]) -> Ite
         need = ("`permissions: id-token: write` on the job" if pipeline.system == "github-actions"
                 else "`id_tokens: SIGSTORE_ID_TOKEN: aud: sigstore` on the job")
         for step in job.steps:
-            if deploys.keyless(step):
-                found = deploys.signing(step) or deploys.publish(step)
+            if artifacts.keyless(step):
+                found = artifacts.signing(step) or artifacts.publish(step)
                 if found is not None:
                     yield from _evidence_hit(obj, found, (
                         f"{found.what} signs keylessly with an OIDC identity the job cannot "
@@ -251,9 +259,9 @@ def silent_failure(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
                 yield from _at(obj, step.file, key, (
                     f"{what} step `{step.name}` may fail without failing the job: remove "
                     f"`{key[-1]}`"), key=True)
-            for line, anchor in deploys.command_lines(step):
+            for line, anchor in step_commands.command_lines(step):
                 if _SWALLOW.search(line) and _command_kind(line):
-                    yield from _evidence_hit(obj, deploys.command_evidence(
+                    yield from _evidence_hit(obj, step_commands.command_evidence(
                         what, step, (line, anchor)), (
                         f"`{line}` hides the {_command_kind(line)} command's failure: remove the "
                         "`|| true`/`exit 0` so a failure stops the pipeline"))
@@ -347,9 +355,9 @@ def curl_pipe_shell(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     if pipeline is None:
         return
     for _job, step in pipeline.steps():
-        for line, anchor in deploys.command_lines(step):
+        for line, anchor in step_commands.command_lines(step):
             if _CURL_SH.search(line):
-                yield from _evidence_hit(obj, deploys.command_evidence("", step, (line, anchor)), (
+                yield from _evidence_hit(obj, step_commands.command_evidence("", step, (line, anchor)), (
                     f"`{line}` runs a script straight from the network: download it, check its "
                     "checksum or signature, then run it (or use a pinned package or action)"))
 
@@ -371,10 +379,10 @@ def pull_request_target_head_checkout(obj: Obj, params: Mapping[str, Any]) -> It
             if _PR_HEAD.search(ref):
                 yield from _at(obj, step.file, (*step.at("with"), "ref"), _PRT_MESSAGE)
         else:
-            for line, anchor in deploys.command_lines(step):
+            for line, anchor in step_commands.command_lines(step):
                 if _CHECKOUT.search(line) and _PR_HEAD.search(line):
                     yield from _evidence_hit(
-                        obj, deploys.command_evidence("", step, (line, anchor)), _PRT_MESSAGE)
+                        obj, step_commands.command_evidence("", step, (line, anchor)), _PRT_MESSAGE)
 
 
 _CHECKOUT = re.compile(r"\bgit\s+(checkout|fetch|switch)\b|\bgh\s+pr\s+checkout\b")

@@ -20,7 +20,7 @@ from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj
 from platform_lint.safe_regex import compile_pattern
-from platform_lint.sources import deploys
+from platform_lint.sources import deploys, step_commands
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 
 CHECKS = Registry()
@@ -44,7 +44,7 @@ def _names_production(command: str, policy: deploys.Policy) -> bool:
 
 def _plan_file(rest: str) -> bool:
     """`terraform apply` names a saved plan (a positional argument)."""
-    found = deploys.positional_arguments(rest, _TAKES_VALUE)
+    found = step_commands.positional_arguments(rest, _TAKES_VALUE)
     return bool(found if found is not None else [w for w in rest.split() if not w.startswith("-")])
 
 
@@ -68,7 +68,7 @@ def _hit(obj: Obj, step: Step, anchor: str, message: str) -> Hit:
 
 def _step_problems(job: Job, step: Step, production_job: bool, dispatch: bool,
                    policy: deploys.Policy) -> Iterator[tuple[str, str]]:
-    for command, anchor in deploys.command_lines(step):
+    for command, anchor in step_commands.command_lines(step):
         production = production_job or _names_production(command, policy)
         problem = _terraform_problem(command) if production else None
         if problem:

@@ -22,7 +22,8 @@ from typing import Any
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
-from platform_lint.sources.terraform import UNKNOWN, Module, is_expression, module_of, modules
+from platform_lint.sources.terraform import is_expression
+from platform_lint.sources.terraform_values import UNKNOWN, Module, module_of, modules
 
 CHECKS = Registry()
 

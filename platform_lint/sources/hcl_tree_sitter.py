@@ -18,7 +18,7 @@ import itertools
 from typing import Any
 
 from platform_lint.model import Path
-from platform_lint.sources.terraform import (
+from platform_lint.sources.hcl_lark import (
     NOT_LITERAL,
     HclBuilder,
     heredoc_text,

@@ -201,7 +201,7 @@ REGEXES = built_in_regexes()
 def test_the_collection_holds_the_known_offenders() -> None:
     for name in ("catalogue.jwt", "catalogue.openai-api-key", "detect.assignment",
                  "platform_lint.ownership.charters._TITLE_SUFFIX",
-                 "platform_lint.sources.deploys._PUBLISH_CMD"):
+                 "platform_lint.sources.artifacts._PUBLISH_CMD"):
         assert name in REGEXES
     assert len(REGEXES) > 100
 
@@ -255,7 +255,7 @@ def _texts(seed: int, pieces: list[str], count: int = 20_000) -> Iterator[str]:
 
 def test_rewritten_charter_and_comment_patterns_equal_the_old_ones() -> None:
     from platform_lint.ownership import charters
-    from platform_lint.sources.deploys import _uncommented
+    from platform_lint.sources.step_commands import _uncommented
 
     heading = re.compile(r"^(?P<marks>#{1,6})\s+(?:\d+(?:\.\d+)*[.)]?\s+)?(?P<title>.+?)\s*#*\s*$")
     tail = re.compile(r"(?:[\s,:;.]|\b(?:under|in|at|within|and)\b)+$", re.I)
@@ -272,12 +272,12 @@ def test_rewritten_charter_and_comment_patterns_equal_the_old_ones() -> None:
 
 
 def test_command_patterns_on_re2_answer_as_python_re_did() -> None:
-    from platform_lint.sources import deploys
+    from platform_lint.sources import artifacts, deploys
 
     pieces = ["kubectl ", "apply ", "helm ", "upgrade ", "--atomic ", "-n x ", "curl ", "-fsSL ",
               "goreleaser ", "--snapshot ", "| ", "sh", "mvn ", "deploy", "gpg ", "--sign ", "test"]
     for name in ("_DEPLOY_CMD", "_VERIFY_CMD", "_PUBLISH_CMD", "_ROLLBACK_CMD", "_SIGN_CMD", "_TEST_CMD"):
-        fast = getattr(deploys, name)
+        fast = getattr(artifacts if name in ("_PUBLISH_CMD", "_SIGN_CMD") else deploys, name)
         slow = re.compile(fast.pattern.replace(r"(?:^|(?<=\n))(?>.*\bgoreleaser\b)", r"\bgoreleaser\b"), re.I)
         for text in _texts(2, pieces, 3_000):
             assert fast.search(text) == bool(slow.search(text)), (name, text)

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from property_support import ANY, NAMES, assert_scans_cleanly, vocabulary, yaml_files
 
-WORDS = vocabulary("sources/pipelines.py", "sources/deploys.py", "checks/pipelines.py",
+WORDS = vocabulary("sources/pipelines.py", "sources/deploys.py", "sources/artifacts.py",
+                   "sources/step_commands.py", "checks/pipelines.py",
                    "checks/secrets.py")
 
 _GH_STEP = {"name": ANY, "id": ANY, "run": ANY, "uses": ANY, "with": ANY, "env": ANY, "if": ANY,
