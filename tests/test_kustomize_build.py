@@ -128,6 +128,8 @@ patches:
     assert (added.loc.file, added.loc.span.line) == ("overlay/kustomization.yaml", 25)
     kept = deployment.get("spec", "template", "spec", "containers", 0, "env", 0, "value")
     assert (kept.loc.file, kept.loc.span.line) == ("base/deployment.yaml", 18)
+    # the patch restates kind and name to say which object it patches: they stay the base's
+    assert deployment.get("kind").key_loc.file == "base/deployment.yaml"
     probe = deployment.get("spec", "template", "spec", "containers", 0, "readinessProbe")
     assert (probe.loc.file, probe.loc.span.line) == ("overlay/kustomization.yaml", 30)
 

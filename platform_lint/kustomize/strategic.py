@@ -55,6 +55,8 @@ def _directive(node: Node) -> str | None:
 def _merge(target: Node | None, patch: Node, key: str) -> Node:
     if target is None:
         return _clean(copy(patch))
+    if _same_scalar(target, patch):
+        return target  # restated to name the object (kind, name): still the base's line
     if isinstance(patch.value, dict) and isinstance(target.value, dict):
         if _directive(patch) == "replace":
             return _clean(copy(patch))
@@ -62,6 +64,11 @@ def _merge(target: Node | None, patch: Node, key: str) -> Node:
     if isinstance(patch.value, list) and isinstance(target.value, list):
         return _merge_list(target, patch, key)
     return _clean(copy(patch))
+
+
+def _same_scalar(a: Node, b: Node) -> bool:
+    return (not isinstance(a.value, (dict, list)) and type(a.value) is type(b.value)
+            and a.value == b.value)
 
 
 def _merge_map(target: Node, patch: Node) -> Node:
