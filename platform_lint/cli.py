@@ -4,6 +4,7 @@ pick a reporter, return the exit code (0 clean, 1 findings, 2 error)."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,6 +78,10 @@ RULE_DIR_OPTION = click.option(
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes to judge files with; 0: the cores available (one for a handful "
               "of files). The output is the same for any number.")
+@click.option("--group-by", type=click.Choice(["rule", "file"]),
+              help="Text: findings under a heading per rule or per file, with counts.")
+@click.option("--include-examples", is_flag=True,
+              help="Report findings in test, example and docs paths (config `contexts:`) too.")
 @click.option("--no-cache", is_flag=True,
               help="Neither read nor write the per-file result cache (in the user cache folder, "
               "or $PLATFORM_LINT_CACHE_DIR).")
@@ -100,6 +105,8 @@ def check(
     fail_on: str | None,
     sarif_file: str | None,
     jobs: int,
+    group_by: str | None,
+    include_examples: bool,
     no_cache: bool,
 ) -> None:
     """Check PATHS (default: the current directory) against the policy pack.
@@ -108,6 +115,7 @@ def check(
     --changed-files and --staged describe the change instead.
     """
     from platform_lint.changes import ChangeRequest
+    from platform_lint.copies import file_digests
     from platform_lint.report import ReportContext, default_format, render
     from platform_lint.run import Run
     from platform_lint.scan_progress import terminal_progress
@@ -117,7 +125,8 @@ def check(
         raise UsageError("--new-only and --filter need --diff BASE or --staged")
     target = _target(paths)
     run = Run.prepare(target, config_path, _split(select), _split(ignore), baseline, request,
-                      rule_dirs, jobs=jobs, cache=not no_cache, progress=terminal_progress())
+                      rule_dirs, jobs=jobs, cache=not no_cache, progress=terminal_progress(),
+                      include_examples=include_examples)
     if new_only or line_filter:
         from platform_lint.newonly import scan_change
 
@@ -126,12 +135,16 @@ def check(
     else:
         result = run.scan()
     fmt = fmt or default_format()
+    terminal = output is None and fmt == "text" and sys.stdout.isatty()
     ctx = ReportContext(
         rules=run.all_rules,
         display=run.display,
-        color=output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        color=terminal and "NO_COLOR" not in os.environ,
         show_skipped=show_skipped,
         env=dict(os.environ),
+        group_by=group_by,
+        width=shutil.get_terminal_size().columns if terminal else None,
+        digests=file_digests(run.root, result.findings) if fmt == "text" else {},
     )
     _emit(render(fmt, result, ctx), output)
     if sarif_file:
@@ -235,8 +248,10 @@ def baseline_create(paths: tuple[str, ...], config_path: str | None, output: str
         for error in result.errors:
             click.echo(f"internal error: {error}", err=True)
         raise SystemExit(EXIT_ERROR)
-    Path(output).write_text(baseline_text(result.findings), encoding="utf-8")
-    click.echo(f"wrote {len(result.findings)} findings to {output}")
+    # Hidden ones too, so that a later `--include-examples` run keeps them accepted.
+    findings = [*result.findings, *(s.finding for s in result.hidden)]
+    Path(output).write_text(baseline_text(findings), encoding="utf-8")
+    click.echo(f"wrote {len(findings)} findings to {output}")
 
 
 @cli.command()

@@ -49,6 +49,8 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     charters: tuple[str, ...] = DEFAULT_CHARTERS
     exemptions: tuple[Exemption, ...] = ()
+    contexts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Context classes (tests, examples, docs) the config sets; see `contexts`."""
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Topic settings (ownership, pipelines, secrets) passed through to their users."""
 
@@ -141,6 +143,7 @@ def _build(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None
         max_file_size=data.get("max_file_size", DEFAULT_MAX_FILE_SIZE),
         charters=tuple(data.get("charters", DEFAULT_CHARTERS)),
         exemptions=exemptions,
+        contexts={name: tuple(globs) for name, globs in data.get("contexts", {}).items()},
         sections={k: data[k] for k in ("ownership", "pipelines", "secrets") if k in data},
     )
 
@@ -188,6 +191,8 @@ def _check_patterns(path: Path, data: Mapping[str, Any], doc: Document) -> None:
     places = [(("exclude", i), p) for i, p in enumerate(data.get("exclude", ()))]
     places += [(("exemptions", i, "paths", j), p) for i, item in enumerate(data.get("exemptions", ()))
                for j, p in enumerate(item.get("paths", ()))]
+    places += [(("contexts", name, i), p) for name, globs in data.get("contexts", {}).items()
+               for i, p in enumerate(globs)]
     for where, pattern in places:
         problem = pattern_problem(pattern)
         if problem is not None:

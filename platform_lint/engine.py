@@ -8,8 +8,6 @@ discover -> parse each file once -> objects -> rules (checks yield Hits)
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -26,9 +24,11 @@ from platform_lint.discovery import (
     printable,
     read_file,
 )
-from platform_lint.finding import Finding, Hit, Severity
+from platform_lint.finding import Finding, Severity
 from platform_lint.globs import matcher
-from platform_lint.model import Document, Obj, Span
+from platform_lint.hit_findings import findings_of
+from platform_lint.model import Document, Obj
+from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 from platform_lint.rules import Rule
 from platform_lint.sources import classify
 from platform_lint.suppression import Directive, exempted_by, exemptions_document, suppressed_by
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 class Suppressed:
     finding: Finding
     by: str
-    """inline, annotation, exemption or baseline"""
+    """inline, annotation, exemption or baseline; for a hidden finding, its context class"""
 
 
 @dataclass(slots=True)
@@ -52,6 +52,8 @@ class ScanResult:
     root: str
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Suppressed] = field(default_factory=list)
+    hidden: list[Suppressed] = field(default_factory=list)
+    """Findings in test, example or docs contexts (`contexts`), left out unless asked for."""
     skipped: list[Skipped] = field(default_factory=list)
     files_scanned: int = 0
     unparseable: list[str] = field(default_factory=list)
@@ -71,12 +73,14 @@ class ScanResult:
             "summary": {
                 **self.counts(),
                 "suppressed": len(self.suppressed),
+                "hidden": len(self.hidden),
                 "files_scanned": self.files_scanned,
                 "files_skipped": len(self.skipped),
                 "files_unparseable": len(self.unparseable),
             },
             "findings": [f.to_dict() for f in self.findings],
             "suppressed": [{**s.finding.to_dict(), "suppressed_by": s.by} for s in self.suppressed],
+            "hidden": [{**s.finding.to_dict(), "context": s.by} for s in self.hidden],
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "errors": list(self.errors),
             "rules": list(self.rules),
@@ -103,6 +107,8 @@ class ScanOptions:
     """Per-file results remembered between runs (see `result_cache`)."""
     progress: Callable[[int, int], None] | None = None
     """Told (files done, files in all) as the scan goes."""
+    include_examples: bool = False
+    """Report findings in test, example and docs contexts instead of hiding them."""
 
 
 def select_rules(
@@ -324,7 +330,16 @@ def _scan(
     findings.extend(f for f in found if f.path not in context)
     result.errors = list(dict.fromkeys(errors))
     _apply_suppressions(findings, tally.directives, config, options, result)
+    if not options.include_examples:
+        _hide_contexts(result, config)
     return result
+
+
+def _hide_contexts(result: ScanResult, config: Config) -> None:
+    from platform_lint.contexts import classifier, split_by_context
+
+    result.findings, hidden = split_by_context(result.findings, classifier(config.contexts, config.charters))
+    result.hidden = [Suppressed(f, name) for f, name in hidden]
 
 
 def _verdicts(
@@ -408,181 +423,6 @@ def _deploy_plan(paths: Iterable[str], read: Callable[[str], bytes | None], cras
                                     "names were judged on their own"))
 
     return survey(paths, read, failed)
-
-
-def in_scope(rule: Rule, obj: Obj) -> bool:
-    scope = rule.scope
-    return (
-        obj.doc.kind in scope.documents
-        and (not scope.kinds or obj.kind in scope.kinds)
-        and scope.admits_path(obj.doc.path)
-    )
-
-
-def run_rules(
-    rules: Sequence[Rule],
-    objects: Sequence[Obj],
-    config: Config,
-    errors: list[str],
-    *,
-    over: str = "object",
-    keep: set[int] | None = None,
-    report: bool = True,
-) -> Iterator[tuple[Rule, Severity, Hit]]:
-    """The rules that judge `over` one object at a time ("object") or all at once
-    ("set"), each over the objects in its scope. With `keep`, the ids of the
-    objects in a skipped set rule's scope are added to it. A check module is
-    imported only for a rule with objects. A check that raises on an object is
-    reported there (`report_crashes`; with `report` False, added to `errors`)."""
-    crashed: list[Obj] = []
-    by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
-    for obj in objects:
-        by_doc_kind[obj.doc.kind].append(obj)
-    for rule in rules:
-        candidates = [
-            o for kind in sorted(rule.scope.documents) for o in by_doc_kind.get(kind, ())
-            if in_scope(rule, o)
-        ]
-        if not candidates:
-            continue
-        if _over(rule) != over:
-            if keep is not None and over == "object":
-                keep.update(map(id, candidates))
-            continue
-        setting = config.rules.get(rule.id, {})
-        severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
-        params = rule_params(rule, config)
-        for hit in _hits(rule, candidates, params, crashed):
-            yield rule, severity, hit
-    if crashed:
-        yield from report_crashes(crashed, rules if report else (), config, errors)
-
-
-def report_crashes(
-    crashed: Sequence[Obj], rules: Sequence[Rule], config: Config, errors: list[str]
-) -> Iterator[tuple[Rule, Severity, Hit]]:
-    """Internal errors (`crash_object`s) as findings of the `internal-error` rule when
-    it is among `rules`, else (and if it fails itself) as errors of the scan."""
-    handlers = [r for r in rules if CRASH in r.scope.documents]
-    if handlers:
-        yield from run_rules(handlers, crashed, config, errors, report=False)
-    else:
-        errors.extend(f"{o.doc.path}: {o.value[0]['message']}" for o in crashed)
-
-
-def _over(rule: Rule) -> str:
-    return "object" if rule.check is None else rule.spec().over
-
-
-def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
-    """The rule's params, overridden by the config section named like its check
-    module (`ownership:`, `pipelines:`, `secrets:`) for the keys the check takes,
-    then by `rules: {id: {params: ...}}`."""
-    if rule.check is None:
-        return {}
-    section = config.sections.get(rule.check.split(".", 1)[0], {})
-    accepted = rule.spec().params_schema.get("properties", {}) if section else {}
-    from_section = {k: v for k, v in section.items() if k in accepted}
-    return {**rule.params, **from_section, **config.rules.get(rule.id, {}).get("params", {})}
-
-
-def _hits(
-    rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any], crashed: list[Obj]
-) -> Iterable[Hit]:
-    """The rule's hits on each candidate. A check that raises on an object loses
-    its hits there (it may have stopped half way) and the object joins `crashed`;
-    the other objects are still checked. A set check runs once, blamed on the
-    first candidate when it fails."""
-    units: list[tuple[Obj, Callable[[], Iterable[Hit]]]]
-    if rule.schema is not None:
-        units = [(obj, partial(_schema_hits, rule, obj)) for obj in candidates]
-    elif (spec := rule.spec()).over == "set":
-        units = [(candidates[0], partial(spec.fn, candidates, params))]
-    else:
-        units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
-    for obj, run in units:
-        try:
-            hits = list(run())
-        except Exception:
-            what = f"rule {rule.id} failed on {obj.kind} {obj.name}, which it did not check"
-            crashed.append(crash_object(obj.doc.path, obj, what))
-            continue
-        yield from hits
-
-
-def _schema_hits(rule: Rule, obj: Obj) -> Iterator[Hit]:
-    from platform_lint.rule_logic import fill_message
-    from platform_lint.validation import schema_errors
-
-    for error in schema_errors(obj.value, rule.schema or {}):
-        where = ".".join(map(str, error.path)) or obj.kind
-        template = rule.message or "{path}: {error}"
-        message = fill_message(template, {"error": error.message, "path": where})
-        yield Hit(obj, message, path=error.path, key=True)
-
-
-CRASH = "internal"
-"""The document kind of an internal error at a file: a source or a check that
-failed on it (a bug in platform-lint), reported by the `internal-error` rule."""
-
-
-def crash_object(path: str, at: Obj | None, what: str) -> Obj:
-    """An internal error at `at` (the start of the file when None). The exception's
-    text is left out: it could quote the file, a secret included."""
-    span = at.doc.locate(at.path, key=True) if at is not None else Span.point(1)
-    message = f"internal error in platform-lint: {what}; the rest of the scan went on"
-    doc = Document(path=printable(path), kind=CRASH, data=[{"message": message}],
-                   spans={(0,): Span.point(span.line, span.col)})
-    return Obj(doc=doc, kind=CRASH, name=path, value=doc.data)
-
-
-def findings_of(
-    hits: Sequence[tuple[Rule, Severity, Hit]], key: str, secrets: Mapping[str, Collection[str]]
-) -> list[Finding]:
-    """Findings from hits, with no secret in any message: the ones the detectors
-    recognise, and the very texts secret rules found in the same file (`secrets`,
-    by path: an unknown rule id in a suppression comment, say, could quote one).
-    Secret fingerprints are re-keyed with `key` when there is one."""
-    return [_finding(rule, sev, hit, secrets.get(hit.obj.doc.path, ()), key) for rule, sev, hit in hits]
-
-
-def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], key: str) -> Finding:
-    from platform_lint.secrets.identity import rekeyed, scrub
-
-    doc = hit.obj.doc
-    full = (*hit.obj.path, *hit.path)
-    span = hit.span or doc.locate(full, key=hit.key)
-    message = scrub(hit.message)  # a rule quoting a command may quote a secret in it
-    for secret in secrets:
-        message = message.replace(secret, "[redacted]")
-    fingerprint = hit.fingerprint or _location_fingerprint(rule.id, hit, message)
-    if key and hit.secret:
-        fingerprint = rekeyed(fingerprint, key)
-    path, properties = doc.path, dict(hit.properties)
-    relocate = getattr(doc.model, "relocate", None)  # a rendered Helm object: the chart line
-    moved = relocate(full, hit.key) if relocate is not None and hit.span is None else None
-    if moved is not None:
-        path, span, message = moved.path, moved.span, message + moved.note
-        properties.update({**({"valuesSets": moved.sets} if moved.sets else {}),
-                           **({"relatedLocations": moved.related} if moved.related else {})})
-    return Finding(
-        rule_id=rule.id,
-        severity=severity,
-        path=printable(path),  # documents not read from files (the change) name files too
-        span=span,
-        message=message,
-        fingerprint=fingerprint,
-        category=rule.category,
-        properties=properties,
-    )
-
-
-def _location_fingerprint(rule_id: str, hit: Hit, message: str) -> str:
-    """Stable across line shifts: rule, object identity and the path inside it."""
-    material = "\x1f".join(
-        [rule_id, printable(hit.obj.doc.path), hit.obj.kind, hit.obj.name, *map(str, hit.path), message]
-    )
-    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def _apply_suppressions(

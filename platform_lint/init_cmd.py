@@ -141,6 +141,12 @@ def config_text(found: Survey, schema_id: str) -> str:
         "#     reason: demo cluster, torn down nightly",
         "#     expires: 2027-03-31",
         "",
+        "# Findings under tests, examples and docs are hidden (and counted) unless",
+        "# --include-examples; a class set here replaces its default patterns.",
+        "# contexts:",
+        "#   docs: []                 # our docs/ holds deployed manifests",
+        "#   examples: [examples/, demo/]",
+        "",
         "# Your own rules, in the same format as platform-lint's rules/ directory.",
         "# rule_dirs: [policies/]",
     ]

@@ -112,10 +112,12 @@ def scan_change(run: Run, request: ChangeRequest, *, new_only: bool, line_filter
     if within is not None:
         result.findings = [f for f in result.findings if f.path in named]
         result.suppressed = [s for s in result.suppressed if s.finding.path in named]
+        result.hidden = [s for s in result.hidden if s.finding.path in named]
     if line_filter == "added-lines":
         added = added_lines(run.root, change.base, staged=change.staged)
         result.findings = [f for f in result.findings if _on_lines(f, added)]
         result.suppressed = [s for s in result.suppressed if _on_lines(s.finding, added)]
+        result.hidden = [s for s in result.hidden if _on_lines(s.finding, added)]
     if ownership:
         _merge(result, scan(run.root, run.config, ownership, run.options))
     return result
@@ -151,8 +153,9 @@ def _new_findings(run: Run, change: Change, rules: Sequence[Rule]) -> ScanResult
     fresh = set(map(id, _unmatched(head.findings, base.findings,
                                    _Lines(run.root, None), _Lines(run.root, base_text))))
     head.findings = [f for f in head.findings if id(f) in fresh]
-    known = {_key(f) for f in (*base.findings, *(s.finding for s in base.suppressed))}
+    known = {_key(f) for f in (*base.findings, *(s.finding for s in (*base.suppressed, *base.hidden)))}
     head.suppressed = [s for s in head.suppressed if _key(s.finding) not in known]
+    head.hidden = [s for s in head.hidden if _key(s.finding) not in known]
     head.errors += [f"at the base revision: {e}" for e in base.errors]
     return head
 
@@ -234,6 +237,7 @@ def _on_lines(f: Finding, added: Mapping[str, set[int]]) -> bool:
 def _merge(into: ScanResult, other: ScanResult) -> None:
     into.findings = sorted([*into.findings, *other.findings], key=Finding.sort_key)
     into.suppressed = [*into.suppressed, *other.suppressed]
+    into.hidden = [*into.hidden, *other.hidden]
     seen = {s.path for s in into.skipped}
     into.skipped += [s for s in other.skipped if s.path not in seen]
     into.files_scanned = max(into.files_scanned, other.files_scanned)

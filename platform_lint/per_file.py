@@ -78,8 +78,14 @@ class FileVerdict:
     """Secret texts found in the file, to scrub from set rules' messages. Never cached."""
     errors: list[str] = field(default_factory=list)
     cacheable: bool = True
-    """False when the result depends on more than the file's bytes (an included
-    file), or would put a secret's text into the cache."""
+    """False when the result would put a secret's text into the cache."""
+    reads: dict[str, str | None] = field(default_factory=dict)
+    """The other files judging this one read (a chart's, a GitLab include), by
+    path: the digest of the text read, or None when there was none."""
+    listed: bool = False
+    """Whether judging it looked at the scan's list of files (a chart does)."""
+    listing: str | None = None
+    """With `listed`: the digest of that list."""
 
 
 def cached_verdict(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
@@ -89,7 +95,27 @@ def cached_verdict(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | No
     f = _source(ctx, unit)
     if not isinstance(f, SourceFile):
         return None  # gone or skipped: judging it says so
-    return ctx.cache.get(ctx.cache.key(f.path, f.content, ctx.plan.cache_role(f.path)))
+    return ctx.cache.get(ctx.cache.key(f.path, f.content, ctx.plan.cache_role(f.path)),
+                         lambda v: _still_valid(ctx, v))
+
+
+def _still_valid(ctx: FileContext, verdict: FileVerdict) -> bool:
+    """The files a cached verdict read (and the list of files, if it looked) are as they were."""
+    if verdict.listed and verdict.listing != listing_digest(ctx):
+        return False
+    return all(_digest(_read_other(ctx, path)) == digest for path, digest in verdict.reads.items())
+
+
+def listing_digest(ctx: FileContext) -> str:
+    import hashlib
+
+    return hashlib.sha256("\0".join(sorted(ctx.readable)).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _digest(text: str | None) -> str | None:
+    import hashlib
+
+    return None if text is None else hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def judge_file(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
@@ -113,7 +139,8 @@ def _source(ctx: FileContext, unit: str | SourceFile) -> SourceFile | Skipped | 
 
 
 def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
-    from platform_lint.engine import crash_object, findings_of, report_crashes, run_rules
+    from platform_lint.hit_findings import findings_of
+    from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 
     read = _Reader(ctx)
     verdict = FileVerdict(f.path)
@@ -149,22 +176,35 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
 
         verdict.findings = merge_value_sets(verdict.findings)
     verdict.kept = _kept(o for o in objects if id(o) in keep)
-    verdict.cacheable &= not read.used and not verdict.secrets and not verdict.errors
+    verdict.reads, verdict.listed = read.reads, read.listed
+    if read.listed:
+        verdict.listing = listing_digest(ctx)
+    verdict.cacheable &= not verdict.secrets and not verdict.errors
     return verdict
 
 
 class _Reader:
-    """Reads the scan's other files for a source; `paths` lists them (a Helm chart's files)."""
+    """Reads the scan's other files for a source; `paths` lists them (a Helm chart's
+    files). It remembers what it read, so a cached verdict is used only while those
+    files are unchanged."""
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self.paths = ctx.readable
         self.plan = ctx.plan
         self.used = False
+        self.listed = False
+        self.reads: dict[str, str | None] = {}
+
+    @property
+    def paths(self) -> frozenset[str]:
+        self.listed = True
+        return self.ctx.readable
 
     def __call__(self, path: str) -> str | None:
-        text = _read_other(self.ctx, path.lstrip("/"))
+        path = path.lstrip("/")
+        text = _read_other(self.ctx, path)
         self.used = self.used or text is not None
+        self.reads[path] = _digest(text)
         return text
 
 
@@ -191,12 +231,16 @@ _SET_RULES_READ_LINES = frozenset({"codeowners", "charter"})
 
 
 def _kept(objects: Iterable[Obj]) -> list[Obj]:
-    """The objects, their documents without the text lines set rules never read."""
+    """The objects, their documents without the text lines set rules never read (and a
+    rendered object's model without the rest of its rendering)."""
     trimmed: dict[int, Document] = {}
     out: list[Obj] = []
     for obj in objects:
         doc = obj.doc
-        if doc.lines and doc.kind not in _SET_RULES_READ_LINES:
+        compact = getattr(doc.model, "compact", None)  # a rendered Helm object's model
+        if compact is not None and id(doc) not in trimmed:
+            trimmed[id(doc)] = replace(doc, lines=(), model=compact())
+        if (doc.lines and doc.kind not in _SET_RULES_READ_LINES) or compact is not None:
             doc = trimmed.setdefault(id(obj.doc), replace(obj.doc, lines=()))
         out.append(obj if doc is obj.doc else replace(obj, doc=doc))
     return out

@@ -9,12 +9,19 @@ Safe to share: each entry is its own JSON file, written to a temporary name
 and renamed into place, so concurrent runs see a whole entry or none. An
 entry is data, never code: one that does not parse, names another key or has
 a field of the wrong type is a miss and is overwritten. Verdicts that hold a
-secret's text (a file where a secret rule found one) or depend on other files
-(a GitLab include) are never stored.
+secret's text (a file where a secret rule found one) are never stored. A
+verdict that read other files (a Helm chart renders from all its files, a
+GitLab include) names them with the digest of what it read (and, for a chart,
+the digest of the scan's file list): it is used only while they are unchanged.
+
+Bounded: a hit touches its entry, and a run that wrote entries prunes the
+folder (at most once an hour, or after `PRUNE_AFTER_WRITES` writes) down to
+three quarters of `MAX_BYTES`, least recently used first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -22,7 +29,8 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +42,14 @@ from platform_lint.per_file import FileVerdict
 from platform_lint.rules import Rule
 from platform_lint.suppression import Directive
 
-FORMAT = "platform-lint-file-verdict/1"
+FORMAT = "platform-lint-file-verdict/2"
 CACHE_DIR_VARIABLE = "PLATFORM_LINT_CACHE_DIR"
+MAX_BYTES = 512 * 2**20
+PRUNE_INTERVAL = 3600.0
+"""Seconds between prunes of the folder."""
+PRUNE_AFTER_WRITES = 2000
+"""A run that writes this many entries prunes even within the interval."""
+_MARKER = "last-prune"
 
 
 def default_directory() -> Path:
@@ -51,11 +65,27 @@ def default_directory() -> Path:
 class ResultCache:
     """The cache folder; `for_scan` gives the view of one scan's rules and config."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, max_bytes: int | None = None) -> None:
         self.directory = directory
+        self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
+        self.writes = 0
         self._tool: bytes | None = None
+
+    def prune_if_due(self) -> int:
+        """Prune when this run wrote entries and a prune is due; the entries removed."""
+        marker = self.directory / _MARKER
+        try:
+            recent = time.time() - marker.stat().st_mtime < PRUNE_INTERVAL
+        except OSError:
+            recent = False
+        if not self.writes or (recent and self.writes < PRUNE_AFTER_WRITES):
+            return 0
+        removed = prune(self.directory, MAX_BYTES if self.max_bytes is None else self.max_bytes)
+        with contextlib.suppress(OSError):
+            marker.touch()
+        return removed
 
     def for_scan(
         self, config: Config, rules: Sequence[Rule], known: Iterable[str], fingerprint_key: str
@@ -84,16 +114,21 @@ class ScanCache:
     def _file(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key[2:]}.json"
 
-    def get(self, key: str) -> FileVerdict | None:
+    def get(self, key: str, valid: Callable[[FileVerdict], bool] | None = None) -> FileVerdict | None:
+        """The entry at `key`, if there is one of the right shape that `valid` accepts."""
         try:
             entry = json.loads(self._file(key).read_bytes())
             verdict = _decode(entry, key)
         except Exception:  # missing, unreadable, corrupt or foreign: a miss, never trusted
             verdict = None
+        if verdict is not None and valid is not None and not valid(verdict):
+            verdict = None
         if verdict is None:
             self.owner.misses += 1
         else:
             self.owner.hits += 1
+            with contextlib.suppress(OSError):
+                os.utime(self._file(key))  # recently used: pruned last
         return verdict
 
     def put(self, key: str, verdict: FileVerdict) -> None:
@@ -108,8 +143,54 @@ class ScanCache:
             temporary = target.with_name(f"{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
             temporary.write_text(text)
             os.replace(temporary, target)  # atomic: a reader sees all of an entry or none
+            self.owner.writes += 1
         except OSError:
             pass  # a cache that cannot be written only costs speed
+
+
+def prune(directory: Path, max_bytes: int) -> int:
+    """Remove the least recently used entries (and temporary files an hour old,
+    left by a run that died) until the folder holds at most three quarters of
+    `max_bytes`, if it holds more than `max_bytes`. Safe beside other runs: a
+    reader of a removed entry sees a miss. Returns how many files went."""
+    entries: list[tuple[float, int, Path]] = []
+    stale: list[Path] = []
+    now = time.time()
+    try:
+        shards = [d for d in directory.iterdir() if d.is_dir() and len(d.name) == 2]
+    except OSError:
+        return 0
+    for shard in shards:
+        try:
+            listing = list(os.scandir(shard))
+        except OSError:
+            continue
+        for item in listing:
+            try:
+                info = item.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if item.name.endswith(".tmp"):
+                if now - info.st_mtime > PRUNE_INTERVAL:
+                    stale.append(Path(item.path))
+            elif item.name.endswith(".json"):
+                entries.append((info.st_mtime, info.st_size, Path(item.path)))
+    total = sum(size for _t, size, _p in entries)
+    doomed = list(stale)
+    if total > max_bytes:
+        for _mtime, size, path in sorted(entries, key=lambda e: (e[0], e[2].name)):
+            if total <= max_bytes * 3 // 4:
+                break
+            doomed.append(path)
+            total -= size
+    removed = 0
+    for path in doomed:
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
 
 
 def _salt(
@@ -165,10 +246,12 @@ def _encode(v: FileVerdict) -> dict[str, Any]:
     docs: dict[int, int] = {}
     encoded_docs: list[dict[str, Any]] = []
     objs: list[list[Any]] = []
+    values_table: dict[int, int] = {}
+    values_files: list[dict[str, Any]] = []
     for obj in v.kept:
         if id(obj.doc) not in docs:
             docs[id(obj.doc)] = len(encoded_docs)
-            encoded_docs.append(_encode_doc(obj.doc))
+            encoded_docs.append(_encode_doc(obj.doc, values_table, values_files))
         if _at(obj.doc.data, obj.path) is not obj.value:
             raise _NotStorable
         objs.append([docs[id(obj.doc)], obj.kind, obj.name, list(obj.path)])
@@ -180,6 +263,9 @@ def _encode(v: FileVerdict) -> dict[str, Any]:
         "directives": [[d.rule, d.reason, _span(d.span), list(d.lines), d.path] for d in v.directives],
         "docs": encoded_docs,
         "objects": objs,
+        "values_files": values_files,
+        "reads": v.reads,
+        "listing": v.listing if v.listed else None,
     }
 
 
@@ -189,11 +275,19 @@ def _encode_finding(f: Finding) -> list[Any]:
             f.category, f.properties]
 
 
-def _encode_doc(doc: Document) -> dict[str, Any]:
+def _encode_doc(doc: Document, values_table: dict[int, int], values_files: list[dict[str, Any]],
+                ) -> dict[str, Any]:
+    rendered = None
     if doc.model is not None:
-        raise _NotStorable
+        from platform_lint.helm import stored
+        from platform_lint.helm.locate import Rendered
+
+        if not isinstance(doc.model, Rendered):
+            raise _NotStorable
+        rendered = stored.encode(doc.model, values_table, values_files, _encode_spans)
     _check_plain(doc.data)
     return {
+        "rendered": rendered,
         "path": doc.path,
         "kind": doc.kind,
         "data": doc.data,
@@ -243,13 +337,25 @@ def _decode(entry: Any, key: str) -> FileVerdict | None:
     if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
         return None
     v = entry["verdict"]
-    docs = [_decode_doc(d) for d in v["docs"]]
+    table: list[Any] = []
+    if v["values_files"]:
+        from platform_lint.helm import stored
+
+        table = stored.values_files(v["values_files"], _decode_spans)
+    docs = [_decode_doc(d, table) for d in v["docs"]]
     kept = []
     for index, kind, name, path in v["objects"]:
         doc = docs[index]
         steps = tuple(_path(path))
         kept.append(Obj(doc=doc, kind=_str(kind), name=_str(name), path=steps, value=_at(doc.data, steps)))
+    reads = v["reads"]
+    if not isinstance(reads, dict) or not all(d is None or isinstance(d, str) for d in reads.values()):
+        raise ValueError("reads")
+    listing = v["listing"]
     return FileVerdict(
+        reads=reads,
+        listed=listing is not None,
+        listing=None if listing is None else _str(listing),
         path=_str(v["path"]),
         skipped=None if v["skipped"] is None else _str(v["skipped"]),
         unparseable=v["unparseable"] is True,
@@ -271,7 +377,12 @@ def _decode_finding(f: list[Any]) -> Finding:
                    _str(message), _str(fingerprint), _str(category), properties)
 
 
-def _decode_doc(d: dict[str, Any]) -> Document:
+def _decode_doc(d: dict[str, Any], values_files: list[Any]) -> Document:
+    model = None
+    if d["rendered"] is not None:
+        from platform_lint.helm import stored
+
+        model = stored.decode(d["rendered"], d["data"], values_files, _decode_spans)
     return Document(
         path=_str(d["path"]),
         kind=_str(d["kind"]),
@@ -279,6 +390,7 @@ def _decode_doc(d: dict[str, Any]) -> Document:
         spans=_decode_spans(d["spans"]),
         key_spans=_decode_spans(d["key_spans"]),
         index=_int(d["index"]),
+        model=model,
         lines=tuple(_str(line) for line in d["lines"]),
     )
 

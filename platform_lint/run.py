@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, find_config, load_config
 from platform_lint.discovery import printable
-from platform_lint.engine import ScanOptions, ScanResult, rule_params, scan, select_rules
+from platform_lint.engine import ScanOptions, ScanResult, scan, select_rules
+from platform_lint.rule_runner import rule_params
 from platform_lint.rules import Rule, load_rules
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class Run:
         jobs: int = 0,
         cache: bool = True,
         progress: Callable[[int, int], None] | None = None,
+        include_examples: bool = False,
     ) -> Run:
         """`rule_dirs` and a `config_path` are given on the command line, so they
         may lie anywhere; a config found in the repository must lie inside `root`,
@@ -74,11 +76,15 @@ class Run:
             jobs=jobs,
             cache=_cache() if cache else None,
             progress=progress,
+            include_examples=include_examples,
         )
         return cls(root, only, config, rules, active, options, _display_base(root))
 
     def scan(self) -> ScanResult:
-        return scan(self.root, self.config, self.active, self.options)
+        result = scan(self.root, self.config, self.active, self.options)
+        if self.options.cache is not None:
+            self.options.cache.prune_if_due()
+        return result
 
     def display(self, path: str) -> str:
         """Relative to the working directory when below it, else absolute. The

@@ -94,6 +94,10 @@ def _digest(content: bytes, schema_text: bytes) -> str:
 MISS = object()
 
 
+MAX_VALIDATED = 400
+"""Entries the validated-file cache keeps: a few rule packs' worth."""
+
+
 class ValidatedCache:
     """Parsed data of files already known to be valid, by hash of (bytes, schema).
 
@@ -108,7 +112,8 @@ class ValidatedCache:
             self._known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
             self._known = {}
-        self._dirty = False
+        self._dirty = len(self._known) > MAX_VALIDATED
+        self._used: set[str] = set()
         self._schemas: dict[int, bytes] = {}
 
     def _key(self, content: bytes, schema: Mapping[str, Any]) -> str:
@@ -120,15 +125,25 @@ class ValidatedCache:
 
     def lookup(self, content: bytes, schema: Mapping[str, Any]) -> Any:
         """The data remembered for valid `content`, or `MISS`."""
-        return self._known.get(self._key(content, schema), MISS)
+        key = self._key(content, schema)
+        self._used.add(key)
+        return self._known.get(key, MISS)
 
     def remember(self, content: bytes, schema: Mapping[str, Any], data: Any) -> None:
-        self._known[self._key(content, schema)] = data
+        key = self._key(content, schema)
+        self._used.add(key)
+        self._known[key] = data
         self._dirty = True
 
     def save(self) -> None:
+        """Write what was learnt; past `MAX_VALIDATED` entries, the ones this run did
+        not use go first, oldest first (every run reads the whole file at start-up)."""
         if not self._dirty:
             return
+        if len(self._known) > MAX_VALIDATED:
+            others = [k for k in self._known if k not in self._used]
+            drop = set(others[: len(self._known) - MAX_VALIDATED])
+            self._known = {k: v for k, v in self._known.items() if k not in drop}
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self._path.with_suffix(f".{os.getpid()}.tmp")

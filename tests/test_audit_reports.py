@@ -39,7 +39,8 @@ def test_json_report_per_repository_rule_and_team(store: Path, capsys: pytest.Ca
     assert data["summary"]["new"] == 0 and data["audit"]["previous"] == 1
     repos = {r["name"]: r for r in data["repositories"]}
     assert set(repos) == {"payments-api", "checkout-web", "platform-infra"}
-    assert repos["payments-api"]["error"] == 3 and repos["payments-api"]["status"] == "ok"
+    # (its `:latest` image is a warning: a moving tag does not block a commit)
+    assert repos["payments-api"]["error"] == 2 and repos["payments-api"]["status"] == "ok"
     teams = {t["team"]: t["total"] for t in data["teams"]}
     # payments-api's own CODEOWNERS and charter decide; checkout-web has neither: the inventory's team.
     # (payments-api's `:latest` image is one finding, image-tag-latest, not also a digest one)

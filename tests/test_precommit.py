@@ -68,5 +68,5 @@ def test_new_only_hook_refuses_only_what_the_commit_introduces(
     refused = commit(repo, "a new finding", env=env)
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0
-    assert "k8s/web.yaml:12:18: error [image-tag-latest]" in output
+    assert "k8s/web.yaml:12:18: warning [image-tag-latest]" in output
     assert "recreate-deploy-strategy" not in output

@@ -290,7 +290,7 @@ def test_step_summary_is_appended(
     assert text.startswith("# earlier step output\n\n## platform-lint\n")
     assert text.count("## platform-lint") == 2
     first = text.split("## platform-lint")[1]
-    assert "| 2 | 1 | 0 | 1 | 4 | 1 | 0 |" in first  # errors warnings notes suppressed files ...
+    assert "| 2 | 1 | 0 | 1 | 0 | 4 | 1 | 0 |" in first  # errors warnings notes suppressed hidden files ...
     assert "| `k8s/web.yaml:7` | `recreate-deploy-strategy` | error |" in first
     assert f"| `{WEIRD}:2` | `parse-error` | error |" in first
     # `<why this is safe>` would vanish as an HTML tag if it were not inside code or escaped.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from platform_lint.engine import ScanResult
 from platform_lint.result_cache import ResultCache
 from platform_lint.run import Run
-from repo_helpers import DEPLOYMENT
+from repo_helpers import DEPLOYMENT, write
 
 TOKEN = "ghp_" + "Qv7" * 12
 TERRAFORM = """resource "aws_s3_bucket" "logs" {
@@ -137,3 +138,69 @@ def test_concurrent_writers_leave_whole_entries(repo: Path, cache_dir: Path) -> 
     assert not list(cache_dir.rglob("*.tmp"))
     for entry in _entries(cache_dir):
         json.loads(entry.read_text())
+
+
+def test_pruning_keeps_the_folder_bounded_dropping_the_least_recently_used(tmp_path: Path) -> None:
+    from platform_lint.result_cache import prune
+
+    folder = tmp_path / "results"
+    for i in range(10):
+        entry = folder / f"{i:02d}" / "entry.json"
+        entry.parent.mkdir(parents=True)
+        entry.write_bytes(b"x" * 100)
+        os.utime(entry, (1000 + i, 1000 + i))  # entry 0 the least recently used
+    dead = folder / "00" / "entry.json.123.ab.tmp"
+    dead.write_bytes(b"partial")
+    os.utime(dead, (1000, 1000))
+    assert prune(folder, max_bytes=2000) == 1  # under the bound: only the dead temporary file
+    assert prune(folder, max_bytes=800) == 4  # down to three quarters of the bound (600)
+    left = sorted(p.parent.name for p in folder.glob("*/*.json"))
+    assert left == ["04", "05", "06", "07", "08", "09"]
+
+
+def test_a_run_that_wrote_entries_prunes_and_hits_count_as_use(
+        repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from platform_lint import result_cache
+
+    _first, cache = _scan(repo)
+    assert cache.writes >= 3
+    assert (cache_dir / "last-prune").exists()
+    entries = sorted(cache_dir.glob("*/*.json"))
+    for entry in entries:
+        os.utime(entry, (1000, 1000))
+    _second, cache = _scan(repo)
+    assert cache.writes == 0  # nothing new: no prune is due
+    assert all(e.stat().st_mtime > 1000 for e in entries)  # every entry was read, so touched
+    monkeypatch.setattr(result_cache, "MAX_BYTES", 1)
+    (repo / "notes.txt").write_text("changed\n")
+    monkeypatch.setattr(result_cache, "PRUNE_AFTER_WRITES", 1)
+    _third, cache = _scan(repo)
+    assert cache.writes == 1
+    assert list(cache_dir.glob("*/*.json")) == []
+
+
+def test_a_chart_is_read_from_the_cache_until_one_of_its_files_changes(
+        tmp_path: Path, cache_dir: Path) -> None:
+    from test_helm_check import CHART
+
+    root = tmp_path / "charts"
+    write(root, CHART)
+    cold, first = _scan(root)
+    assert first.writes == len(CHART)  # the chart's verdict too, though it read other files
+    # A cross-object rule's finding on a rendered object (kept in the chart's cached
+    # verdict) still lands on the values line that set it.
+    single = [f for f in cold.findings if f.rule_id == "single-replica-workload"]
+    assert [(f.path, f.span.line) for f in single] == [("chart/values.yaml", 1)]
+    warm, second = _scan(root)
+    assert (second.hits, second.misses) == (len(CHART), 0)
+    assert _report(warm) == _report(cold)
+
+    template = root / "chart" / "templates" / "deployment.yaml"
+    template.write_text(template.read_text().replace("Recreate", "RollingUpdate"))
+    edited, third = _scan(root)
+    assert third.misses == 2  # the template itself, and the chart that renders it
+    assert "recreate-deploy-strategy" not in {f.rule_id for f in edited.findings}
+
+    (root / "chart" / "templates" / "NOTES.txt").write_text("installed\n")
+    _added, fourth = _scan(root)
+    assert fourth.misses == 2  # the new file, and the chart whose list of files it joined

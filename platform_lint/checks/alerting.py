@@ -12,23 +12,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
-from platform_lint.sources.prometheus import (
-    Alertmanager,
-    PromRule,
-    alertmanagers,
-    expression,
-    offset_span,
-    prom_rules,
-    scrape_jobs,
-)
-from platform_lint.sources.promql import PromQLError, contradictions
+
+if TYPE_CHECKING:
+    from platform_lint.sources.prometheus import Alertmanager, PromRule
+    from platform_lint.sources.promql import PromQLError
 
 CHECKS = Registry()
+
+
+def prometheus() -> ModuleType:
+    """The Prometheus source, imported when a check first reads a Prometheus object (a
+    run over plain manifests never does)."""
+    from platform_lint.sources import prometheus
+
+    return prometheus
+
+
+def promql() -> ModuleType:
+    from platform_lint.sources import promql
+
+    return promql
+
 
 _NAMES = {"type": "array", "items": {"type": "string"}}
 _HEARTBEATS = {"heartbeat_alerts": _NAMES}
@@ -36,7 +46,7 @@ _DEFAULT_HEARTBEATS = ("Watchdog", "DeadMansSwitch", "DeadMansSnitch", "Heartbea
 
 
 def _alerts(obj: Obj) -> Iterator[PromRule]:
-    return (r for r in prom_rules(obj) if r.alert)
+    return (r for r in prometheus().prom_rules(obj) if r.alert)
 
 
 def _heartbeat(rule: PromRule, params: Mapping[str, Any]) -> bool:
@@ -104,7 +114,7 @@ def alert_without_severity(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]
 
 def _syntax_hit(obj: Obj, rule: PromRule, error: PromQLError, what: str) -> Hit:
     path = (*obj.path, *rule.path, "expr")
-    span = offset_span(obj.doc, path, str(rule.expr), error.offset)
+    span = prometheus().offset_span(obj.doc, path, str(rule.expr), error.offset)
     return Hit(obj, f"{what} {rule.name}: PromQL syntax error: {error.message}",
                path=(*rule.path, "expr"), span=span)
 
@@ -114,8 +124,8 @@ def _syntax_hit(obj: Obj, rule: PromRule, error: PromQLError, what: str) -> Hit:
 })
 def alert_never_fires(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     for rule in _alerts(obj):
-        parsed = expression(rule)
-        if parsed is None or isinstance(parsed, PromQLError):
+        parsed = prometheus().expression(rule)
+        if parsed is None or isinstance(parsed, promql().PromQLError):
             if parsed is not None:
                 yield _syntax_hit(obj, rule, parsed, "alert")
             continue
@@ -133,7 +143,7 @@ def alert_never_fires(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
                           "(or, for a dead man's switch, list it in heartbeat_alerts)", path=at)
             continue
         for selector in parsed.selectors:
-            why = contradictions(selector)
+            why = promql().contradictions(selector)
             if why:
                 yield Hit(obj, f"alert {rule.name}: its selector can match no series ({why}), "
                           "so it can never fire", path=at)
@@ -145,14 +155,14 @@ _RECORD_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 
 @CHECKS.check("invalid-recording-rule")
 def invalid_recording_rule(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    for rule in prom_rules(obj):
+    for rule in prometheus().prom_rules(obj):
         if rule.alert:
             continue
         if not _RECORD_NAME.match(rule.name):
             yield Hit(obj, f"record: {rule.name!r} is not a valid metric name",
                       path=(*rule.path, "record"))
-        parsed = expression(rule)
-        if isinstance(parsed, PromQLError):
+        parsed = prometheus().expression(rule)
+        if isinstance(parsed, promql().PromQLError):
             yield _syntax_hit(obj, rule, parsed, "recording rule")
 
 
@@ -224,7 +234,7 @@ def _matches_critical(route: Mapping[str, Any], critical: str) -> bool:
 })
 def critical_route_notifies_nobody(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     critical = params.get("critical", "critical")
-    for am in alertmanagers(obj):
+    for am in prometheus().alertmanagers(obj):
         receivers = _receivers(am)
         routes = list(_routes(am.value.get("route"), (*am.path, "route"), None, am.camel))
         chosen = [(p, r, name) for p, r, name in routes if _matches_critical(r, critical)]
@@ -242,7 +252,7 @@ def critical_route_notifies_nobody(obj: Obj, params: Mapping[str, Any]) -> Itera
 
 @CHECKS.check("alertmanager-no-receiver")
 def alertmanager_no_receiver(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    for am in alertmanagers(obj):
+    for am in prometheus().alertmanagers(obj):
         receivers = _receivers(am)
         if not receivers:
             yield Hit(obj, "Alertmanager has no receivers, so every alert is dropped; add one "
@@ -271,7 +281,7 @@ _DEFAULT_WANTED = ("pagerduty", "opsgenie", "slack", "msteams", "webhook", "vict
 })
 def send_resolved_disabled(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     wanted = set(params.get("integrations", _DEFAULT_WANTED))
-    for am in alertmanagers(obj):
+    for am in prometheus().alertmanagers(obj):
         key = am.field("send_resolved")
         for name, (i, receiver) in _receivers(am).items():
             for kind, j, settings in _integrations(receiver):
@@ -299,8 +309,8 @@ def _watched_jobs(alert_objs: Sequence[Obj]) -> tuple[list[tuple[str, str]], boo
     for obj in alert_objs:
         for rule in _alerts(obj):
             count += 1
-            parsed = expression(rule)
-            if parsed is None or isinstance(parsed, PromQLError) or parsed.unjudged:
+            parsed = prometheus().expression(rule)
+            if parsed is None or isinstance(parsed, promql().PromQLError) or parsed.unjudged:
                 continue
             for selector in parsed.selectors:
                 found = selector.values("job")
@@ -356,7 +366,7 @@ def monitoring_without_alerting(objs: Sequence[Obj], params: Mapping[str, Any]) 
         if obj.kind in ("ServiceMonitor", "PodMonitor"):
             targets.append((("kind",), _monitor_jobs(obj, services)))
         elif obj.kind == "prometheus-config":
-            targets.extend((path, [name]) for path, name in scrape_jobs(obj))
+            targets.extend((path, [name]) for path, name in prometheus().scrape_jobs(obj))
         for path, names in targets:
             if any(_job_read(n, jobs) for n in names):
                 continue

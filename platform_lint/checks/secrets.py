@@ -8,6 +8,7 @@ not on its line. Nothing here puts a secret's text in a message or property.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
@@ -70,9 +71,25 @@ def provider_token(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 @CHECKS.check("url-credentials")
 def url_credentials(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    """Passwords inside URLs and connection strings, in any text file."""
+    """Passwords inside URLs and connection strings, in any text file; in a
+    YAML comment (a values file documenting a setting) the URL is an example."""
     lines = _lines(obj.doc)
-    yield from _text_hits(obj, detect.find_url_credentials(lines.text), lines)
+    found = detect.find_url_credentials(lines.text)
+    if obj.doc.path.endswith(_YAML_SUFFIXES):
+        found = [s for s in found if not _in_comment(obj.doc, lines.position(s.start))]
+    yield from _text_hits(obj, found, lines)
+
+
+_YAML_SUFFIXES = (".yaml", ".yml")
+_COMMENT = re.compile(r"(?:^|\s)#")
+_CODE_SUFFIXES = (".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".go", ".java", ".kt", ".kts",
+                  ".scala", ".rb", ".php", ".cs", ".rs", ".swift", ".c", ".h", ".cc", ".cpp",
+                  ".hpp", ".groovy", ".gradle", ".dart")
+
+
+def _in_comment(doc: Document, position: tuple[int, int]) -> bool:
+    line, col = position
+    return _COMMENT.search(doc.lines[line - 1][: col - 1]) is not None
 
 
 @CHECKS.check("assignment")
@@ -83,7 +100,7 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
         yield from _judge_values(obj, obj.value, _FIX_TEXT)
         return
     lines = _lines(obj.doc)
-    found = detect.find_assignments(lines.text)
+    found = detect.find_assignments(lines.text, code=obj.doc.path.lower().endswith(_CODE_SUFFIXES))
     if not found:
         return
     # Lines parsed into Kubernetes objects, Terraform blocks or pipelines are
@@ -173,7 +190,7 @@ def _judge_values(
     (`docker login -p ...`, `--token ...`)."""
     judged: set[Path] = set()
     for name, value, path in _pairs(node):
-        secret = detect.judge(name, value, allow_example=allow_example)
+        secret = detect.judge(name, value, allow_example=allow_example, weak=True)
         if secret is not None:
             judged.add(path)
             yield from _structured_hit(obj, secret, f" in `{name}`", fix, path)
@@ -239,7 +256,7 @@ def terraform(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     if obj.kind == "variable":
         default = obj.get("default")
         if isinstance(default, str):
-            secret = detect.judge(obj.name, default, allow_example=True)
+            secret = detect.judge(obj.name, default, allow_example=True, weak=True)
             if secret is not None:
                 where = f" as default of variable `{obj.name}`"
                 yield from _structured_hit(obj, secret, where, _FIX_TERRAFORM, ("default",))

@@ -17,6 +17,7 @@ from typing import Any
 
 from platform_lint.helm.render import Manifest
 from platform_lint.helm.trace import LineMarks, Origin, ValuesPath
+from platform_lint.helm.yaml_pieces import ParseCache
 from platform_lint.model import Document, Path, Span
 from platform_lint.sources.yaml_tree import Problem, parse_yaml
 
@@ -72,6 +73,14 @@ class Rendered:
     data: Any
     values_files: list[ValuesFile] = field(default_factory=list)
     template_lines: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    shift: int = 0
+    """Lines of the manifest before this object's text: `spans` count from there."""
+
+    def compact(self) -> Rendered:
+        """This model holding only what `relocate` reaches (for an object kept to the end of a scan)."""
+        from platform_lint.helm.stored import compact
+
+        return compact(self)
 
     def relocate(self, path: Path, key: bool) -> Relocated | None:
         """Where a finding at `path` (of this rendered object) belongs in the chart."""
@@ -83,7 +92,7 @@ class Rendered:
         anchor = key_span or value_span
         if anchor is None:
             return None
-        written = self._origin_at(anchor.line, anchor.col)
+        written = self._origin_at(anchor.line + self.shift, anchor.col)
         if written is None:
             return None
         template = self._where(written, probe[-1] if probe and key_span else None)
@@ -127,7 +136,8 @@ class Rendered:
 
     def _values_origin_in(self, span: Span) -> Origin | None:
         """The last values-printing action inside a (one-line) value."""
-        marks = self.marks[span.line - 1] if span.line - 1 < len(self.marks) else []
+        line = span.line + self.shift
+        marks = self.marks[line - 1] if line - 1 < len(self.marks) else []
         found = None
         for col, idx in marks:
             end = span.end_col - 1 if span.end_line == span.line else 1 << 30
@@ -170,14 +180,17 @@ def _at(data: Any, path: Path) -> Any:
 
 def documents(manifest: Manifest, origins: Sequence[Origin], sets: list[str],
               values_files: list[ValuesFile], template_lines: Mapping[str, Sequence[str]],
+              parses: ParseCache | None = None,
               ) -> tuple[list[tuple[Document, Rendered]], list[tuple[Origin | None, Problem]]]:
     """Each object of a rendered manifest as a Document, and where the output would not parse."""
-    docs, problems = parse_yaml(manifest.text)
+    docs, problems = (parses or ParseCache()).placed(manifest.text)
     marks = manifest.marks or []
     out: list[tuple[Document, Rendered]] = []
-    for i, d in enumerate(docs):
+    for i, (d, shift) in enumerate(docs):
+        # Compact: the chart's other values sets render while this object waits to be
+        # judged, and it need not hold its own rendering's markers and origins meanwhile.
         model = Rendered(manifest.path, sets, origins, marks, d.spans, d.key_spans, d.data, values_files,
-                         template_lines)
+                         template_lines, shift).compact()
         doc = Document(path=manifest.path, kind="kubernetes", data=d.data, index=i, model=model)
         out.append((doc, model))
     located: list[tuple[Origin | None, Problem]] = []

@@ -26,6 +26,12 @@ class ReportContext:
     color: bool = False
     show_skipped: bool = False
     env: Mapping[str, str] = field(default_factory=dict)
+    group_by: str | None = None
+    """Text: findings under a heading per `rule` or per `file`."""
+    width: int | None = None
+    """Text on a terminal this wide: messages fitted to a line, the fix on the next."""
+    digests: Mapping[str, str] = field(default_factory=dict)
+    """Text: a digest of each file whose findings other files repeat (`platform_lint.copies`)."""
 
 
 def render(fmt: str, result: ScanResult, ctx: ReportContext) -> str:

@@ -155,9 +155,11 @@ def step_summary(result: ScanResult, ctx: ReportContext, budget: int = SUMMARY_L
     head = [
         "## platform-lint",
         "",
-        "| errors | warnings | notes | suppressed | files scanned | unparseable | skipped |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| errors | warnings | notes | suppressed | hidden (tests, examples) | files scanned "
+        "| unparseable | skipped |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
         f"| {counts['error']} | {counts['warning']} | {counts['note']} | {len(result.suppressed)} "
+        f"| {len(result.hidden)} "
         f"| {result.files_scanned} | {len(result.unparseable)} | {len(result.skipped)} |",
         "",
     ]

@@ -10,7 +10,12 @@ contain a keyword reach a regex):
   `name: value`, `"name": "value"`, `export NAME=value`, `ENV NAME=value`).
 
 `judge` decides on one (name, value) pair from a parsed document, and
-`judge_secret_entry` on one entry of a Kubernetes Secret.
+`judge_secret_entry` on one entry of a Kubernetes Secret. A value read from a
+parsed document (a ConfigMap, container env, Helm values, a Terraform argument)
+under a secret-like name is a literal someone set, so it is judged `weak`: any
+literal that is not a placeholder, a reference or a setting counts, however low
+its entropy (`admin` and `password123` are the worst secrets, not the safest).
+Free text keeps the entropy bar, since there a name may be followed by prose.
 """
 
 from __future__ import annotations
@@ -127,9 +132,25 @@ def find_tokens(text: str, *, allow_example: bool = False) -> list[Secret]:
         spans = [(0, len(text))] if provider.multiline else seen.windows(provider.keywords)
         for match in _finditer(regex(index), text, spans):
             secret = _accept(provider, match, allow_example)
-            if secret is not None:
+            if secret is None:
+                continue
+            start, end = line_bounds(text, secret.start)
+            if not _browser_key(secret, text[start:end]):
                 found.append(secret)
     return drop_overlaps(found)
+
+
+_BROWSER = re.compile(
+    r"(?i)\b(?:NEXT_PUBLIC|REACT_APP|VITE|EXPO_PUBLIC|NUXT_PUBLIC|GATSBY|PUBLIC)_|browser"
+)
+
+
+def _browser_key(secret: Secret, context: str) -> bool:
+    """A Google API key given to the browser (a Maps key in front-end config,
+    which the build ships to every page: `NEXT_PUBLIC_MAPS_KEY=AIza...`) is
+    public by design; what protects it is the referrer restriction set in the
+    console, not secrecy."""
+    return secret.kind == "google-api-key" and _BROWSER.search(context) is not None
 
 
 def _accept(provider: Provider, match: re.Match[str], allow_example: bool) -> Secret | None:
@@ -152,7 +173,7 @@ def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return (
         re.compile(
             r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<user>[^:@/\s\"'<>{}]{0,128}):"
-            r"(?P<secret>[^@/\s\"'<>]{1,256})@[A-Za-z0-9_.\[\]-]+"
+            r"(?P<secret>[^@/\s\"'<>]{1,256})@(?P<host>[A-Za-z0-9_.\[\]-]+)"
         ),
         re.compile(r"(?im)(?:^|[;\"'\s])(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s]+)\s*(?=;|$|[\"'])"),
         re.compile(r"(?i)[?&](?:password|pwd)=(?P<secret>[^&\s\"'#]+)"),
@@ -171,6 +192,16 @@ def _url_password_ok(password: str) -> bool:
     )
 
 
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def _local_default(match: re.Match[str]) -> bool:
+    """`postgres://postgres:postgres@localhost`: a local database's default
+    account, reachable from nowhere else. The same pair on any other host
+    (`admin:admin@db.internal`) is the first guess of anyone, and reported."""
+    return match.group("secret") == match.group("user") and match.group("host").lower() in _LOOPBACK
+
+
 def find_url_credentials(text: str) -> list[Secret]:
     """Passwords in URLs (`postgres://u:p@h`) and connection strings (`;Password=p;`)."""
     found: list[Secret] = []
@@ -178,7 +209,7 @@ def find_url_credentials(text: str) -> list[Secret]:
     seen = _occurrences(text)
     for match in _finditer(url, text, seen.windows(_URL_KEYWORDS)):
         secret, start, end = _secret_group(match)
-        if _url_password_ok(secret) and secret != match.group("user"):
+        if _url_password_ok(secret) and not _local_default(match):
             found.append(Secret("url-credentials", "credentials in a URL", secret, start, end))
     spans = seen.windows(_CONNECTION_KEYWORDS)
     for pattern in (conn, query):
@@ -222,24 +253,35 @@ def _unquote(value: str) -> tuple[str, int]:
     return value.rstrip(",;}])`"), 0
 
 
-_IDENTIFIER = re.compile(r"(?<![a-z])(?:[a-z]{2,}(?:[-_.][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+)")
+_IDENTIFIER = re.compile(
+    r"(?<![a-z])(?:[a-z]{2,}(?:[-_.][a-z]{2,})+|[a-z]{2,}(?:[A-Z][a-z]{2,})+)"
+    r"|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
+)
 """Words joined like a name (`db-credentials`, `adminPasswordKey`): under a
-secret-like name such a value names another thing, a Secret or one of its keys."""
+secret-like name such a value names another thing, a Secret or one of its keys;
+in capitals (`GOOGLE_API_KEY_VAL`), a variable or a token replaced at deploy time."""
 
 
-def judge(name: str, value: str, *, allow_example: bool = False) -> Secret | None:
+def judge(name: str, value: str, *, allow_example: bool = False, weak: bool = False) -> Secret | None:
     """Whether `value`, given to `name`, is a hardcoded secret (offsets within
-    the stripped value: a whole-value secret, or a provider token inside it)."""
+    the stripped value: a whole-value secret, or a provider token inside it).
+    `weak`: a literal from a parsed document, judged without an entropy bar."""
     if not names.is_secret_name(name):
         return None
     text = value.strip()
-    if placeholders.reason(text, allow_example=allow_example) is not None:
+    why = placeholders.reason(text, allow_example=allow_example)
+    if why is not None and not (weak and why == "number" and names.is_password_name(name) and len(text) >= 4):
         return None
-    if text.lower() in names.words(name) or _IDENTIFIER.fullmatch(text):
+    # `token: token` names its slot; `adminPassword: admin` is the weakest password there is.
+    names_slot = text.lower() in names.words(name) and (not weak or names.is_secret_name(text))
+    if names_slot or _IDENTIFIER.fullmatch(text):
         return None
     tokens = find_tokens(text, allow_example=allow_example)
     if tokens:
-        return tokens[0]
+        return None if _browser_key(tokens[0], name) else tokens[0]
+    if weak and _weak_literal(text):
+        typed = PASSWORD if names.is_password_name(name) else SECRET
+        return Secret(typed[0], typed[1], text, 0, len(text))
     if names.is_password_name(name):
         kind = PASSWORD if looks_like_password(text) else None
     else:
@@ -247,15 +289,24 @@ def judge(name: str, value: str, *, allow_example: bool = False) -> Secret | Non
     return None if kind is None else Secret(kind[0], kind[1], text, 0, len(text))
 
 
-def find_assignments(text: str) -> list[Secret]:
-    """Secret-like names given literal values on one line, in any common syntax."""
+def _weak_literal(text: str) -> bool:
+    """A value a person typed as the secret: a few characters, no prose, not a
+    setting (`random`, `true`) nor a Kubernetes object name (`db-credentials`)."""
+    return len(text) >= 4 and " " not in text and text.lower() not in placeholders.SETTING_WORDS
+
+
+def find_assignments(text: str, *, code: bool = False) -> list[Secret]:
+    """Secret-like names given literal values on one line, in any common syntax.
+    In program source (`code`) only quoted values are literals: an unquoted one
+    is an expression (`secret = judge(key, raw)`, `token = digest[:32]`)."""
     found: list[Secret] = []
     pattern = _assignment()
     for start, end in _occurrences(text).windows(_NAME_KEYWORDS):
         match = pattern.search(text, start, end)
         while match is not None:
             value, offset = _unquote(match.group("value"))
-            secret = judge(match.group("name"), value)
+            quoted = offset == 1
+            secret = judge(match.group("name"), value) if quoted or not code else None
             if secret is None:
                 # The value may itself hold an assignment: `command: DB_PASSWORD=...`,
                 # PowerShell's `$env:DB_PASSWORD = ...`.
@@ -315,7 +366,8 @@ def judge_secret_entry(key: str, value: str) -> Secret | None:
         return None
     if placeholders.reason(value) is not None:
         return None
-    if looks_like_password(value) or looks_random(value):
+    weak = names.is_secret_name(key) and _weak_literal(value.strip())
+    if weak or looks_like_password(value) or looks_random(value):
         return Secret(SECRET[0], SECRET[1], value, 0, len(value))
     return None
 

@@ -3,8 +3,15 @@
 References and templates (`${VAR}`, `${{ secrets.X }}`, `{{ .Values.x }}`,
 `var.x`, `data.*`, vault paths, `ENC[...]`), placeholders (`<your-token>`,
 `changeme`, `xxxxxxxx`, `...EXAMPLE`), digests and hashes, UUIDs, public
-keys and certificates. `reason(value)` names why a value is not a secret, or
-returns None when it may be one.
+keys and certificates, and keys that are public by design (a PostHog project
+key `phc_...`, a Stripe publishable key `pk_live_...`: shipped to every
+browser). `reason(value)` names why a value is not a secret, or returns None
+when it may be one.
+
+`changeme` and its kin are placeholders: the value itself says it is to be
+replaced, and a reviewer reads it as unfinished configuration. Real weak
+passwords (`admin`, `password123`, `admin123`) are not: they are what a
+guessing attacker tries first.
 """
 
 from __future__ import annotations
@@ -58,10 +65,6 @@ _PLACEHOLDER_WORDS = frozenset(
         "your_api_key",
         "mypassword",
         "mysecret",
-        "secretpassword",
-        "password123",
-        "pass1234",
-        "admin123",
         "foobar",
         "foo",
         "bar",
@@ -113,11 +116,21 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ),
         ("url", r"^[a-z][a-z0-9+.-]*://[^:@\s]*$"),
         ("number", r"^[+-]?\d+(?:\.\d+)?$"),
+        ("public-by-design", r"^phc_[A-Za-z0-9]{20,}$|^pk_(?:live|test)_[A-Za-z0-9]{10,}$"),
     )
     return tuple((name, re.compile(pattern)) for name, pattern in table)
 
 
 _EXAMPLE = "EXAMPLE"
+
+SETTING_WORDS = frozenset(
+    ["true", "false", "yes", "no", "on", "off", "auto", "random", "generate", "generated",
+     "required", "optional", "enabled", "disabled", "unset", "n/a", "na", "tbd", "string", "inherit",
+     "read", "write"]
+)
+"""Values that set how a secret is made or whether one is needed, not what it is
+(`password: random`, `token: required`, GitHub's `id-token: write`): only
+low-entropy judging meets them."""
 
 
 def reason(value: str, *, allow_example: bool = False) -> str | None:

@@ -71,6 +71,7 @@ def _value_sets(chart_files: dict[str, bytes]) -> list[tuple[str, str | None]]:
 def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str) -> Iterator[Document]:
     from platform_lint.helm.locate import ValuesFile, documents
     from platform_lint.helm.render import Options, render
+    from platform_lint.helm.yaml_pieces import ParseCache
 
     def full(rel: str) -> str:
         return f"{root}/{rel}" if root else rel
@@ -82,6 +83,7 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str) -> I
     defaults = ValuesFile.parse(full("values.yaml"), chart.values_text)
     seen: dict[tuple[str, int, str], Document] = {}
     problems: dict[tuple[str, int, str], list[str]] = {}
+    parses = ParseCache()
     for set_name, text in _value_sets(chart_files):
         files = [(full(set_name), text)] if text is not None else []
         result = render(chart, Options(release_name="release-name", values_files=files, trace=True))
@@ -92,7 +94,7 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str) -> I
             for (vfile, vline), message in _schema_problems(chart.schema, result.values, vfiles):
                 problems.setdefault((vfile, vline, message), []).append(set_name)
         for manifest in result.manifests:
-            docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines)
+            docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines, parses)
             for origin, problem in bad:
                 file, line = (origin.file, origin.line) if origin else (manifest.path, 1)
                 problems.setdefault((file, line, f"rendered output is not YAML: {problem.message}"),

@@ -191,7 +191,7 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     loader.Resolver = _resolver_class()
     docs: list[YamlDocument] = []
     problems: list[Problem] = []
-    if _bracket_depth(text) > MAX_DEPTH:
+    if bracket_depth(text) > MAX_DEPTH:
         # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
         return docs, [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
     position = _positions(text)
@@ -279,7 +279,7 @@ MAX_DEPTH = 400
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
-def _bracket_depth(text: str) -> int:
+def bracket_depth(text: str) -> int:
     """The deepest nesting of `[` and `{` (those in strings too: an upper bound), in C loops."""
     brackets = re.findall(r"[\[\]{}]", text)
     return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)

@@ -216,8 +216,8 @@ def assert_span_inside(path: str, span: Any, files: Mapping[str, str | bytes], r
 def raise_crash(files: Mapping[str, str | bytes], ownership: bool, change: str | None) -> None:
     """Run each source and each check as the engine does, but without its guard,
     so the exception behind an internal error surfaces with its traceback."""
-    from platform_lint.engine import in_scope
     from platform_lint.globs import matcher
+    from platform_lint.rule_runner import in_scope
     from platform_lint.sources import classify, source_for
 
     texts = {p: t if isinstance(t, str) else t.decode("utf-8-sig", "replace") for p, t in files.items()}

@@ -48,7 +48,7 @@ def tree(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mon
 def test_text(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "check", "--format", "text", "--show-skipped")
     assert code == 1
-    assert f"{SHOWN}:7:14: error [image-tag-latest]" in out
+    assert f"{SHOWN}:7:14: warning [image-tag-latest]" in out
     assert "k8s/\\xff\\xfe/app.env:1:" in out
     assert "skipped bin/\\xe9.dat: binary" in out
 
@@ -80,7 +80,7 @@ def test_github(tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pyt
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     code, out = run(capsys, "check", "--format", "github")
     assert code == 1
-    assert f"::error file={SHOWN},line=7," in out
+    assert f"::warning file={SHOWN},line=7," in out
     assert SHOWN in summary.read_text(encoding="utf-8")
 
 
@@ -95,7 +95,7 @@ def test_named_on_the_command_line(tree: Path, capsys: pytest.CaptureFixture[str
     """As pre-commit passes staged files: the name arrives as bytes on the command line."""
     code, out = run(capsys, "check", os.fsdecode(LATIN1), "--select", "image-tag-latest")
     assert code == 1
-    assert f"{SHOWN}:7:14: error [image-tag-latest]" in out
+    assert f"{SHOWN}:7:14: warning [image-tag-latest]" in out
 
 
 def test_control_characters_cannot_forge_output_lines(
@@ -106,7 +106,7 @@ def test_control_characters_cannot_forge_output_lines(
     code, out = run(capsys, "check", str(tmp_path), "--select", "image-tag-latest")
     assert code == 1
     assert [line for line in out.splitlines() if "[image-tag-latest]" in line] == [
-        f"{tmp_path}/a\\x0ab.yaml:1:1: error [fake] forged.yaml:7:14: error [image-tag-latest] "
+        f"{tmp_path}/a\\x0ab.yaml:1:1: error [fake] forged.yaml:7:14: warning [image-tag-latest] "
         "container 'app' image 'nginx:latest' uses the moving tag 'latest'; "
         "write nginx:<version>@sha256:<digest>"
     ]

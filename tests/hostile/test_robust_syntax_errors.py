@@ -74,7 +74,7 @@ def test_yaml_line_numbers_ignore_unicode_line_separators(
     code = main(["check", str(tmp_path), "--select", "image-tag-latest"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "pod.yaml:8:14: error [image-tag-latest]" in out
+    assert "pod.yaml:8:14: warning [image-tag-latest]" in out
 
 
 def test_a_problem_at_an_empty_node_has_a_span_of_one_column(

@@ -1,0 +1,65 @@
+"""Rendered YAML parsed document by document, each distinct document once per chart.
+
+A chart rendered for several values sets repeats most of its output, and one
+template may write megabytes that do not change between sets. The text is cut
+at its `---` lines; each document is parsed once per chart and placed where it
+stands: `placed` says how many lines precede it (`locate.Rendered.shift`), so
+nothing is moved. `parse` moves the spans and is exactly `parse_yaml(text)`
+(a differential test compares them on every rendered corpus chart). Text that needs the whole
+stream (directives, `...`, odd line breaks, deep brackets) or a document with
+any problem is parsed whole instead, as `parse_yaml` would.
+"""
+
+from __future__ import annotations
+
+import re
+
+from platform_lint.model import Path, Span
+from platform_lint.sources.yaml_tree import MAX_DEPTH, Problem, YamlDocument, bracket_depth, parse_yaml
+
+_DOC_START = re.compile(r"^---(?=[ \t\n]|$)", re.M)
+_UNSPLITTABLE = re.compile("[\r\x85\u2028\u2029]|^%|^\\.\\.\\.", re.M)
+
+
+class ParseCache:
+    def __init__(self) -> None:
+        self._docs: dict[str, list[YamlDocument]] = {}
+
+    def parse(self, text: str) -> tuple[list[YamlDocument], list[Problem]]:
+        """What `parse_yaml(text)` returns."""
+        placed, problems = self.placed(text)
+        return [_moved(doc, lines) for doc, lines in placed], problems
+
+    def placed(self, text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
+        """Each document with its spans relative to its own text, and the lines before it."""
+        if _UNSPLITTABLE.search(text) or bracket_depth(text) > MAX_DEPTH:
+            return _whole(text)
+        starts = [0, *(m.start() for m in _DOC_START.finditer(text) if m.start() > 0)]
+        out: list[tuple[YamlDocument, int]] = []
+        line = 0
+        for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+            piece = text[start:end]
+            docs = self._docs.get(piece)
+            if docs is None:
+                docs, problems = parse_yaml(piece)
+                if problems:
+                    return _whole(text)
+                self._docs[piece] = docs
+            out.extend((doc, line) for doc in docs)
+            line += piece.count("\n")
+        return out, []
+
+
+def _whole(text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
+    docs, problems = parse_yaml(text)
+    return [(doc, 0) for doc in docs], problems
+
+
+def _moved(doc: YamlDocument, lines: int) -> YamlDocument:
+    if not lines:
+        return doc
+
+    def move(spans: dict[Path, Span]) -> dict[Path, Span]:
+        return {path: Span(s.line + lines, s.col, s.end_line + lines, s.end_col) for path, s in spans.items()}
+
+    return YamlDocument(doc.data, move(doc.spans), move(doc.key_spans))

@@ -1,0 +1,60 @@
+"""Hits to Findings: span resolved (or the chart line, for a rendered object),
+secrets scrubbed out of the message, id, severity, category and fingerprint stamped."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+from platform_lint.discovery import printable
+from platform_lint.finding import Finding, Hit, Severity
+from platform_lint.rules import Rule
+
+
+def findings_of(
+    hits: Sequence[tuple[Rule, Severity, Hit]], key: str, secrets: Mapping[str, Collection[str]]
+) -> list[Finding]:
+    """Findings from hits, with no secret in any message: the ones the detectors
+    recognise, and the very texts secret rules found in the same file (`secrets`,
+    by path: an unknown rule id in a suppression comment, say, could quote one).
+    Secret fingerprints are re-keyed with `key` when there is one."""
+    return [_finding(rule, sev, hit, secrets.get(hit.obj.doc.path, ()), key) for rule, sev, hit in hits]
+
+
+def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], key: str) -> Finding:
+    from platform_lint.secrets.identity import rekeyed, scrub
+
+    doc = hit.obj.doc
+    full = (*hit.obj.path, *hit.path)
+    span = hit.span or doc.locate(full, key=hit.key)
+    message = scrub(hit.message)  # a rule quoting a command may quote a secret in it
+    for secret in secrets:
+        message = message.replace(secret, "[redacted]")
+    fingerprint = hit.fingerprint or _location_fingerprint(rule.id, hit, message)
+    if key and hit.secret:
+        fingerprint = rekeyed(fingerprint, key)
+    path, properties = doc.path, dict(hit.properties)
+    relocate = getattr(doc.model, "relocate", None)  # a rendered Helm object: the chart line
+    moved = relocate(full, hit.key) if relocate is not None and hit.span is None else None
+    if moved is not None:
+        path, span, message = moved.path, moved.span, message + moved.note
+        properties.update({**({"valuesSets": moved.sets} if moved.sets else {}),
+                           **({"relatedLocations": moved.related} if moved.related else {})})
+    return Finding(
+        rule_id=rule.id,
+        severity=severity,
+        path=printable(path),  # documents not read from files (the change) name files too
+        span=span,
+        message=message,
+        fingerprint=fingerprint,
+        category=rule.category,
+        properties=properties,
+    )
+
+
+def _location_fingerprint(rule_id: str, hit: Hit, message: str) -> str:
+    """Stable across line shifts: rule, object identity and the path inside it."""
+    material = "\x1f".join(
+        [rule_id, printable(hit.obj.doc.path), hit.obj.kind, hit.obj.name, *map(str, hit.path), message]
+    )
+    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()[:32]

@@ -1,0 +1,142 @@
+"""Rules over objects: which objects a rule's scope selects, its check run on
+them (one object at a time, or the whole set at once), and a check that raises
+turned into an internal error at the object instead of a crash of the scan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from platform_lint.config import Config
+from platform_lint.discovery import printable
+from platform_lint.finding import Hit, Severity
+from platform_lint.model import Document, Obj, Span
+from platform_lint.rules import Rule
+
+
+def in_scope(rule: Rule, obj: Obj) -> bool:
+    scope = rule.scope
+    return (
+        obj.doc.kind in scope.documents
+        and (not scope.kinds or obj.kind in scope.kinds)
+        and scope.admits_path(obj.doc.path)
+    )
+
+
+def run_rules(
+    rules: Sequence[Rule],
+    objects: Sequence[Obj],
+    config: Config,
+    errors: list[str],
+    *,
+    over: str = "object",
+    keep: set[int] | None = None,
+    report: bool = True,
+) -> Iterator[tuple[Rule, Severity, Hit]]:
+    """The rules that judge `over` one object at a time ("object") or all at once
+    ("set"), each over the objects in its scope. With `keep`, the ids of the
+    objects in a skipped set rule's scope are added to it. A check module is
+    imported only for a rule with objects. A check that raises on an object is
+    reported there (`report_crashes`; with `report` False, added to `errors`)."""
+    crashed: list[Obj] = []
+    by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
+    for obj in objects:
+        by_doc_kind[obj.doc.kind].append(obj)
+    for rule in rules:
+        candidates = [
+            o for kind in sorted(rule.scope.documents) for o in by_doc_kind.get(kind, ())
+            if in_scope(rule, o)
+        ]
+        if not candidates:
+            continue
+        if _over(rule) != over:
+            if keep is not None and over == "object":
+                keep.update(map(id, candidates))
+            continue
+        setting = config.rules.get(rule.id, {})
+        severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
+        params = rule_params(rule, config)
+        for hit in _hits(rule, candidates, params, crashed):
+            yield rule, severity, hit
+    if crashed:
+        yield from report_crashes(crashed, rules if report else (), config, errors)
+
+
+def report_crashes(
+    crashed: Sequence[Obj], rules: Sequence[Rule], config: Config, errors: list[str]
+) -> Iterator[tuple[Rule, Severity, Hit]]:
+    """Internal errors (`crash_object`s) as findings of the `internal-error` rule when
+    it is among `rules`, else (and if it fails itself) as errors of the scan."""
+    handlers = [r for r in rules if CRASH in r.scope.documents]
+    if handlers:
+        yield from run_rules(handlers, crashed, config, errors, report=False)
+    else:
+        errors.extend(f"{o.doc.path}: {o.value[0]['message']}" for o in crashed)
+
+
+def _over(rule: Rule) -> str:
+    return "object" if rule.check is None else rule.spec().over
+
+
+def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
+    """The rule's params, overridden by the config section named like its check
+    module (`ownership:`, `pipelines:`, `secrets:`) for the keys the check takes,
+    then by `rules: {id: {params: ...}}`."""
+    if rule.check is None:
+        return {}
+    section = config.sections.get(rule.check.split(".", 1)[0], {})
+    accepted = rule.spec().params_schema.get("properties", {}) if section else {}
+    from_section = {k: v for k, v in section.items() if k in accepted}
+    return {**rule.params, **from_section, **config.rules.get(rule.id, {}).get("params", {})}
+
+
+def _hits(
+    rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any], crashed: list[Obj]
+) -> Iterable[Hit]:
+    """The rule's hits on each candidate. A check that raises on an object loses
+    its hits there (it may have stopped half way) and the object joins `crashed`;
+    the other objects are still checked. A set check runs once, blamed on the
+    first candidate when it fails."""
+    units: list[tuple[Obj, Callable[[], Iterable[Hit]]]]
+    if rule.schema is not None:
+        units = [(obj, partial(_schema_hits, rule, obj)) for obj in candidates]
+    elif (spec := rule.spec()).over == "set":
+        units = [(candidates[0], partial(spec.fn, candidates, params))]
+    else:
+        units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
+    for obj, run in units:
+        try:
+            hits = list(run())
+        except Exception:
+            what = f"rule {rule.id} failed on {obj.kind} {obj.name}, which it did not check"
+            crashed.append(crash_object(obj.doc.path, obj, what))
+            continue
+        yield from hits
+
+
+def _schema_hits(rule: Rule, obj: Obj) -> Iterator[Hit]:
+    from platform_lint.rule_logic import fill_message
+    from platform_lint.validation import schema_errors
+
+    for error in schema_errors(obj.value, rule.schema or {}):
+        where = ".".join(map(str, error.path)) or obj.kind
+        template = rule.message or "{path}: {error}"
+        message = fill_message(template, {"error": error.message, "path": where})
+        yield Hit(obj, message, path=error.path, key=True)
+
+
+CRASH = "internal"
+"""The document kind of an internal error at a file: a source or a check that
+failed on it (a bug in platform-lint), reported by the `internal-error` rule."""
+
+
+def crash_object(path: str, at: Obj | None, what: str) -> Obj:
+    """An internal error at `at` (the start of the file when None). The exception's
+    text is left out: it could quote the file, a secret included."""
+    span = at.doc.locate(at.path, key=True) if at is not None else Span.point(1)
+    message = f"internal error in platform-lint: {what}; the rest of the scan went on"
+    doc = Document(path=printable(path), kind=CRASH, data=[{"message": message}],
+                   spans={(0,): Span.point(span.line, span.col)})
+    return Obj(doc=doc, kind=CRASH, name=path, value=doc.data)
