@@ -56,19 +56,26 @@ def deploy_unit(obj: Obj) -> tuple[str, frozenset[str] | None]:
     sets = getattr(model, "sets", None)  # a rendered Helm template: the chart, per values set
     path = obj.doc.path
     if isinstance(sets, list) and "/templates/" in f"/{path}":
-        chart = f"/{path}".split("/templates/", 1)[0].lstrip("/")
-        while "/charts/" in f"/{chart}":  # a subchart is part of its parent's release
-            chart = f"/{chart}".rsplit("/charts/", 1)[0].lstrip("/")
-        return chart, frozenset(map(str, sets))
+        return f"/{path}".rsplit("/templates/", 1)[0].lstrip("/"), frozenset(map(str, sets))
     return posixpath.dirname(path), None
 
 
 def related(a: Obj, b: Obj) -> bool:
     """Whether two objects are deployed together (one deploy unit, one namespace)."""
     (unit_a, sets_a), (unit_b, sets_b) = deploy_unit(a), deploy_unit(b)
-    if unit_a != unit_b or (sets_a is not None and sets_b is not None and not sets_a & sets_b):
+    if sets_a is not None and sets_b is not None:  # one release: a chart and its subcharts
+        if not (sets_a & sets_b and _one_chart(unit_a, unit_b)):
+            return False
+    elif unit_a != unit_b:
         return False
     return same_namespace(a, b)
+
+
+def _one_chart(a: str, b: str) -> bool:
+    def inside(sub: str, chart: str) -> bool:
+        return sub.startswith(f"{chart}/charts/" if chart else "charts/")
+
+    return a == b or inside(a, b) or inside(b, a)
 
 
 def selector_matches(selector: Any, labels: Mapping[str, Any]) -> bool:
