@@ -144,7 +144,7 @@ def _build(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None
         charters=tuple(data.get("charters", DEFAULT_CHARTERS)),
         exemptions=exemptions,
         contexts={name: tuple(globs) for name, globs in data.get("contexts", {}).items()},
-        sections={k: data[k] for k in ("ownership", "pipelines", "secrets") if k in data},
+        sections={k: data[k] for k in ("ownership", "pipelines", "secrets", "helm") if k in data},
     )
 
 

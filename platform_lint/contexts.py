@@ -13,6 +13,9 @@ matched relative to the scan root: checking `fixtures/example-repo` makes it
 the root, so its files are judged as a repository's, not as fixtures. Files
 platform-lint reads as ownership configuration (CODEOWNERS, team charters,
 often under `docs/`) and findings on the repository itself are never classed.
+A finding moved to a chart's values line is classed by the template that wrote
+the object too: a Helm test hook under `templates/tests/` is a test wherever
+its image tag is set.
 """
 
 from __future__ import annotations
@@ -57,6 +60,12 @@ def classifier(
     return classify
 
 
+def _written_by(finding: Finding) -> list[str]:
+    """The template files a relocated finding names as related locations."""
+    related = finding.properties.get("relatedLocations", ())
+    return [r["path"] for r in related if isinstance(r, dict) and isinstance(r.get("path"), str)]
+
+
 def split_by_context(
     findings: Sequence[Finding], classify: Callable[[str], str | None]
 ) -> tuple[list[Finding], list[tuple[Finding, str]]]:
@@ -64,7 +73,8 @@ def split_by_context(
     shown: list[Finding] = []
     hidden: list[tuple[Finding, str]] = []
     for finding in findings:
-        name = classify(finding.path)
+        name = classify(finding.path) or next(
+            filter(None, (classify(p) for p in _written_by(finding))), None)
         if name is None:
             shown.append(finding)
         else:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platform_lint.config import Config
-from platform_lint.discovery import Skipped, SourceFile, read_file
-from platform_lint.finding import Finding
+from platform_lint.discovery import Skipped, SourceFile, read_bytes, read_file
+from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.globs import matcher
 from platform_lint.kustomize.plan import PATCH, RESOURCE
 from platform_lint.model import Document, Obj, Span
@@ -36,7 +37,13 @@ from platform_lint.sources import (
     text_objects,
 )
 from platform_lint.sources.yaml_tree import Problem
-from platform_lint.suppression import Directive, annotation_directives, directives_document, inline_directives
+from platform_lint.suppression import (
+    ANNOTATION,
+    Directive,
+    annotation_directives,
+    directives_document,
+    inline_directives,
+)
 
 if TYPE_CHECKING:
     from platform_lint.kustomize.plan import DeployPlan
@@ -147,7 +154,7 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     crashes: list[Obj] = []
     try:
         parsed, text, objects, regions = _structure(ctx, f, read)
-        verdict.directives.extend(d for obj in objects for d in annotation_directives(obj))
+        verdict.directives.extend(d for obj in objects for d in _annotation_directives(obj))
     except Exception:  # a bug in a source costs this file's structure, never the scan
         parsed, text, objects, regions = Parsed(), _decode(f), [], []
         crashes.append(crash_object(f.path, None, "reading this file failed, its structure "
@@ -161,16 +168,17 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     elif parsed.problems:
         verdict.unparseable = True
         objects.append(_problem_object(f.path, parsed.problems))
-    if parsed.skipped is None or parsed.documents:  # a Kustomize base's comments count in its builds
-        verdict.directives.extend(inline_directives(text_doc))
-    for path in dict.fromkeys(d.path for d in verdict.directives):  # a built object's are at its file
-        doc = directives_document(path, [d for d in verdict.directives if d.path == path], ctx.known)
+    # Findings land in files set aside too: a Helm template's, its text's (secrets).
+    verdict.directives.extend(inline_directives(text_doc))
+    for path, directives in _by_path(verdict.directives).items():
+        doc = directives_document(path, directives, ctx.known)
         objects.append(Obj(doc=doc, kind="suppression", name=path, value=doc.data))
     keep: set[int] = set()
     hits = [*run_rules(ctx.rules, objects, ctx.config, verdict.errors, keep=keep),
             *report_crashes(crashes, ctx.rules, ctx.config, verdict.errors)]
     verdict.secrets = frozenset(h.secret for _r, _s, h in hits if h.secret and len(h.secret) >= 6)
     verdict.findings = findings_of(hits, ctx.fingerprint_key, {f.path: verdict.secrets})
+    verdict.directives.extend(_covering_rendered(hits, verdict.findings))
     if read.used:  # a rendered chart: one finding per location, naming its values sets
         from platform_lint.helm.dedupe import merge_value_sets
 
@@ -179,18 +187,52 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     verdict.reads, verdict.listed = read.reads, read.listed
     if read.listed:
         verdict.listing = listing_digest(ctx)
-    verdict.cacheable &= not verdict.secrets and not verdict.errors
+    # An archive's bytes are not among the digests `reads` keeps: such a verdict is judged afresh.
+    verdict.cacheable &= not verdict.secrets and not verdict.errors and not read.raw_read
     return verdict
 
 
+def _annotation_directives(obj: Obj) -> list[Directive]:
+    """An object's `platform-lint.io/ignore` annotation; on a rendered Helm object it is
+    at the chart line that wrote it and covers the object's findings wherever they land."""
+    found = annotation_directives(obj)
+    relocate = getattr(obj.doc.model, "relocate", None)
+    if relocate is None or not found:
+        return found
+    moved = relocate((*obj.path, "metadata", "annotations", ANNOTATION), False)
+    if moved is None:
+        return found
+    return [replace(d, span=moved.span, lines=(0, -1), path=moved.path) for d in found]
+
+
+def _covering_rendered(hits: Sequence[tuple[Rule, Severity, Hit]],
+                       findings: Sequence[Finding]) -> list[Directive]:
+    """For each finding on a rendered object that its annotation suppresses, a directive at the finding."""
+    out: list[Directive] = []
+    for (_rule, _severity, hit), finding in zip(hits, findings, strict=True):
+        if getattr(hit.obj.doc.model, "relocate", None) is None:
+            continue
+        out.extend(replace(d, lines=(finding.span.line, finding.span.line), path=finding.path)
+                   for d in annotation_directives(hit.obj) if d.rule == finding.rule_id)
+    return out
+
+
+def _by_path(directives: Iterable[Directive]) -> dict[str, list[Directive]]:
+    out: dict[str, list[Directive]] = {}
+    for d in directives:
+        out.setdefault(d.path, []).append(d)
+    return out
+
+
 class _Reader:
-    """Reads the scan's other files for a source; `paths` lists them (a Helm chart's
-    files). It remembers what it read, so a cached verdict is used only while those
-    files are unchanged."""
+    """Reads the scan's other files for a source: a `sources.TreeReader`. It remembers
+    what it read, so a cached verdict is used only while those files are unchanged."""
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.plan = ctx.plan
+        self.settings = ctx.config.sections
+        self.raw_read = False
         self.used = False
         self.listed = False
         self.reads: dict[str, str | None] = {}
@@ -206,6 +248,18 @@ class _Reader:
         self.used = self.used or text is not None
         self.reads[path] = _digest(text)
         return text
+
+    def raw(self, path: str) -> bytes | None:
+        if path not in self.ctx.readable:
+            return None
+        if self.ctx.contents is not None:
+            content = self.ctx.contents.get(path)
+        else:
+            found = read_bytes(Path(self.ctx.root), path, self.ctx.config.max_file_size)
+            content = found if isinstance(found, bytes) else None
+        self.used = self.used or content is not None
+        self.raw_read = self.raw_read or content is not None
+        return content
 
 
 def _structure(

@@ -144,3 +144,13 @@ def test_fit_cuts_at_a_clause() -> None:
     assert fit("first part; second part that is long", 20) == "first part…"
     assert fit("a: b then many more words follow here", 20) == "a: b then many more…"
     assert len(fit("x" * 50, 20)) == 20
+
+
+def test_a_helm_test_hook_is_a_test_where_its_values_are_set(capsys: pytest.CaptureFixture[str]) -> None:
+    """The finding is moved to the values line; the template that wrote the object is under tests/."""
+    chart = str(NOISE / "helm-test-hook")
+    data = report(capsys, chart, "--select", "image-tag-latest")
+    assert [(f["path"], f["line"]) for f in data["findings"]] == [("values.yaml", 1)]
+    assert [(h["path"], h["line"], h["context"]) for h in data["hidden"]] == [("values.yaml", 2, "tests")]
+    data = report(capsys, chart, "--select", "image-tag-latest", "--include-examples")
+    assert [(f["path"], f["line"]) for f in data["findings"]] == [("values.yaml", 1), ("values.yaml", 2)]

@@ -112,13 +112,14 @@ def verdicts() -> dict[tuple[str, str, int, str], tuple[str, str]]:
 def markdown(rows: list[dict[str, Any]]) -> str:
     judged = verdicts()
     out = ["## Totals (error + warning findings)", "",
-           "| repository | before | after, shown | after, hidden | after, --include-examples "
-           "| before, in contexts | after, shown in contexts |",
-           "|---|---:|---:|---:|---:|---:|---:|"]
+           "| repository | before | after, shown | of which errors, before → after | after, hidden "
+           "| after, --include-examples | before, in contexts | after, shown in contexts |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
+        errors = [sum(n for k, n in r[side].items() if k.endswith("(error)")) for side in ("before", "after")]
         out.append(f"| {r['repo']} | {sum(r['before'].values())} | {sum(r['after'].values())} "
-                   f"| {r['after_hidden']} | {r['after_with_examples']} | {r['before_in_contexts']} "
-                   f"| {r['after_shown_in_contexts']} |")
+                   f"| {errors[0]} → {errors[1]} | {r['after_hidden']} | {r['after_with_examples']} "
+                   f"| {r['before_in_contexts']} | {r['after_shown_in_contexts']} |")
     out += ["", "## Per rule", ""]
     for r in rows:
         rules = sorted({*r["before"], *r["after"]})
@@ -149,7 +150,12 @@ def main() -> None:
     parser.add_argument("--before", type=Path,
                         help=f"a checkout of the earlier commit (default: {BEFORE_COMMIT})")
     parser.add_argument("--corpus", type=Path, default=PROJECT.parent / "shared" / "corpus")
+    parser.add_argument("--rewrite", action="store_true",
+                        help="only rewrite RESULTS.md from results.json (after editing verdicts.tsv)")
     args = parser.parse_args()
+    if args.rewrite:
+        rewrite()
+        return
     with tempfile.TemporaryDirectory() as scratch:
         before = args.before
         if before is None:
@@ -157,6 +163,11 @@ def main() -> None:
             subprocess.run(["git", "clone", "-q", str(PROJECT), str(before)], check=True)
             subprocess.run(["git", "-C", str(before), "checkout", "-q", BEFORE_COMMIT], check=True)
         write(measure(before.resolve(), args.corpus))
+
+
+def rewrite() -> None:
+    """RESULTS.md again from results.json (after editing verdicts.tsv), without measuring."""
+    write(json.loads((HERE / "results.json").read_text()))
 
 
 if __name__ == "__main__":

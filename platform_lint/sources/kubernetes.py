@@ -121,6 +121,9 @@ def objects(doc: Document) -> Iterator[Obj]:
 
             yield Obj(doc=doc, kind=yaml_kind(doc.data) or "yaml", name=doc.path, value=doc.data)
         return
+    if doc.kind == "kustomization":
+        yield Obj(doc=doc, kind="Kustomization", name=doc.path, value=doc.data)
+        return
     if doc.kind not in ("kubernetes", PATCH, RESOURCE):
         return
     data = doc.data

@@ -70,11 +70,15 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     from platform_lint.kustomize.build import build
     from platform_lint.kustomize.plan import BASE, OVERLAY
 
+    from platform_lint.sources import kustomization_file
+
+    own = kustomization_file.document(path, text)  # what the file itself says, for drift rules
     plan = getattr(files, "plan", None)
     role = plan.role(path) if plan is not None else OVERLAY
     if role == BASE:
         by = plan.built_by.get(path) if plan is not None else None
-        return Parsed(skipped=f"kustomize base (judged in the build of {by})" if by else "kustomize base")
+        return Parsed(documents=[own] if own else [],
+                      skipped=f"kustomize base (judged in the build of {by})" if by else "kustomize base")
     result = build(path, text, files)
     substituted = {e.new_name or e.name for e in result.images if e.new_tag is None and e.digest is None}
     if plan is not None:
@@ -86,6 +90,7 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     docs = [_document(res, i, path, frozenset(substituted), texts[res.origin])
             for i, res in enumerate(result.resources)]
     docs += [_problem(f.loc.file, f.loc.span, f"kustomize: {f.message}") for f in result.faults]
+    docs += [own] if own else []
     remote = len(result.remote)
     skipped = f"kustomize: {remote} remote base{'s' if remote > 1 else ''} not fetched" if remote else None
     return Parsed(documents=docs, skipped=skipped)
