@@ -69,7 +69,6 @@ class Built:
 def load(path: str, text: str, files: FileReader) -> Parsed:
     from platform_lint.kustomize.build import build
     from platform_lint.kustomize.plan import BASE, OVERLAY
-
     from platform_lint.sources import kustomization_file
 
     own = kustomization_file.document(path, text)  # what the file itself says, for drift rules
