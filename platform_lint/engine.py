@@ -35,6 +35,7 @@ from platform_lint.suppression import Directive, exempted_by, exemptions_documen
 
 if TYPE_CHECKING:
     from platform_lint.executor import Failed
+    from platform_lint.kustomize.plan import DeployPlan
     from platform_lint.per_file import FileContext, FileVerdict
     from platform_lint.result_cache import ResultCache
 
@@ -285,7 +286,7 @@ def _scan(
         rules=tuple(rules),
         known=known,
         fingerprint_key=options.fingerprint_key,
-        patched=frozenset(_kustomize_patches(paths, read, crashes)),
+        plan=_deploy_plan(paths, read, crashes),
         readable=frozenset(paths),
         contents=contents,
         cache=options.cache.for_scan(config, rules, known, options.fingerprint_key)
@@ -415,21 +416,15 @@ def _relative(root: str, path: str) -> str:
         return path
 
 
-def _kustomize_patches(
-    paths: Iterable[str], read: Callable[[str], bytes | None], crashes: list[Obj]
-) -> set[str]:
-    """Files that a kustomization names as patches: partial objects, not manifests."""
-    from platform_lint.sources.kubernetes import is_kustomization, kustomize_patch_paths
+def _deploy_plan(paths: Iterable[str], read: Callable[[str], bytes | None], crashes: list[Obj]) -> DeployPlan:
+    """Which files are Kustomize overlays, bases, resources and patches (see `kustomize.plan`)."""
+    from platform_lint.kustomize.plan import survey
 
-    out: set[str] = set()
-    for path in paths:
-        content = read(path) if is_kustomization(path) else None
-        try:
-            out.update(kustomize_patch_paths(path, content) if content is not None else ())
-        except Exception:
-            crashes.append(crash_object(path, None, "reading this kustomization failed, the "
-                                        "patches it names were read as manifests"))
-    return out
+    def failed(path: str) -> None:
+        crashes.append(crash_object(path, None, "reading this kustomization failed, the files it "
+                                    "names were judged on their own"))
+
+    return survey(paths, read, failed)
 
 
 def _apply_suppressions(

@@ -38,8 +38,8 @@ def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], k
     moved = relocate(full, hit.key) if relocate is not None and hit.span is None else None
     if moved is not None:
         path, span, message = moved.path, moved.span, message + moved.note
-        properties.update({"valuesSets": moved.sets, **({"relatedLocations": moved.related}
-                                                         if moved.related else {})})
+        properties.update({**({"valuesSets": moved.sets} if moved.sets else {}),
+                           **({"relatedLocations": moved.related} if moved.related else {})})
     return Finding(
         rule_id=rule.id,
         severity=severity,

@@ -24,6 +24,7 @@ from platform_lint.config import Config
 from platform_lint.discovery import Skipped, SourceFile, read_bytes, read_file
 from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.globs import matcher
+from platform_lint.kustomize.plan import PATCH, RESOURCE
 from platform_lint.model import Document, Obj, Span
 from platform_lint.rules import Rule
 from platform_lint.sources import (
@@ -46,6 +47,7 @@ from platform_lint.suppression import (
 )
 
 if TYPE_CHECKING:
+    from platform_lint.kustomize.plan import DeployPlan
     from platform_lint.result_cache import ScanCache
 
 
@@ -60,8 +62,8 @@ class FileContext:
     scope of the cross-object ones are kept for the end of the scan."""
     known: frozenset[str]
     fingerprint_key: str
-    patched: frozenset[str]
-    """Files a kustomization names as patches: partial objects, not manifests."""
+    plan: DeployPlan
+    """Kustomize overlays, bases, resources and patches; skaffold's images (`kustomize.plan`)."""
     readable: frozenset[str]
     """Files another file may include (GitLab `include: local`)."""
     contents: Mapping[str, bytes] | None = None
@@ -101,7 +103,7 @@ def cached_verdict(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | No
     f = _source(ctx, unit)
     if not isinstance(f, SourceFile):
         return None  # gone or skipped: judging it says so
-    return ctx.cache.get(ctx.cache.key(f.path, f.content, f.path in ctx.patched),
+    return ctx.cache.get(ctx.cache.key(f.path, f.content, ctx.plan.cache_role(f.path)),
                          lambda v: _still_valid(ctx, v))
 
 
@@ -134,7 +136,7 @@ def judge_file(ctx: FileContext, unit: str | SourceFile) -> FileVerdict | None:
         return FileVerdict(f.path, skipped=f.reason, read=False)
     verdict = _judge(ctx, f)
     if ctx.cache is not None and verdict.cacheable:
-        ctx.cache.put(ctx.cache.key(f.path, f.content, f.path in ctx.patched), verdict)
+        ctx.cache.put(ctx.cache.key(f.path, f.content, ctx.plan.cache_role(f.path)), verdict)
     return verdict
 
 
@@ -256,6 +258,7 @@ class _Reader:
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
+        self.plan = ctx.plan
         self.settings = ctx.config.sections
         self.raw_read = False
         self.used = False
@@ -291,15 +294,16 @@ def _structure(
     ctx: FileContext, f: SourceFile, read: Callable[[str], str | None]
 ) -> tuple[Parsed, str, list[Obj], list[Region]]:
     """The file parsed by its source, its objects and the line regions they came from."""
-    if f.path in ctx.patched:
-        parsed, text, source = _parse_patch(f)
+    role = ctx.plan.role(f.path)
+    if role in (PATCH, RESOURCE):
+        parsed, text, source = _parse_part(f, role, ctx.plan.built_by.get(f.path))
     else:
         parsed, text, source = _parse(f, matcher(ctx.config.charters), read)
     objects: list[Obj] = []
     regions: list[Region] = []
     for doc in parsed.documents:
         parsed_objects = list(source.objects(doc)) if source else []
-        regions += [parsed_region(doc)] if parsed_objects else []
+        regions += [parsed_region(doc)] if parsed_objects and doc.path == f.path else []
         objects.extend(parsed_objects)
         budget.check_objects(objects)
     return parsed, text, objects, regions
@@ -387,8 +391,11 @@ def _budget_object(path: str, over: budget.OverBudget) -> Obj:
     return Obj(doc=doc, kind="budget", name=path, value=doc.data)
 
 
-def _parse_patch(f: SourceFile) -> tuple[Parsed, str, Source | None]:
+def _parse_part(f: SourceFile, role: str, overlay: str | None) -> tuple[Parsed, str, Source | None]:
+    """A file a kustomization builds from: a patch, or a manifest judged in the overlay's build."""
     from platform_lint.sources import kubernetes
 
     text = _decode(f)
-    return kubernetes.load_patch(f.path, text), text, kubernetes
+    if role == PATCH:
+        return kubernetes.load_patch(f.path, text), text, kubernetes
+    return kubernetes.load_resource(f.path, text, overlay), text, kubernetes

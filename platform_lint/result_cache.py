@@ -103,9 +103,11 @@ class ScanCache:
         self.directory = owner.directory
         self.salt = salt
 
-    def key(self, path: str, content: bytes, patched: bool) -> str:
+    def key(self, path: str, content: bytes, role: str) -> str:
+        """`role`: what the file is to the other files (a Kustomize patch, a base...)."""
         h = hashlib.sha256(self.salt.encode())
-        h.update(b"\0%s\0%d\0" % (path.encode("utf-8", "surrogateescape"), patched))
+        h.update(b"\0%s\0%s\0" % (path.encode("utf-8", "surrogateescape"),
+                                    role.encode("utf-8", "surrogateescape")))
         h.update(hashlib.sha256(content).digest())
         return h.hexdigest()
 

@@ -6,7 +6,6 @@ import pytest
 
 from platform_lint.checks.environment_versions import placement
 from platform_lint.sources import classify, terraform
-from platform_lint.sources import kubernetes as k8s
 
 DIRS = ("environments", "envs", "overlays")
 NAMES = ("prod", "production", "staging", "dev")
@@ -43,12 +42,14 @@ def test_a_variable_file_is_a_tfvars_document_with_spans() -> None:
 
 
 def test_a_kustomization_is_still_skipped_and_its_contents_read() -> None:
+    from platform_lint.sources import kustomize
+
     text = "resources:\n  - github.com/acme/base?ref=v1\nimages:\n  - name: shop\n    newTag: '2'\n"
-    parsed = k8s.load("overlays/prod/kustomization.yaml", text, lambda _: None)
-    assert parsed.skipped == "kustomize"
-    (doc,) = parsed.documents
-    (obj,) = k8s.objects(doc)
+    parsed = kustomize.load("overlays/prod/kustomization.yaml", text, lambda _: None)
+    assert parsed.skipped == "kustomize: 1 remote base not fetched"
+    (doc,) = [d for d in parsed.documents if d.kind == "kustomization"]
+    (obj,) = kustomize.objects(doc)
     assert (doc.kind, obj.kind) == ("kustomization", "Kustomization")
     assert doc.locate(("images", 0, "newTag")).line == 5
-    broken = k8s.load("overlays/prod/kustomization.yaml", "resources: [\n", lambda _: None)
-    assert broken.documents == [] and broken.skipped == "kustomize" and broken.problems == []
+    broken = kustomize.load("overlays/prod/kustomization.yaml", "resources: [\n", lambda _: None)
+    assert not [d for d in broken.documents if d.kind == "kustomization"]

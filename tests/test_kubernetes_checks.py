@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from platform_lint.checks import resolve
+from platform_lint.checks.k8s_objects import containers, scaling_hpas, selector_matches
 from platform_lint.checks.k8s_workloads import ImageRef, pod_spec_path
-from platform_lint.checks.kubernetes import containers, scaling_hpas, selector_matches
 from platform_lint.model import Obj
 from platform_lint.sources import kubernetes as source
 
@@ -196,3 +196,23 @@ def test_progress_deadline_on_apps_v1_is_implicit_unless_required() -> None:
     objs = load(DEPLOYMENT)
     assert lines("missing-progress-deadline", objs) == []
     assert lines("missing-progress-deadline", objs, {"require_explicit": True}) == [4]
+
+
+def test_helm_objects_relate_within_one_release_and_its_subcharts() -> None:
+    from dataclasses import dataclass
+
+    from platform_lint.checks.k8s_objects import related
+    from platform_lint.model import Document, Obj
+
+    @dataclass
+    class _Rendered:  # what a rendered Helm document's model says: the values sets
+        sets: list[str]
+
+    def obj(path: str, sets: list[str]) -> Obj:
+        doc = Document(path=path, kind="kubernetes", data={}, model=_Rendered(sets))
+        return Obj(doc=doc, kind="Deployment", name="web", value={})
+
+    parent = obj("charts/app/templates/deployment.yaml", ["values.yaml"])
+    assert related(parent, obj("charts/app/charts/redis/templates/pdb.yaml", ["values.yaml"]))
+    assert not related(parent, obj("charts/app/templates/hpa.yaml", ["ci/hpa-values.yaml"]))
+    assert not related(parent, obj("charts/other/templates/hpa.yaml", ["values.yaml"]))

@@ -178,3 +178,9 @@ def test_every_corpus_pipeline_loads_without_problems() -> None:
         assert not parsed.problems, (rel, parsed.problems)
         count += 1
     assert count >= 40
+
+
+def test_an_empty_document_is_reported_on_a_line_the_file_has() -> None:
+    parsed = pipelines.load(".github/workflows/ci.yml", "---", lambda _path: None)
+    assert [(p.span.line, p.message) for p in parsed.problems] == [
+        (1, "a github-actions file must be a mapping at the top level")]

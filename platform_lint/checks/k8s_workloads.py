@@ -9,7 +9,7 @@ each grow their own exceptions:
   `OnFailure`). Only long-running pods need probes and disruption budgets.
 - `image_problem`: the single most specific thing wrong with an image
   reference (latest > no tag > mutable tag), so one image line carries one
-  finding, not three.
+  finding, not three; none for a name a build tool substitutes at deploy time.
 - `canary_is_rolling_update`: an Argo Rollouts canary with no steps and no
   traffic routing replaces pods by maxSurge/maxUnavailable like a Deployment's
   rolling update, so it is judged as one.
@@ -112,6 +112,27 @@ class ImageRef:
         if self.tag == "latest":
             return ImageProblem.LATEST
         return ImageProblem.MUTABLE_TAG
+
+
+def image_problem(obj: Obj, path: Path, ref: ImageRef) -> ImageProblem | None:
+    """The one problem of the image at `path` of `obj`, as deployed: an untagged name that a
+    build tool replaces at deploy time is a placeholder, not an untagged image. Sources say
+    which in their documents' model: `substituted_images` (a skaffold artifact, a kustomize
+    `images:` entry that leaves the tag to the pipeline) or `from_values(path)` (an image a
+    Helm chart prints from its values)."""
+    problem = ref.problem
+    if problem is ImageProblem.UNTAGGED and _set_at_deploy(obj, path, ref.repository):
+        return None
+    return problem
+
+
+def _set_at_deploy(obj: Obj, path: Path, repository: str) -> bool:
+    model = obj.doc.model
+    names = getattr(model, "substituted_images", None)
+    if isinstance(names, frozenset) and repository in names:
+        return True
+    from_values = getattr(model, "from_values", None)
+    return callable(from_values) and from_values((*obj.path, *path)) is True
 
 
 # --- Argo Rollouts ------------------------------------------------------------

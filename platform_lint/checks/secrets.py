@@ -119,7 +119,7 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     yield from _text_hits(obj, found, lines)
 
 
-_STRUCTURED = ("kubernetes", "kustomize-patch", "yaml", "terraform", "pipeline")
+_STRUCTURED = ("kubernetes", "kustomize-patch", "kustomize-resource", "yaml", "terraform", "pipeline")
 _COMMAND_FILE = re.compile(
     r"(?:^|/)(?:(?:Docker|Container)file(?:\.[^/]*)?|[^/]*\.(?:dockerfile|sh|bash)|Makefile)$", re.I)
 """Files made of command lines: credential options given literals are found in them."""

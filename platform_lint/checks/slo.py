@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from platform_lint.checks import Registry
-from platform_lint.checks.kubernetes import same_namespace
+from platform_lint.checks.k8s_objects import same_namespace
 from platform_lint.finding import Hit
 from platform_lint.model import Obj
 from platform_lint.sources.slo import SLO, slos

@@ -116,6 +116,12 @@ class Rendered:
                 f"written by {template.path}:{template.span.line})")
         return Relocated(values.path, values.span, note, related, sets)
 
+    def from_values(self, path: Path) -> bool:
+        """Whether the value at `path` was printed from the chart's values, which a
+        release sets at deploy time (`--set`, `-f`)."""
+        moved = self.relocate(path, False)
+        return moved is not None and bool(moved.related)
+
     def _origin_at(self, line: int, col: int) -> Origin | None:
         """The origin in force at a 1-based line and column: the last marker at or before it."""
         i = line - 1

@@ -72,7 +72,9 @@ _MODULES = {
     "codeowners": "codeowners",
     "charter": "charters",
     "helm": "helm_chart",
+    "kustomize": "kustomize",
 }
+_KUSTOMIZATION = re.compile(r"(^|/)(kustomization\.ya?ml|Kustomization)$")
 
 
 def classify(path: str, charter_globs: Callable[[str], bool] | None = None) -> str | None:
@@ -89,11 +91,17 @@ def classify(path: str, charter_globs: Callable[[str], bool] | None = None) -> s
         return "codeowners"
     if charter_globs is not None and charter_globs(path):
         return "charter"
+    if is_kustomization(path):
+        return "kustomize"  # the overlay is built and its objects judged
     if path == "Chart.yaml" or path.endswith("/Chart.yaml"):
         return "helm"  # the chart is rendered and its objects judged
     if path.endswith((".yaml", ".yml")):
         return "kubernetes"
     return None
+
+
+def is_kustomization(path: str) -> bool:
+    return _KUSTOMIZATION.search(path) is not None
 
 
 def source_for(kind: str) -> Source:

@@ -1,9 +1,9 @@
 """Kubernetes manifests: multi-document YAML, objects known by apiVersion + kind.
 
 `List` objects are unpacked into their items. Helm templates (`{{ }}` in a
-chart's templates/) and Kustomize files (kustomization.yaml and the patches
-it names) are not manifests: the discovery step marks them and they are
-skipped with a reason instead of failing to parse.
+chart's templates/) and the files a kustomization builds from (patches, and the manifests
+an overlay's build judges: `sources.kustomize`) are not judged on their own:
+they are counted as skipped with a reason.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.model import Document, Obj, source_lines
@@ -20,39 +21,13 @@ from platform_lint.sources.templated import is_template
 from platform_lint.sources.yaml_tree import parse_yaml
 
 _TEMPLATE = re.compile(r"\A(?>.*?\{\{).*?\}\}", re.S)  # the first `{{`: if any closes, it does
-_KUSTOMIZATION = re.compile(r"(^|/)kustomization\.ya?ml$")
 
 
 def skip_reason(path: str, text: str) -> str | None:
     """Why a YAML file is not a plain manifest, if it is not."""
-    if _KUSTOMIZATION.search(path):
-        return "kustomize"
     if ("/templates/" in f"/{path}" or path.endswith(".tpl")) and _TEMPLATE.search(text):
         return "helm-template"
     return None
-
-
-def is_kustomization(path: str) -> bool:
-    return _KUSTOMIZATION.search(path) is not None
-
-
-def kustomize_patch_paths(path: str, content: bytes) -> list[str]:
-    """The files a kustomization names as patches, relative to the scan root."""
-    if not _KUSTOMIZATION.search(path):
-        return []
-    docs, _ = parse_yaml(content.decode("utf-8-sig", errors="replace"))
-    data = docs[0].data if docs else None
-    if not isinstance(data, dict):
-        return []
-    base = posixpath.dirname(path)
-    names: list[str] = []
-    for key in ("patches", "patchesStrategicMerge", "patchesJson6902"):
-        listed = data.get(key)
-        for item in listed if isinstance(listed, list) else ():
-            ref = item.get("path") if isinstance(item, dict) else item
-            if isinstance(ref, str) and "\n" not in ref:
-                names.append(posixpath.normpath(posixpath.join(base, ref)))
-    return names
 
 
 def is_object(data: Any) -> bool:
@@ -79,17 +54,25 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     reason = skip_reason(path, text)
     if reason is None and _TEMPLATE.search(text) and _in_chart(path, files):
         reason = "helm-template"
-    if reason == "kustomize":
-        from platform_lint.sources import kustomization_file
-
-        found = kustomization_file.document(path, text)
-        return Parsed(documents=[found] if found else [], skipped=reason)
     if reason is not None:
         return Parsed(skipped=reason)
     parsed = _documents(path, text, lambda data: "kubernetes" if is_object(data) else "yaml")
     if is_template(text, parsed.problems):
         return Parsed(skipped=TEMPLATE)  # a template outside a chart is not YAML until rendered
+    plan = getattr(files, "plan", None)
+    built = plan.built_images(path) if plan is not None else frozenset()
+    for doc in parsed.documents if built else ():
+        if doc.kind == "kubernetes":
+            doc.model = Deployed(built)
     return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class Deployed:
+    """`Document.model` of a manifest under a skaffold config: the images skaffold builds
+    and tags at deploy time (see `checks.k8s_workloads.image_problem`)."""
+
+    substituted_images: frozenset[str]
 
 
 PATCH = "kustomize-patch"
@@ -102,6 +85,17 @@ def load_patch(path: str, text: str) -> Parsed:
     objects kept for the rules that read patches."""
     parsed = _documents(path, text, lambda data: PATCH if is_object(data) else "yaml")
     return Parsed(documents=parsed.documents, skipped="kustomize patch")
+
+
+RESOURCE = "kustomize-resource"
+"""The document kind of a manifest a kustomization builds: judged in the build
+(at this file's lines), never on its own, so no rule is scoped to it."""
+
+
+def load_resource(path: str, text: str, overlay: str | None) -> Parsed:
+    parsed = _documents(path, text, lambda data: RESOURCE if is_object(data) else "yaml")
+    reason = f"kustomize resource (judged in the build of {overlay})" if overlay else "kustomize resource"
+    return Parsed(documents=parsed.documents, skipped=reason)
 
 
 def _documents(path: str, text: str, kind_of: Callable[[Any], str]) -> Parsed:
@@ -134,7 +128,7 @@ def objects(doc: Document) -> Iterator[Obj]:
     if doc.kind == "kustomization":
         yield Obj(doc=doc, kind="Kustomization", name=doc.path, value=doc.data)
         return
-    if doc.kind not in ("kubernetes", PATCH):
+    if doc.kind not in ("kubernetes", PATCH, RESOURCE):
         return
     data = doc.data
     if data["kind"].endswith("List") and isinstance(data.get("items"), list):

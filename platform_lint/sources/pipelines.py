@@ -57,6 +57,9 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     data = docs[-1].data  # a GitLab `spec:` header document comes first
     if not isinstance(data, dict):
         span = docs[-1].spans.get((), Span.point(1))
+        last = max(len(source_lines(text)), 1)
+        if span.line > last:  # an empty document after `---` on the last line
+            span = Span.point(last)
         problems.append(Problem(span, f"a {system} file must be a mapping at the top level"))
         return Parsed(problems=problems)
     lines = source_lines(text)

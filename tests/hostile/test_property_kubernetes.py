@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from property_support import ANY, NAMES, assert_scans_cleanly, vocabulary, yaml_files
 
-WORDS = vocabulary("sources/kubernetes.py", "checks/kubernetes.py", "checks/secrets.py",
-                   "suppression.py")
+WORDS = vocabulary("sources/kubernetes.py", "checks/kubernetes.py", "checks/k8s_objects.py",
+                   "checks/k8s_images.py", "checks/k8s_pods.py", "checks/k8s_rollout.py",
+                   "checks/k8s_replicas.py", "checks/secrets.py", "suppression.py")
 
 KINDS = st.sampled_from([
     "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "PodTemplate", "Job", "CronJob",
