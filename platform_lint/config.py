@@ -7,11 +7,12 @@ else `[tool.platform-lint]` in `pyproject.toml`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from platform_lint.budget import Budgets
 from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Severity
 from platform_lint.model import Document, Span
@@ -49,6 +50,8 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     charters: tuple[str, ...] = DEFAULT_CHARTERS
     exemptions: tuple[Exemption, ...] = ()
+    budgets: Budgets = field(default_factory=Budgets)
+    """Per-file limits on CPU time and on what a file builds (`budget`)."""
     contexts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Context classes (tests, examples, docs) the config sets; see `contexts`."""
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -143,9 +146,37 @@ def _build(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None
         max_file_size=data.get("max_file_size", DEFAULT_MAX_FILE_SIZE),
         charters=tuple(data.get("charters", DEFAULT_CHARTERS)),
         exemptions=exemptions,
+        budgets=Budgets(**data.get("budgets", {})),
         contexts={name: tuple(globs) for name, globs in data.get("contexts", {}).items()},
-        sections={k: data[k] for k in ("ownership", "pipelines", "secrets") if k in data},
+        sections={k: data[k] for k in ("ownership", "pipelines", "secrets", "helm") if k in data},
     )
+
+
+def check_rule_names(config: Config, rules: Collection[str], categories: Collection[str]) -> None:
+    """Every rule the config names must exist (`select` and `ignore` may name a
+    category too): `rules: {no-such-rule: false}`, a typo, would otherwise leave
+    the rule meant on, silently. As ruff and kube-linter do, it is an error."""
+    places: list[tuple[tuple[str | int, ...], str, bool]] = [(("rules", r), r, False) for r in config.rules]
+    places += [((key, i), name, True) for key in ("select", "ignore")
+               for i, name in enumerate(getattr(config, key))]
+    places += [(("exemptions", i, "rule"), e.rule, False) for i, e in enumerate(config.exemptions)]
+    for where, name, category in places:
+        if name in rules or (category and name in categories):
+            continue
+        at = f"{config.source}:{_position(config, where)}" if config.source else "config"
+        what = "rule or category" if category else "rule"
+        raise ConfigError(f"{at}: {'.'.join(map(str, where))}: unknown {what} {name!r}; "
+                          "`platform-lint rules` lists them")
+
+
+def _position(config: Config, where: tuple[str | int, ...]) -> str:
+    """`line:col` of a key of the config file (read again: only an error needs it)."""
+    assert config.source is not None
+    path = Path(config.source)
+    content = path.read_bytes()
+    doc = _pyproject(path, content) if path.name == "pyproject.toml" else _yaml(path, content)
+    span = doc.locate(where, key=where[0] == "rules")
+    return f"{span.line}:{span.col}"
 
 
 def _rule_dirs(path: Path, data: Mapping[str, Any], doc: Document, root: Path | None) -> tuple[Path, ...]:

@@ -220,6 +220,13 @@ def _in_git(root: Path) -> bool:
 
 
 def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
+    content = read_bytes(root, name, max_size)
+    return content if not isinstance(content, bytes) else content_file(name, content)
+
+
+def read_bytes(root: Path, name: str, max_size: int) -> bytes | Skipped | None:
+    """A file's bytes, text or not (a chart's `.tgz` subchart), with `read_file`'s
+    bounds: no symlink out of `root`, nothing larger than `max_size`."""
     path = root / name
     problem = _symlink_problem(root, path) if path.is_symlink() else None
     if problem is not None:
@@ -230,10 +237,9 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
         size = path.stat().st_size
         if size > max_size:
             return Skipped(name, f"larger than {max_size} bytes")
-        content = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         return Skipped(name, f"unreadable: {exc.strerror}")
-    return content_file(name, content)
 
 
 def _not_a_file(path: Path, name: str) -> Skipped | None:

@@ -167,10 +167,12 @@ def _touched_charts(root: Path, names: Sequence[str], config: Config) -> tuple[l
     """A partial scan that touches a Helm chart renders the whole chart: its Chart.yaml is
     judged, its other files are read as context."""
     from platform_lint.helm.scope import expand, may_touch_chart
+    from platform_lint.helm.settings import configured_files
 
-    if not may_touch_chart(root, names):
+    configured = configured_files(config.sections.get("helm"))
+    if not may_touch_chart(root, names, {f for files in configured.values() for f in files}):
         return [], set()
-    return expand(names, list_paths(root, config.exclude))
+    return expand(names, list_paths(root, config.exclude), configured)
 
 
 def scan_repository(
@@ -380,8 +382,8 @@ class _Tally:
         self.kept.extend(verdict.kept)
         if verdict.secrets:
             self.secrets[verdict.path] = verdict.secrets
-        if verdict.directives:
-            self.directives[verdict.path] = verdict.directives
+        for directive in verdict.directives:  # a chart's rendered objects: at the template's path
+            self.directives.setdefault(directive.path, []).append(directive)
         if verdict.path in self.context:
             return
         self.findings.extend(verdict.findings)

@@ -149,6 +149,15 @@ def config_text(found: Survey, schema_id: str) -> str:
         "",
         "# Your own rules, in the same format as platform-lint's rules/ directory.",
         "# rule_dirs: [policies/]",
+        "",
+        "# Helm charts are judged with their values.yaml and each ci/*values.yaml; more sets, per chart:",
+        "# helm:",
+        "#   kube_version: \"1.29\"",
+        "#   charts:",
+        "#     deploy/web:                # the chart's folder",
+        "#       namespace: web",
+        "#       values_sets:",
+        "#         - {name: prod, values: [deploy/web/values-prod.yaml], set: {image.tag: \"1.4.2\"}}",
     ]
     return "\n".join(lines) + "\n"
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from platform_lint import budget
 from platform_lint.config import Config
-from platform_lint.discovery import Skipped, SourceFile, read_file
-from platform_lint.finding import Finding
+from platform_lint.discovery import Skipped, SourceFile, read_bytes, read_file
+from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.globs import matcher
 from platform_lint.model import Document, Obj, Span
 from platform_lint.rules import Rule
@@ -35,7 +37,13 @@ from platform_lint.sources import (
     text_objects,
 )
 from platform_lint.sources.yaml_tree import Problem
-from platform_lint.suppression import Directive, annotation_directives, directives_document, inline_directives
+from platform_lint.suppression import (
+    ANNOTATION,
+    Directive,
+    annotation_directives,
+    directives_document,
+    inline_directives,
+)
 
 if TYPE_CHECKING:
     from platform_lint.result_cache import ScanCache
@@ -137,6 +145,27 @@ def _source(ctx: FileContext, unit: str | SourceFile) -> SourceFile | Skipped | 
 
 
 def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
+    """The verdict on one file, within its budgets (`budget`): past its CPU time
+    the file is one `file-too-complex` finding, past a size budget its structure is."""
+    try:
+        with budget.metered(ctx.config.budgets):
+            return _judged(ctx, f)
+    except budget.OverBudget as over:
+        return _too_complex(ctx, FileVerdict(f.path, unparseable=True, cacheable=False), over)
+
+
+def _too_complex(ctx: FileContext, verdict: FileVerdict, over: budget.OverBudget) -> FileVerdict:
+    """Only the budget finding, for a file whose CPU time ran out (the run may
+    differ on a faster machine: not cached)."""
+    from platform_lint.hit_findings import findings_of
+    from platform_lint.rule_runner import run_rules
+
+    hits = list(run_rules(ctx.rules, [_budget_object(verdict.path, over)], ctx.config, verdict.errors))
+    verdict.findings = findings_of(hits, ctx.fingerprint_key, {})
+    return verdict
+
+
+def _judged(ctx: FileContext, f: SourceFile) -> FileVerdict:
     from platform_lint.hit_findings import findings_of
     from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 
@@ -145,7 +174,13 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     crashes: list[Obj] = []
     try:
         parsed, text, objects, regions = _structure(ctx, f, read)
-        verdict.directives.extend(d for obj in objects for d in annotation_directives(obj))
+        verdict.directives.extend(d for obj in objects for d in _annotation_directives(obj))
+    except budget.OverBudget as over:
+        if over.measure == budget.CPU:
+            raise
+        # Too large to build: its text is still read by the raw-text rules (secrets).
+        parsed, text, objects, regions = Parsed(), _decode(f), [_budget_object(f.path, over)], []
+        verdict.unparseable = True
     except Exception:  # a bug in a source costs this file's structure, never the scan
         parsed, text, objects, regions = Parsed(), _decode(f), [], []
         crashes.append(crash_object(f.path, None, "reading this file failed, its structure "
@@ -156,19 +191,20 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     if parsed.skipped is not None:
         # Not parsed as structure; counted as skipped, its text still checked.
         verdict.skipped = parsed.skipped
-    else:
-        if parsed.problems:
-            verdict.unparseable = True
-            objects.append(_problem_object(f.path, parsed.problems))
-        verdict.directives.extend(inline_directives(text_doc))
-    if verdict.directives:
-        doc = directives_document(f.path, verdict.directives, ctx.known)
-        objects.append(Obj(doc=doc, kind="suppression", name=f.path, value=doc.data))
+    elif parsed.problems:
+        verdict.unparseable = True
+        objects.append(_problem_object(f.path, parsed.problems))
+    # Findings land in files set aside too: a Helm template's, its text's (secrets).
+    verdict.directives.extend(inline_directives(text_doc))
+    for path, directives in _by_path(verdict.directives).items():
+        doc = directives_document(path, directives, ctx.known)
+        objects.append(Obj(doc=doc, kind="suppression", name=path, value=doc.data))
     keep: set[int] = set()
     hits = [*run_rules(ctx.rules, objects, ctx.config, verdict.errors, keep=keep),
             *report_crashes(crashes, ctx.rules, ctx.config, verdict.errors)]
     verdict.secrets = frozenset(h.secret for _r, _s, h in hits if h.secret and len(h.secret) >= 6)
     verdict.findings = findings_of(hits, ctx.fingerprint_key, {f.path: verdict.secrets})
+    verdict.directives.extend(_covering_rendered(hits, verdict.findings))
     if read.used:  # a rendered chart: one finding per location, naming its values sets
         from platform_lint.helm.dedupe import merge_value_sets
 
@@ -177,17 +213,51 @@ def _judge(ctx: FileContext, f: SourceFile) -> FileVerdict:
     verdict.reads, verdict.listed = read.reads, read.listed
     if read.listed:
         verdict.listing = listing_digest(ctx)
-    verdict.cacheable &= not verdict.secrets and not verdict.errors
+    # An archive's bytes are not among the digests `reads` keeps: such a verdict is judged afresh.
+    verdict.cacheable &= not verdict.secrets and not verdict.errors and not read.raw_read
     return verdict
 
 
+def _annotation_directives(obj: Obj) -> list[Directive]:
+    """An object's `platform-lint.io/ignore` annotation; on a rendered Helm object it is
+    at the chart line that wrote it and covers the object's findings wherever they land."""
+    found = annotation_directives(obj)
+    relocate = getattr(obj.doc.model, "relocate", None)
+    if relocate is None or not found:
+        return found
+    moved = relocate((*obj.path, "metadata", "annotations", ANNOTATION), False)
+    if moved is None:
+        return found
+    return [replace(d, span=moved.span, lines=(0, -1), path=moved.path) for d in found]
+
+
+def _covering_rendered(hits: Sequence[tuple[Rule, Severity, Hit]],
+                       findings: Sequence[Finding]) -> list[Directive]:
+    """For each finding on a rendered object that its annotation suppresses, a directive at the finding."""
+    out: list[Directive] = []
+    for (_rule, _severity, hit), finding in zip(hits, findings, strict=True):
+        if getattr(hit.obj.doc.model, "relocate", None) is None:
+            continue
+        out.extend(replace(d, lines=(finding.span.line, finding.span.line), path=finding.path)
+                   for d in annotation_directives(hit.obj) if d.rule == finding.rule_id)
+    return out
+
+
+def _by_path(directives: Iterable[Directive]) -> dict[str, list[Directive]]:
+    out: dict[str, list[Directive]] = {}
+    for d in directives:
+        out.setdefault(d.path, []).append(d)
+    return out
+
+
 class _Reader:
-    """Reads the scan's other files for a source; `paths` lists them (a Helm chart's
-    files). It remembers what it read, so a cached verdict is used only while those
-    files are unchanged."""
+    """Reads the scan's other files for a source: a `sources.TreeReader`. It remembers
+    what it read, so a cached verdict is used only while those files are unchanged."""
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
+        self.settings = ctx.config.sections
+        self.raw_read = False
         self.used = False
         self.listed = False
         self.reads: dict[str, str | None] = {}
@@ -204,6 +274,18 @@ class _Reader:
         self.reads[path] = _digest(text)
         return text
 
+    def raw(self, path: str) -> bytes | None:
+        if path not in self.ctx.readable:
+            return None
+        if self.ctx.contents is not None:
+            content = self.ctx.contents.get(path)
+        else:
+            found = read_bytes(Path(self.ctx.root), path, self.ctx.config.max_file_size)
+            content = found if isinstance(found, bytes) else None
+        self.used = self.used or content is not None
+        self.raw_read = self.raw_read or content is not None
+        return content
+
 
 def _structure(
     ctx: FileContext, f: SourceFile, read: Callable[[str], str | None]
@@ -219,6 +301,7 @@ def _structure(
         parsed_objects = list(source.objects(doc)) if source else []
         regions += [parsed_region(doc)] if parsed_objects else []
         objects.extend(parsed_objects)
+        budget.check_objects(objects)
     return parsed, text, objects, regions
 
 
@@ -270,6 +353,7 @@ def _parse(
         return Parsed(problems=[_decode_problem(f.content, exc.start)]), text, None
     if kind is None:
         return Parsed(), text, None
+    budget.check_lines(text)
     source = source_for(kind)
     try:
         return source.load(f.path, text, reader), text, source
@@ -292,6 +376,15 @@ def _problem_object(path: str, problems: Sequence[Problem]) -> Obj:
         spans={(i,): p.span for i, p in enumerate(problems)},
     )
     return Obj(doc=doc, kind="problem", name=path, value=doc.data)
+
+
+def _budget_object(path: str, over: budget.OverBudget) -> Obj:
+    """The file gone past a budget, at the line where it did (the start when the
+    whole file is to blame), for the `file-too-complex` rule."""
+    span = over.span or Span.point(1)
+    doc = Document(path=path, kind="budget", data=[{"message": over.message(), "measure": over.measure}],
+                   spans={(0,): Span.point(span.line, span.col)})
+    return Obj(doc=doc, kind="budget", name=path, value=doc.data)
 
 
 def _parse_patch(f: SourceFile) -> tuple[Parsed, str, Source | None]:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from platform_lint.budget import checkpoint
 from platform_lint.config import Config
 from platform_lint.discovery import printable
 from platform_lint.finding import Hit, Severity
@@ -107,6 +108,7 @@ def _hits(
     else:
         units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
     for obj, run in units:
+        checkpoint(obj)  # past the file's CPU budget, judging stops here
         try:
             hits = list(run())
         except Exception:

@@ -61,7 +61,8 @@ class Rule:
 
 
 # Rules the engine itself reports; they have docs like any other rule.
-ENGINE_RULES = frozenset({"parse-error", "internal-error", "invalid-suppression", "expired-exemption"})
+ENGINE_RULES = frozenset({"parse-error", "internal-error", "file-too-complex", "invalid-suppression",
+                          "expired-exemption"})
 
 
 def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platform_lint.changes import ChangeRequest
-from platform_lint.config import Config, ConfigError, find_config, load_config
+from platform_lint.config import Config, ConfigError, check_rule_names, find_config, load_config
 from platform_lint.discovery import printable
 from platform_lint.engine import ScanOptions, ScanResult, scan, select_rules
 from platform_lint.rule_runner import rule_params
@@ -64,6 +64,7 @@ class Run:
         unknown = [r for r in (*select, *ignore) if r not in rules and not _is_category(r, rules)]
         if unknown:
             raise ConfigError(f"unknown rule or category: {', '.join(unknown)}")
+        check_rule_names(config, rules, {r.category for r in rules.values()})
         active = select_rules(rules, config, select, ignore)
         _check_params(active, config)
         key = os.environ.get(FINGERPRINT_KEY_VARIABLE, "")

@@ -17,7 +17,8 @@ from platform_lint.finding import Finding
 from platform_lint.model import Document, Obj, Span
 
 # No `[` in the ids: from every `ignore[` the search would scan to the next `]`.
-_INLINE = re.compile(r"(?:#|//)\s*platform-lint:\s*ignore\[(?P<ids>[^\[\]]*)\](?P<reason>[^\n]*)")
+# `{{/* ... */}}` is a Go template comment: in a Helm template it leaves no trace in the output.
+_INLINE = re.compile(r"(?P<open>#|//|/\*)\s*platform-lint:\s*ignore\[(?P<ids>[^\[\]]*)\](?P<reason>[^\n]*)")
 ANNOTATION = "platform-lint.io/ignore"
 
 
@@ -37,10 +38,13 @@ def inline_directives(doc: Document) -> list[Directive]:
         if "platform-lint" not in text:
             continue
         for match in _INLINE.finditer(text):
-            reason = match["reason"].split(" #", 1)[0].strip()  # a later comment is not a reason
+            reason = match["reason"].split(" #", 1)[0]  # a later comment is not a reason
+            if match["open"] == "/*":
+                reason = reason.split("*/", 1)[0]
+            reason = reason.strip()
+            # A comment alone on its line covers the next line; a trailing one, its own.
+            own_line = text[: match.start()].strip() in ("", "{{", "{{-")
             for rule in (r.strip() for r in match["ids"].split(",")):
-                # A comment alone on its line covers the next line; a trailing one, its own.
-                own_line = not text[: match.start()].strip()
                 covers = (number, number + 1) if own_line else (number, number)
                 span = Span(number, match.start() + 1, number, match.end() + 1)
                 out.append(Directive(rule, reason, span, covers, doc.path))

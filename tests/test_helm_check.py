@@ -186,3 +186,53 @@ def test_values_read_through_with_and_range_are_located_in_values(
     assert at(found, "image-tag-latest") == [("chart/values.yaml", 4)]
     assert "written by chart/templates/deployment.yaml:18" in next(
         f["message"] for f in found if f["rule"] == "image-tag-latest")
+
+
+def test_inline_suppressions_in_templates_and_values_files_silence_chart_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deployment = CHART["chart/templates/deployment.yaml"].replace(
+        "    type: Recreate\n",
+        "    type: Recreate  # platform-lint: ignore[recreate-deploy-strategy] one pod at a time\n",
+    ).replace(
+        "        - name: web\n",
+        "        {{- /* platform-lint: ignore[missing-liveness-probe] the mesh probes it */}}\n"
+        "        - name: web\n",
+    )
+    values = CHART["chart/values.yaml"].replace(
+        "  tag: latest\n", "  # platform-lint: ignore[image-tag-latest] a demo chart\n  tag: latest\n")
+    files = {**CHART, "chart/templates/deployment.yaml": deployment, "chart/values.yaml": values}
+    write(tmp_path, files)
+    for args in (["check", str(tmp_path)], ["check", "chart/values.yaml"]):  # whole tree, then pre-commit
+        monkeypatch.chdir(tmp_path)
+        main([*args, "--format", "json"])
+        report = json.loads(capsys.readouterr().out)
+        silenced = {(f["rule"], f["path"], f["line"], f["suppressed_by"]) for f in report["suppressed"]}
+        assert silenced == {
+            ("recreate-deploy-strategy", "chart/templates/deployment.yaml", 8, "inline"),
+            ("missing-liveness-probe", "chart/templates/deployment.yaml", 17, "inline"),
+            ("image-tag-latest", "chart/values.yaml", 5, "inline"),
+        }, args
+        rules = {f["rule"] for f in report["findings"]}
+        assert "single-replica-workload" in rules  # not suppressed: no directive names it
+        assert not rules & {"recreate-deploy-strategy", "missing-liveness-probe", "image-tag-latest",
+                            "invalid-suppression"}
+
+
+def test_an_ignore_annotation_in_a_template_covers_the_rendered_objects_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deployment = CHART["chart/templates/deployment.yaml"].replace(
+        '  name: {{ include "web.name" . }}\n',
+        '  name: {{ include "web.name" . }}\n  annotations:\n'
+        '    platform-lint.io/ignore: "image-tag-latest=a demo chart, single-replica-workload"\n')
+    write(tmp_path, {**CHART, "chart/templates/deployment.yaml": deployment})
+    main(["check", str(tmp_path), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    # the finding at the values line is silenced by the template's annotation
+    assert [(f["rule"], f["path"], f["line"]) for f in report["suppressed"]] == [
+        ("image-tag-latest", "chart/values.yaml", 4)]
+    # a directive without a reason suppresses nothing and is itself reported, at the template line
+    invalid = [(f["path"], f["line"]) for f in report["findings"] if f["rule"] == "invalid-suppression"]
+    assert invalid == [("chart/templates/deployment.yaml", 6)]
+    assert at(report["findings"], "single-replica-workload") == [("chart/values.yaml", 1)]

@@ -89,6 +89,54 @@ def test_errors_are_template_errors_with_a_line(src: str, message: str) -> None:
     assert (error.file, error.line) == ("demo/templates/t.yaml", 2)
 
 
+def test_an_unknown_function_fails_at_parse_time_even_in_a_branch_never_run() -> None:
+    # Go's parser checks every name against the function map: `helm template` fails with
+    # `template: demo/templates/t.yaml:3: function "toYml" not defined` though `if false` never runs.
+    result = chart({"t.yaml": "a: 1\n{{- if false }}\n{{ .Values.x | toYml }}\n{{- end }}\n",
+                    "u.yaml": "{{ tpl \"{{ nope }}\" . }}"})
+    assert [(e.file, e.line, e.message) for e in result.errors] == [
+        ("demo/templates/t.yaml", 3, 'function "toYml" not defined'),
+        ("demo/templates/u.yaml", 1, 'error in tpl: function "nope" not defined')]
+    assert result.manifests == []  # a template that does not parse renders nothing, as in Helm
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        # every number in a values file is a float64; template literals are ints
+        ("{{ eq .Values.replicas 1.0 }} {{ eq (int .Values.replicas) 1 }} {{ gt .Values.replicas 0.5 }}",
+         "true true true"),
+        ('{{ eq .Values.missing "x" }} {{ eq nil .Values.missing }} {{ eq .Values.name "web" "api" }}',
+         "false true true"),
+        ("{{ ne 1 2 }} {{ lt \"a\" \"b\" }} {{ eq true true }}", "true true true"),
+    ],
+)
+def test_comparisons_follow_go_kinds(src: str, expected: str) -> None:
+    assert out(src, "replicas: 1\nname: api\n") == expected
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("{{ if eq .Values.replicas 1 }}x{{ end }}", "error calling eq: incompatible types for comparison"),
+        ("{{ gt .Values.replicas 0 }}", "error calling gt: incompatible types for comparison"),
+        ('{{ eq .Values.name 1 }}', "error calling eq: incompatible types for comparison"),
+        ("{{ lt true false }}", "error calling lt: invalid type for comparison"),
+        ("{{ eq .Values.list .Values.list }}", "error calling eq: non-comparable type []interface {}"),
+    ],
+)
+def test_comparing_different_kinds_is_an_error_as_in_helm(src: str, message: str) -> None:
+    result = chart({"t.yaml": f"a: 1\n{src}\n"}, "replicas: 1\nname: api\nlist: [1]\n")
+    assert [(e.line, e.message) for e in result.errors] == [(2, message)]
+
+
+def test_set_values_are_integers_so_they_compare_with_int_literals() -> None:
+    files = {"Chart.yaml": b"apiVersion: v2\nname: demo\nversion: 1.0.0\n",
+             "templates/t.yaml": b"{{ eq .Values.replicas 1 }}"}
+    result = render(load_files("demo", files), Options(set_values=["replicas=1"]))
+    assert result.errors == [] and result.manifests[0].text == "true"
+
+
 def test_unbounded_recursion_and_loops_stop_with_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     result = chart({"t.yaml": '{{ define "r" }}{{ include "r" . }}{{ end }}{{ include "r" . }}'})
     assert isinstance(result.errors[0], RenderLimit)

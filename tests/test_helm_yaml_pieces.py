@@ -8,6 +8,7 @@ import pytest
 
 from platform_lint.helm.chart import load_dir
 from platform_lint.helm.render import Options, render
+from platform_lint.helm.settings import ChartSettings
 from platform_lint.helm.yaml_pieces import ParseCache
 from platform_lint.sources.helm_chart import _value_sets
 from platform_lint.sources.yaml_tree import parse_yaml
@@ -65,8 +66,8 @@ def test_every_rendered_corpus_manifest_reads_as_the_whole() -> None:
         chart = load_dir(chart_yaml.parent)
         files = {str(p.relative_to(chart_yaml.parent)): b"" for p in chart_yaml.parent.glob("ci/*")}
         cache = ParseCache()
-        for name, _text in _value_sets(files):
-            values = [] if name == "values.yaml" else [(name, (chart_yaml.parent / name).read_text())]
+        for vset in _value_sets("", files, ChartSettings()):
+            values = [(f, (chart_yaml.parent / f).read_text()) for f in vset.files]
             options = Options(release_name="release-name", values_files=values)
             for manifest in render(chart, options).manifests:
                 if manifest.text not in checked:  # the cache still sees every one

@@ -1,5 +1,6 @@
 """Checks over the documents the engine itself builds: parse problems,
-internal errors, suppression directives and config exemptions."""
+internal errors, suppression directives, config exemptions, and the notices a source
+lists (a Helm dependency that is not vendored)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ CHECKS = Registry()
 
 @CHECKS.check("parse-error")
 @CHECKS.check("internal-error")
+@CHECKS.check("file-too-complex")
+@CHECKS.check("helm-dependency-not-vendored")
 def listed_problems(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Each problem the engine listed, at its own span."""
     for i, problem in enumerate(obj.value):

@@ -13,7 +13,9 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
+from platform_lint.budget import checkpoint
 from platform_lint.checks import Registry
+from platform_lint.checks.command_values import command_lines, joined, word_at
 from platform_lint.finding import Hit
 from platform_lint.model import Document, Obj, Path, Span
 from platform_lint.secrets import detect
@@ -54,6 +56,7 @@ def _lines(doc: Document) -> detect.Lines:
 
 def _text_hits(obj: Obj, found: list[detect.Secret], lines: detect.Lines) -> Iterator[Hit]:
     for secret in found:
+        checkpoint()
         line, col = lines.position(secret.start)
         end_line, end_col = lines.position(secret.end)
         yield _hit(obj, secret, "", _FIX_TEXT, span=Span(line, col, end_line, end_col))
@@ -101,6 +104,8 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
         return
     lines = _lines(obj.doc)
     found = detect.find_assignments(lines.text, code=obj.doc.path.lower().endswith(_CODE_SUFFIXES))
+    if _COMMAND_FILE.search(obj.doc.path):  # a Dockerfile's RUN, a shell script
+        found = detect.drop_overlaps(found + find_credential_arguments(lines.text))
     if not found:
         return
     # Lines parsed into Kubernetes objects, Terraform blocks or pipelines are
@@ -115,6 +120,9 @@ def assignment(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 _STRUCTURED = ("kubernetes", "kustomize-patch", "yaml", "terraform", "pipeline")
+_COMMAND_FILE = re.compile(
+    r"(?:^|/)(?:(?:Docker|Container)file(?:\.[^/]*)?|[^/]*\.(?:dockerfile|sh|bash)|Makefile)$", re.I)
+"""Files made of command lines: credential options given literals are found in them."""
 
 
 # ------------------------------------------------------------------ parsed values
@@ -123,13 +131,20 @@ _STRUCTURED = ("kubernetes", "kustomize-patch", "yaml", "terraform", "pipeline")
 def _seen_by_text_scan(obj: Obj, span: Span | None) -> bool:
     """Whether the text scan reports a token or URL credentials inside `span`
     (a value, or a secret inside one), so that it is not reported twice."""
-    lines = obj.doc.lines[span.line - 1 : span.end_line] if span is not None else ()
-    if span is None or not lines:
+    if span is None or not obj.doc.lines:
         return False
-    text = "\n".join(lines)
-    start, end = span.col - 1, len(text) - len(lines[-1]) + span.end_col - 1
-    found = detect.find_tokens(text) + detect.find_url_credentials(text)
-    return any(s.start < end and start < s.end for s in found)
+    start, end = (span.line, span.col), (span.end_line, span.end_col)
+    return any(s < end and start < e for s, e in _text_scan(obj.doc))
+
+
+@lru_cache(maxsize=8)
+def _text_scan(doc: Document) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Where the text scan finds tokens and URL credentials in `doc`: (line, col)
+    of start and end, found once per document, not once per value (a line of
+    50,000 `password=...` would be scanned 50,000 times)."""
+    lines = _lines(doc)
+    found = detect.find_tokens(lines.text) + detect.find_url_credentials(lines.text)
+    return tuple((lines.position(s.start), lines.position(s.end)) for s in found)
 
 
 def _structured_hit(obj: Obj, secret: detect.Secret, where: str, fix: str, path: Path) -> Iterator[Hit]:
@@ -186,23 +201,36 @@ def _judge_values(
 ) -> Iterator[Hit]:
     """Literals under secret-like names, then assignments inside the other
     strings: `export DB_PASSWORD=...` in a script, `--client-secret=...` in args;
-    with `commands` (scripts), also credential options given literals
-    (`docker login -p ...`, `--token ...`)."""
+    credential options given literals (`docker login -p ...`, `--token ...`) in
+    every string with `commands` (pipelines), and in the command lines written
+    as values (`command_values`: container `command`/`args`, provisioners)."""
     judged: set[Path] = set()
     for name, value, path in _pairs(node):
         secret = detect.judge(name, value, allow_example=allow_example, weak=True)
         if secret is not None:
             judged.add(path)
             yield from _structured_hit(obj, secret, f" in `{name}`", fix, path)
+    reported: set[tuple[Path, str]] = set()
     for value, path in _strings(node):
+        checkpoint()
         if path in judged:
             continue
         arguments = find_credential_arguments(value) if commands else []
         for secret in detect.drop_overlaps(detect.find_assignments(value) + arguments):
+            reported.add((path, secret.text))
             if secret.kind in _GENERIC_KINDS:  # a token is the provider-token rule's
                 where = (f" given to `{secret.name}` in a command" if secret in arguments
                          else f" in `{secret.name}` inside a string")
                 yield from _structured_hit(obj, secret, where, fix, path)
+    for words in command_lines(node):  # container args, provisioners, scripts in plain YAML
+        checkpoint()
+        line, places = joined(words)
+        for secret in find_credential_arguments(line):
+            at = word_at(places, secret.start)
+            if at is None or at in judged or (at, secret.text) in reported:
+                continue
+            reported.add((at, secret.text))
+            yield from _structured_hit(obj, secret, f" given to `{secret.name}` in a command", fix, at)
 
 
 

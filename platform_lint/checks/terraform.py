@@ -2,9 +2,13 @@
 
 Every check here runs over the set of Terraform objects in a rule's scope, so
 it can see the `variable` and `locals` blocks of each module (directory) and
-resolve `var.x` / `local.y` to their literal defaults. A rule therefore lists
-`variable` and `locals` among its kinds. A value that cannot be known
-statically is never reported.
+the `module` blocks calling it, and resolve `var.x` / `local.y` to what a
+caller passes, else to their literal defaults (`terraform_values`). A rule
+therefore lists `variable`, `locals` and `module` among its kinds. A module
+called from elsewhere in the repository is judged once per call: a value the
+caller passes is reported at the caller's argument, with the child's resource
+as a related location; a value the child writes itself, at the child, once. A
+value that cannot be known statically is never reported.
 
 `terraform.settings` is the generic check: a list of conditions, each naming
 an attribute path (nested blocks are walked, every instance of a repeated
@@ -14,32 +18,76 @@ allowed or forbidden. The other checks need to relate resources to each other.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
 from platform_lint.sources.terraform import is_expression
-from platform_lint.sources.terraform_values import UNKNOWN, Module, module_of, modules
+from platform_lint.sources.terraform_values import UNKNOWN, Module, contexts, module_of
 
 CHECKS = Registry()
 
 _MISSING: Any = object()
-_SUPPORT = ("variable", "locals")
+_SUPPORT = ("variable", "locals", "module")
 
 
 # ---------------------------------------------------------------- helpers
 
 
 def _scoped(objs: Sequence[Obj]) -> Iterator[tuple[Obj, Module]]:
-    """Each resource among `objs` with its module."""
-    by_dir = modules(objs)
+    """Each resource among `objs` with its module, in every context it is judged in."""
+    by_dir = contexts(objs)[0]
     for obj in objs:
         if obj.kind not in _SUPPORT and isinstance(obj.value, dict):
-            yield obj, by_dir[module_of(obj)]
+            for module in by_dir[module_of(obj)]:
+                yield obj, module
+
+
+def _distinct(check: Callable[..., Iterator[Hit]]) -> Callable[..., Iterator[Hit]]:
+    """The check's hits, each once: a value a child module writes itself is found in
+    every context the child is judged in."""
+    @functools.wraps(check)
+    def once(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
+        seen: set[tuple[int, str, Path, bool]] = set()
+        for hit in check(objs, params):
+            key = (id(hit.obj), hit.message, hit.path, hit.key)
+            if key not in seen:
+                seen.add(key)
+                yield hit
+    return once
+
+
+def _value_hit(obj: Obj, module: Module, raw: Any, value: Any, message: str, path: Path) -> Hit:
+    """A hit on the value at `path`: there when the module writes it, else at the
+    argument of the call that passed it, naming the resource (a related location)."""
+    argument = module.origin(raw)
+    if argument is None:
+        return Hit(obj, message + _reference_note(raw, value), path=path)
+    where = obj.doc.locate((*obj.path, *path))
+    call = argument.call
+    related = {"path": obj.doc.path, "line": where.line, "column": where.col,
+               "message": f"{obj.name}, which module.{call.name} configures with this value"}
+    return Hit(call, f"{message}{_reference_note(argument.value, value)}: this value reaches "
+               f"{obj.name} ({obj.doc.path}) through module.{call.name}", path=argument.path,
+               properties={"relatedLocations": [related]})
+
+
+# ---------------------------------------------------------------- module calls
+
+
+@CHECKS.check("module-call-not-evaluated", over="set")
+def module_call_not_evaluated(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
+    """A module block whose child is not judged with its inputs, and why: a registry
+    or remote source (never fetched), a source outside the repository, a cycle, a
+    chain of calls deeper than the bound."""
+    for call in contexts(objs)[1]:
+        yield Hit(call.obj, f"module.{call.obj.name} is not evaluated: {call.refused}; the "
+                  "resources it creates are not judged with these inputs", path=("source",))
 
 
 def _blocks(body: Any, name: str) -> list[tuple[Path, Any]]:
@@ -152,6 +200,7 @@ _CONDITION = {
         "properties": {"conditions": {"type": "array", "items": _CONDITION, "minItems": 1}},
     },
 )
+@_distinct
 def settings(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """Each condition: `path` (below each `block` instance when given) must be present
     when `missing` says what to write, and its value must be in `allow` / not in
@@ -204,7 +253,7 @@ def _condition(obj: Obj, module: Module, cond: Mapping[str, Any]) -> Iterator[Hi
             if (allow and key not in allow) or key in forbid:
                 text = cond.get("message", "{value} is not allowed here")
                 text = text.replace("{value}", _hcl(value))
-                yield Hit(obj, text + _reference_note(raw, value), path=base + path)
+                yield _value_hit(obj, module, raw, value, text, base + path)
 
 
 def _instances(value: Any) -> list[tuple[Path, Any]]:
@@ -219,6 +268,7 @@ _BUCKET_REF = re.compile(r"\baws_s3_bucket\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 @CHECKS.check("s3-versioning", over="set")
+@_distinct
 def s3_versioning(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """An `aws_s3_bucket` is versioned by an inline `versioning` block (provider v3) or
     by an `aws_s3_bucket_versioning` resource naming it (v4+) with status Enabled."""
@@ -263,13 +313,11 @@ def _inline_versioning(obj: Obj, module: Module, places: list[tuple[Path, Any]])
         value = _known(module, raw)
         if value is UNKNOWN or (value is not _MISSING and _norm(value) == ("bool", True)):
             continue
-        yield Hit(
-            obj,
-            "versioning is not enabled: set enabled = true in the versioning block"
-            + (_reference_note(raw, value) if value is not _MISSING else ""),
-            path=path,
-            key=value is _MISSING,
-        )
+        text = "versioning is not enabled: set enabled = true in the versioning block"
+        if value is _MISSING:
+            yield Hit(obj, text, path=path, key=True)
+        else:
+            yield _value_hit(obj, module, raw, value, text, path)
 
 
 def _status(obj: Obj, module: Module) -> Iterator[Hit]:
@@ -277,13 +325,11 @@ def _status(obj: Obj, module: Module) -> Iterator[Hit]:
         value = _known(module, raw)
         if value is UNKNOWN or value == "Enabled":
             continue
-        found = "not set" if value is _MISSING else f"{_hcl(value)}{_reference_note(raw, value)}"
-        yield Hit(
-            obj,
-            f'versioning status is {found}: set status = "Enabled"',
-            path=path,
-            key=value is _MISSING,
-        )
+        if value is _MISSING:
+            yield Hit(obj, 'versioning status is not set: set status = "Enabled"', path=path, key=True)
+        else:
+            yield _value_hit(obj, module, raw, value,
+                             f'versioning status is {_hcl(value)}: set status = "Enabled"', path)
 
 
 # ---------------------------------------------------------------- alarms
@@ -300,6 +346,7 @@ _RESOURCE_REF = re.compile(r"\b(aws_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 @CHECKS.check("resource-without-alarm", over="set")
+@_distinct
 def resource_without_alarm(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """A database or load balancer that no CloudWatch metric alarm of its module refers
     to, by reference or by literal identifier. A module whose alarms name their
@@ -367,6 +414,7 @@ _MOVING_VERSION = re.compile(r"\.(latest|default)_version\b")
 
 
 @CHECKS.check("asg-instance-refresh", over="set")
+@_distinct
 def asg_instance_refresh(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """An autoscaling group following a launch template of its module that Terraform
     updates in place (version $Latest/$Default, unset, or latest_version) and no
@@ -414,6 +462,7 @@ def _moving(raw: Any, module: Module) -> bool:
 
 
 @CHECKS.check("ecs-container-insights", over="set")
+@_distinct
 def ecs_container_insights(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """An `aws_ecs_cluster` without `setting { name = "containerInsights" value =
     "enabled" }` (or "enhanced"), unless the module sets the account default."""
@@ -435,16 +484,16 @@ def ecs_container_insights(objs: Sequence[Obj], params: Mapping[str, Any]) -> It
             if module.resolve(block.get("name")) != "containerInsights":
                 continue
             found = True
-            value = _known(module, block.get("value", _MISSING))
+            raw = block.get("value", _MISSING)
+            value = _known(module, raw)
             if value is UNKNOWN or value in ("enabled", "enhanced"):
                 continue
-            yield Hit(
-                obj,
-                f"container insights is {'not set' if value is _MISSING else _hcl(value)}: "
-                'set value = "enabled"',
-                path=(*path, "value"),
-                key=value is _MISSING,
-            )
+            if value is _MISSING:
+                yield Hit(obj, 'container insights is not set: set value = "enabled"',
+                          path=(*path, "value"), key=True)
+            else:
+                yield _value_hit(obj, module, raw, value, f"container insights is {_hcl(value)}: "
+                                 'set value = "enabled"', (*path, "value"))
         if not found:
             yield Hit(
                 obj,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import lzma
 import os
+import posixpath
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ from platform_lint.helm.errors import TemplateError
 from platform_lint.helm.values import load_values, parse_yaml
 
 MAX_TGZ_BYTES = 32 * 1024 * 1024
+MAX_TGZ_MEMBERS = 10_000
 
 
 @dataclass
@@ -70,11 +74,14 @@ def load_files(root: str, files: dict[str, bytes]) -> Chart:
         elif name.startswith("charts/") and not name.endswith(".prov"):
             rest = name[len("charts/"):]
             if "/" not in rest and rest.endswith((".tgz", ".tar.gz")):
+                where = f"{root}/charts/{rest}"
                 try:
-                    chart.subcharts.extend(load_tgz(f"{root}/charts/{rest}", data, root))
-                except (TemplateError, tarfile.TarError, OSError, EOFError) as exc:
-                    chart.problems.append(TemplateError(f"cannot read subchart archive: {exc}",
-                                                        f"{root}/charts/{rest}", 1))
+                    chart.subcharts.extend(load_tgz(where, data))
+                except TemplateError as exc:
+                    chart.problems.append(exc)
+                except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+                    chart.problems.append(TemplateError(
+                        f"cannot read subchart archive ({type(exc).__name__})", where, 1))
                 continue
             sub, _, inner = rest.partition("/")
             if inner:
@@ -90,27 +97,41 @@ def load_files(root: str, files: dict[str, bytes]) -> Chart:
     return chart
 
 
-def load_tgz(where: str, data: bytes, parent_root: str) -> list[Chart]:
+def load_tgz(where: str, data: bytes) -> list[Chart]:
+    """The charts packed in a subchart archive (`charts/NAME-VERSION.tgz`), read in memory:
+    nothing is extracted, links are not followed, and size, member count and the
+    decompressed stream are bounded (the archive may come from an untrusted repository)."""
     if len(data) > MAX_TGZ_BYTES:
         raise TemplateError("subchart archive too large", where, 1)
     members: dict[str, dict[str, bytes]] = {}
     total = 0
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
-        for info in tar:
+        for count, info in enumerate(tar, start=1):
+            if count > MAX_TGZ_MEMBERS or tar.offset > MAX_TGZ_BYTES:
+                raise TemplateError("subchart archive expands too large", where, 1)
             if not info.isfile():
-                continue
+                continue  # folders; links and devices are never followed
+            name = _member_name(info.name, where)
             total += info.size
             if total > MAX_TGZ_BYTES:
                 raise TemplateError("subchart archive expands too large", where, 1)
-            top, _, inner = info.name.lstrip("./").partition("/")
+            top, _, inner = name.partition("/")
             fh = tar.extractfile(info)
             if fh is not None and inner:
                 members.setdefault(top, {})[inner] = fh.read()
     charts = []
     for top, files in sorted(members.items()):
         if "Chart.yaml" in files:
-            charts.append(load_files(f"{parent_root}/charts/{top}", files))
+            charts.append(load_files(f"{where}/{top}", files))
     return charts
+
+
+def _member_name(name: str, where: str) -> str:
+    """An archive member's path inside the chart folder; one that leaves it is refused, as Helm does."""
+    clean = posixpath.normpath(name.replace("\\", "/"))
+    if clean.startswith(("/", "../")) or clean in ("..", ".") or "\0" in clean:
+        raise TemplateError(f"subchart archive member {name[:200]!r} leaves the chart folder", where, 1)
+    return clean
 
 
 def _ignored(rel: str, spec: Any) -> bool:

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from platform_lint.finding import Finding
-
-DEFAULT_SET = "values.yaml"
+from platform_lint.helm.settings import DEFAULT_SET
 
 
 def merge_value_sets(findings: Sequence[Finding]) -> list[Finding]:

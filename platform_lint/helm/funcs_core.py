@@ -79,29 +79,42 @@ def kind_of(v: Any) -> str:
     return "struct"
 
 
-def _basic(v: Any) -> tuple[str, Any]:
+def _basic(v: Any) -> str:
+    """Go's basic kind of a value (text/template `basicKind`); `other` for maps, slices, objects."""
     if isinstance(v, bool):
-        return "bool", v
-    if isinstance(v, (int, float)):
-        return "num", v
+        return "bool"
+    if isinstance(v, int):
+        return "int"
+    if isinstance(v, float):
+        return "float"
     if isinstance(v, str):
-        return "str", v
-    if v is None:
-        return "nil", None
-    return "other", v
+        return "string"
+    return "nil" if v is None else "other"
 
 
 def eq(a: Any, *bs: Any) -> bool:
+    """Go's `eq`: values of different basic kinds do not compare (`eq 1.0 1` is an error,
+    and Helm reads every number in a values file as a float64), nil equals only nil."""
     if not bs:
         raise TypeError("missing argument for comparison")
-    ka, va = _basic(a)
+    ka = _basic(a)
     for b in bs:
-        kb, vb = _basic(b)
-        if ka == "other" or kb == "other":
-            if a is b or a == b:
+        kb = _basic(b)
+        if ka != kb and "nil" not in (ka, kb):
+            raise TypeError("incompatible types for comparison")
+        if "nil" in (ka, kb):
+            if a is None and b is None:
                 return True
             continue
-        if ka == kb and va == vb:
+        if ka == "other":
+            if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+                if type(a) is not type(b):
+                    raise TypeError(f"non-comparable types {go_type(a)}, {go_type(b)}")
+                raise TypeError(f"non-comparable type {go_type(b)}")
+            if a is b:
+                return True
+            continue
+        if a == b:
             return True
     return False
 
@@ -111,8 +124,10 @@ def ne(a: Any, b: Any) -> bool:
 
 
 def _ordered(a: Any, b: Any) -> tuple[Any, Any]:
-    ka, kb = _basic(a)[0], _basic(b)[0]
-    if ka != kb or ka not in ("num", "str"):
+    ka, kb = _basic(a), _basic(b)
+    if ka not in ("int", "float", "string") or kb not in ("int", "float", "string"):
+        raise TypeError("invalid type for comparison")
+    if ka != kb:
         raise TypeError("incompatible types for comparison")
     return a, b
 

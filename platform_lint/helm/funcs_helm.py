@@ -219,9 +219,15 @@ def _required(msg: Any, v: Any) -> Any:
 
 
 @lru_cache(maxsize=512)
-def parse_cached(text: str, name: str) -> Parsed:
+def parse_cached(text: str, name: str, funcs: frozenset[str] | None = None) -> Parsed:
     """Templates parse once per process: a later render of the same text reuses the tree."""
-    return parse(text, name)
+    return parse(text, name, funcs)
+
+
+def _function_names() -> frozenset[str]:
+    from platform_lint.helm.render import function_names  # render composes the function map
+
+    return function_names()
 
 
 def helm_funcs(executor_ref: Callable[[], Executor]) -> dict[str, Func]:
@@ -235,7 +241,7 @@ def helm_funcs(executor_ref: Callable[[], Executor]) -> dict[str, Func]:
         file, line = ex.file, ex.line
         tracer, ex.tracer = ex.tracer, None  # tpl output is located at the calling action
         try:
-            parsed = parse_cached(strval(text), file)
+            parsed = parse_cached(strval(text), file, _function_names())
             for dname, body in parsed.defines.items():
                 ex.templates[dname] = Template(body, file)
             return ex.run_nodes(parsed.nodes, file, data)

@@ -75,6 +75,8 @@ class Rendered:
     template_lines: Mapping[str, Sequence[str]] = field(default_factory=dict)
     shift: int = 0
     """Lines of the manifest before this object's text: `spans` count from there."""
+    scope: tuple[str, ...] = ()
+    """Where the rendering chart's `.Values` sit in the top chart's (a subchart's alias)."""
 
     def compact(self) -> Rendered:
         """This model holding only what `relocate` reaches (for an object kept to the end of a scan)."""
@@ -149,6 +151,7 @@ class Rendered:
 
     def _values_where(self, values: ValuesPath, rendered: Path) -> Where | None:
         """The values-file line holding `values` + some tail of the rendered path."""
+        values = (*self.scope, *values)
         for i in range(len(rendered) + 1):
             tail = tuple(rendered[i:])
             for vf in self.values_files:
@@ -184,7 +187,7 @@ def documents(manifest: Manifest, origins: Sequence[Origin], sets: list[str],
         # Compact: the chart's other values sets render while this object waits to be
         # judged, and it need not hold its own rendering's markers and origins meanwhile.
         model = Rendered(manifest.path, sets, origins, marks, d.spans, d.key_spans, d.data, values_files,
-                         template_lines, shift).compact()
+                         template_lines, shift, manifest.scope).compact()
         doc = Document(path=manifest.path, kind="kubernetes", data=d.data, index=i, model=model)
         out.append((doc, model))
     located: list[tuple[Origin | None, Problem]] = []

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,8 +105,9 @@ class Parsed:
 
 
 class _Parser:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, funcs: Collection[str] | None) -> None:
         self.name = name
+        self.funcs = funcs
         self.defines: dict[str, list[Node]] = {}
 
     def fail(self, msg: str, line: int) -> TemplateError:
@@ -250,6 +252,10 @@ class _Parser:
         elif t.kind == "dot":
             node = Dot()
         elif t.kind == "ident":
+            # As Go's parser does: an unknown function fails the template where it is
+            # written, whether or not that branch would run.
+            if self.funcs is not None and t.val not in self.funcs and t.val not in _BUILTINS:
+                raise self.fail(f'function "{t.val}" not defined', line)
             node = Ident(t.val)
         elif t.kind in ("str", "raw"):
             node = Lit(unquote(t.val) if t.kind == "str" else t.val[1:-1])
@@ -297,5 +303,10 @@ def _has_content(nodes: list[Node]) -> bool:
     return any(not isinstance(n, Text) or n.text.strip() for n in nodes)
 
 
-def parse(src: str, name: str) -> Parsed:
-    return _Parser(name).parse(src)
+_BUILTINS = frozenset({"and", "or"})
+"""Functions the executor evaluates itself (lazily), not through the function map."""
+
+
+def parse(src: str, name: str, funcs: Collection[str] | None = None) -> Parsed:
+    """`funcs`: the function names a template may call; None accepts any name."""
+    return _Parser(name, funcs).parse(src)

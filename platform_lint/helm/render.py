@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from platform_lint.helm import funcs_collections, funcs_core, funcs_math, funcs_strings, trace
@@ -29,6 +30,16 @@ from platform_lint.helm.values import (
 _STATIC_FUNCS: dict[str, Func] = {
     **funcs_core.FUNCS, **funcs_strings.FUNCS, **funcs_collections.FUNCS, **funcs_math.FUNCS,
 }
+
+
+@lru_cache(maxsize=1)
+def function_names() -> frozenset[str]:
+    """Every function a chart's templates may call; Go's parser refuses any other name."""
+    return frozenset({*_STATIC_FUNCS, *helm_funcs(_no_executor)})
+
+
+def _no_executor() -> Executor:
+    raise AssertionError("only the names of the functions are read")
 
 
 @dataclass
@@ -54,6 +65,8 @@ class Manifest:
     text: str
     marks: list[trace.LineMarks] | None = None
     """With `Options.trace`: per output line, (column, index into `Rendering.origins`)."""
+    scope: tuple[str, ...] = ()
+    """Where its chart's `.Values` sit in the top chart's values: () or (alias, ...)."""
 
 
 @dataclass
@@ -63,6 +76,8 @@ class Rendering:
     notices: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     origins: list[trace.Origin] = field(default_factory=list)
+    defaults: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    """(path, scope, text) of the `values.yaml` of every chart rendered, top chart first."""
 
 
 @dataclass
@@ -71,6 +86,7 @@ class _Unit:
     prefix: str
     """Template-name prefix: `parent` or `parent/charts/sub`."""
     values: dict[str, Any]
+    scope: tuple[str, ...]
 
 
 def user_values(chart: Chart, options: Options, errors: list[TemplateError]) -> dict[str, Any]:
@@ -131,15 +147,16 @@ def _dependency_on(dep: dict[str, Any], values: dict[str, Any]) -> bool:
 
 
 def _coalesce(chart: Chart, vals: dict[str, Any], prefix: str, units: list[_Unit],
-              notices: list[str]) -> dict[str, Any]:
+              notices: list[str], scope: tuple[str, ...] = ()) -> dict[str, Any]:
     coalesce_tables(vals, chart.values)
-    units.append(_Unit(chart, prefix, vals))
+    units.append(_Unit(chart, prefix, vals, scope))
     for alias, sub in _enabled_subcharts(chart, vals, notices):
         sub_vals = vals.get(alias)
         if not isinstance(sub_vals, dict):
             sub_vals = {}
         coalesce_globals(sub_vals, vals)
-        vals[alias] = _coalesce(_renamed(sub, alias), sub_vals, f"{prefix}/charts/{alias}", units, notices)
+        vals[alias] = _coalesce(_renamed(sub, alias), sub_vals, f"{prefix}/charts/{alias}", units, notices,
+                                (*scope, alias))
     return vals
 
 
@@ -169,7 +186,11 @@ def render(chart: Chart, options: Options) -> Rendering:
     vals = user_values(chart, options, errors)
     units: list[_Unit] = []
     result.values = _coalesce(chart, vals, chart.name, units, result.notices)
+    result.defaults = [(posixpath.normpath(f"{u.chart.root}/values.yaml"), u.scope, u.chart.values_text)
+                       for u in units]
 
+    holder: list[Executor] = []
+    funcs = {**_STATIC_FUNCS, **helm_funcs(lambda: holder[0])}
     templates: dict[str, Template] = {}
     parsed_units: list[tuple[_Unit, str, str, Any]] = []
     # Subcharts first, parents last, so a parent's `define` wins, as in Helm.
@@ -178,7 +199,7 @@ def render(chart: Chart, options: Options) -> Rendering:
             tname = f"{unit.prefix}/{rel}"
             fpath = f"{unit.chart.root}/{rel}"
             try:
-                parsed = parse_cached(text, fpath)
+                parsed = parse_cached(text, fpath, function_names())
             except TemplateError as exc:
                 errors.append(exc)
                 continue
@@ -187,8 +208,6 @@ def render(chart: Chart, options: Options) -> Rendering:
             templates[tname] = Template(parsed.nodes, fpath)
             parsed_units.append((unit, tname, fpath, parsed))
 
-    holder: list[Executor] = []
-    funcs = {**_STATIC_FUNCS, **helm_funcs(lambda: holder[0])}
     executor = Executor(templates, funcs, Budget())
     holder.append(executor)
     if options.trace:
@@ -222,5 +241,5 @@ def render(chart: Chart, options: Options) -> Rendering:
         marks = None
         if options.trace:
             text, marks = trace.split(text)
-        result.manifests.append(Manifest(tname, fpath, text, marks))
+        result.manifests.append(Manifest(tname, fpath, text, marks, unit.scope))
     return result

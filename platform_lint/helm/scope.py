@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 
-def may_touch_chart(root: Path, names: Sequence[str]) -> bool:
-    """Cheap test before listing the tree: is any name inside a folder with a Chart.yaml?"""
+def may_touch_chart(root: Path, names: Sequence[str], configured: Collection[str] = ()) -> bool:
+    """Cheap test before listing the tree: is any name inside a folder with a Chart.yaml,
+    or a values file the configuration gives a chart?"""
+    if configured and not set(names).isdisjoint(configured):
+        return True
     for name in names:
         parent = posixpath.dirname(name)
         for _ in range(8):
@@ -34,15 +37,19 @@ def _owner(path: str, roots: Sequence[str]) -> str | None:
     return best
 
 
-def expand(names: Sequence[str], tree: Sequence[str]) -> tuple[list[str], set[str]]:
+def expand(names: Sequence[str], tree: Sequence[str],
+           configured: Mapping[str, Sequence[str]] | None = None) -> tuple[list[str], set[str]]:
     """The chart files to add: each touched chart's Chart.yaml (judged: it renders the
-    chart) and the chart's other files as read-only context."""
+    chart) and the chart's other files as read-only context. `configured`: chart folder ->
+    the values files elsewhere its configured values sets read (`helm.settings`)."""
     roots = chart_roots(tree)
     if not roots:
         return [], set()
+    configured = {r: files for r, files in (configured or {}).items() if r in roots}
     touched: set[str] = set()
     for name in names:
         root = _owner(name, roots)
+        touched.update(r for r, files in configured.items() if name in files)
         while root is not None:
             touched.add(root)
             parent = posixpath.dirname(root)
@@ -53,4 +60,6 @@ def expand(names: Sequence[str], tree: Sequence[str]) -> tuple[list[str], set[st
     have = set(names)
     extra = [c for c in chart_yamls if c not in have]
     context = {p for p in tree for r in touched if (r == "" or p.startswith(r + "/")) and p not in have}
+    listed = set(tree)
+    context.update(f for r in touched for f in configured.get(r, ()) if f in listed and f not in have)
     return extra, context - set(extra)

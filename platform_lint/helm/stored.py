@@ -72,6 +72,7 @@ def encode(model: Rendered, values_table: dict[int, int], values_out: list[dict[
         "values_files": files,
         "template_lines": {file: {str(n): text for n, text in enumerate(held, start=1) if text}
                            for file, held in small.template_lines.items()},
+        "scope": list(small.scope),
     }
 
 
@@ -103,6 +104,7 @@ def decode(encoded: dict[str, Any], data: Any, table: list[ValuesFile], spans: D
         data=data,
         values_files=[table[_int(i)] for i in encoded["values_files"]],
         template_lines=template_lines,
+        scope=tuple(_str(alias) for alias in encoded["scope"]),
         shift=1,  # marks[0] holds the origin in force before the object's first line
     )
 

@@ -13,15 +13,30 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from platform_lint.model import Document, Obj, source_lines
 from platform_lint.sources.yaml_tree import Problem
 
 FileReader = Callable[[str], str | None]
 """Reads another file of the scanned tree by its relative path (None if absent)."""
+
+
+@runtime_checkable
+class TreeReader(Protocol):
+    """What the scan's `FileReader` also offers a source that reads a whole folder
+    (a Helm chart): the scanned paths, the config's topic settings, and bytes."""
+
+    paths: Collection[str]
+    settings: Mapping[str, Mapping[str, Any]]
+    """The config's topic sections (`helm`, `secrets`...), as `Config.sections`."""
+
+    def __call__(self, path: str) -> str | None: ...
+
+    def raw(self, path: str) -> bytes | None:
+        """A scanned file's bytes, text or not (bounded like any file)."""
 
 
 @dataclass(slots=True)
@@ -68,8 +83,8 @@ def classify(path: str, charter_globs: Callable[[str], bool] | None = None) -> s
     """
     if any(p.search(path) for p in _PIPELINE_PATTERNS):
         return "pipeline"
-    if path.endswith((".tf", ".tf.json")):
-        return "terraform"
+    if path.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json")):
+        return "terraform"  # variable files (`.tfvars`) are documents of kind `tfvars`
     if _CODEOWNERS.match(path):
         return "codeowners"
     if charter_globs is not None and charter_globs(path):

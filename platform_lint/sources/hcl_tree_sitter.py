@@ -17,6 +17,7 @@ import functools
 import itertools
 from typing import Any
 
+from platform_lint.budget import checkpoint
 from platform_lint.model import Path
 from platform_lint.sources.hcl_lark import (
     NOT_LITERAL,
@@ -52,6 +53,7 @@ def parse_hcl(text: str) -> tuple[dict[str, Any], HclBuilder] | None:
     try:
         for body in _parts(root):
             for child in _items(body):
+                checkpoint()  # a file's CPU budget, block by block
                 if child.type == "attribute":
                     builder.attribute(child, (), data)
                 elif child.type == "block":

@@ -1,13 +1,15 @@
 """Helm charts: a chart's `Chart.yaml` stands for the chart, which is rendered and judged.
 
 The chart is rendered once per values set: its defaults, then each
-`ci/*values.yaml` (the chart's own test cases). Every rendered Kubernetes object
+`ci/*values.yaml` (the chart's own test cases), then the sets the config's `helm:`
+section gives it (`helm.settings`), with its release settings. Every rendered Kubernetes object
 becomes a Document at its template file, whose `Rendered` model relocates a
 finding to the template line that wrote the key, or to the values line the
 value came from. An object rendered the same by several sets is judged once,
 with the sets named. Template errors, `required`/`fail` and output that is not
-YAML become problems at the template file and line. A chart vendored under
-another chart's `charts/` is rendered by its parent, not on its own.
+YAML become problems at the template file and line; a dependency not vendored under
+`charts/`, a note at its entry. A chart vendored under another chart's `charts/` is
+rendered by its parent, not on its own.
 """
 
 from __future__ import annotations
@@ -18,24 +20,42 @@ import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-from platform_lint.model import Document, Obj, Span
-from platform_lint.sources import FileReader, Parsed
+from platform_lint.helm.settings import DEFAULT_SET, ChartSettings, ValuesSet, chart_settings, ci_sets
+from platform_lint.model import Document, Obj, Path, Span
+from platform_lint.sources import FileReader, Parsed, TreeReader
 
 MAX_CHART_FILES = 2000
 
 
 def _chart_files(root: str, files: FileReader) -> dict[str, bytes]:
-    listing = getattr(files, "paths", None)
+    """The chart's files by path inside it; a `charts/*.tgz` subchart by its bytes."""
+    if not isinstance(files, TreeReader):
+        return {}
     out: dict[str, bytes] = {}
-    if not listing:
-        return out
     prefix = f"{root}/" if root else ""
-    for path in sorted(listing):
-        if path.startswith(prefix) and len(out) < MAX_CHART_FILES:
-            text = files(path)
-            if text is not None:
-                out[path[len(prefix):]] = text.encode("utf-8")
+    for path in sorted(files.paths):
+        if not path.startswith(prefix):
+            continue
+        if len(out) >= MAX_CHART_FILES:
+            raise _TooManyFiles
+        rel = path[len(prefix):]
+        if _is_archive(rel):
+            data = files.raw(path)
+            if data is not None:
+                out[rel] = data
+            continue
+        text = files(path)
+        if text is not None:
+            out[rel] = text.encode("utf-8")
     return out
+
+
+class _TooManyFiles(Exception):
+    pass
+
+
+def _is_archive(rel: str) -> bool:
+    return rel.startswith("charts/") and rel.count("/") == 1 and rel.endswith((".tgz", ".tar.gz"))
 
 
 def _vendored(root: str, files: FileReader) -> bool:
@@ -51,24 +71,32 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     root = posixpath.dirname(path)
     if _vendored(root, files):
         return Parsed(skipped="helm subchart (rendered with its parent chart)")
-    chart_files = _chart_files(root, files)
+    try:
+        chart_files = _chart_files(root, files)
+    except _TooManyFiles:
+        return Parsed(documents=[_problem_doc(path, 1, f"Helm: the chart has more than {MAX_CHART_FILES} "
+                                              "files; not rendered")])
     chart_files["Chart.yaml"] = text.encode("utf-8")
     try:
         chart = load_files(root or ".", chart_files)
     except TemplateError as exc:
         return Parsed(documents=[_problem_doc(exc.file or path, exc.line, exc.message)])
-    return Parsed(documents=list(_judged_documents(chart, chart_files, root)))
+    section = files.settings.get("helm") if isinstance(files, TreeReader) else None
+    settings = chart_settings(section, root)
+    documents = list(_judged_documents(chart, chart_files, root, settings, files))
+    documents.extend(missing_dependencies(chart, chart_files))
+    return Parsed(documents=documents)
 
 
-def _value_sets(chart_files: dict[str, bytes]) -> list[tuple[str, str | None]]:
-    sets: list[tuple[str, str | None]] = [("values.yaml", None)]
-    for name in sorted(chart_files):
-        if name.startswith("ci/") and name.endswith(("values.yaml", "values.yml")) and name.count("/") == 1:
-            sets.append((name, chart_files[name].decode("utf-8", "replace")))
-    return sets
+def _value_sets(root: str, chart_files: dict[str, bytes], settings: ChartSettings) -> list[ValuesSet]:
+    sets = [ValuesSet(DEFAULT_SET)] if settings.defaults else []
+    if settings.ci_values:
+        sets += ci_sets(root, list(chart_files))
+    return [*sets, *settings.values_sets]
 
 
-def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str) -> Iterator[Document]:
+def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, settings: ChartSettings,
+                      read: FileReader) -> Iterator[Document]:
     from platform_lint.helm.locate import ValuesFile, documents
     from platform_lint.helm.render import Options, render
     from platform_lint.helm.yaml_pieces import ParseCache
@@ -76,22 +104,51 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str) -> I
     def full(rel: str) -> str:
         return f"{root}/{rel}" if root else rel
 
+    def text_of(path: str) -> str | None:
+        prefix = f"{root}/" if root else ""
+        rel = path[len(prefix):] if path.startswith(prefix) else None
+        if rel is not None and rel in chart_files:
+            return chart_files[rel].decode("utf-8", "replace")
+        return read(path)
+
     template_lines = {
         full(rel): chart_files[rel].decode("utf-8", "replace").split("\n")
         for rel in chart_files if rel.startswith(("templates/", "charts/"))
     }
-    defaults = ValuesFile.parse(full("values.yaml"), chart.values_text)
+    parsed_defaults: dict[tuple[str, tuple[str, ...]], ValuesFile] = {}
+
+    def defaults_of(result: Any) -> list[ValuesFile]:
+        """Each rendered chart's values.yaml, a subchart's under its alias (least precedence last)."""
+        out = []
+        for vpath, scope, vtext in result.defaults:
+            if (vpath, scope) not in parsed_defaults:
+                parsed_defaults[(vpath, scope)] = ValuesFile.parse(vpath, vtext, scope)
+            out.append(parsed_defaults[(vpath, scope)])
+        return out
+
     seen: dict[tuple[str, int, str], Document] = {}
     problems: dict[tuple[str, int, str], list[str]] = {}
     parses = ParseCache()
-    for set_name, text in _value_sets(chart_files):
-        files = [(full(set_name), text)] if text is not None else []
-        result = render(chart, Options(release_name="release-name", values_files=files, trace=True))
-        vfiles = [ValuesFile.parse(full(set_name), text), defaults] if text is not None else [defaults]
+    for vset in _value_sets(root, chart_files, settings):
+        set_name = vset.name
+        texts = [(f, text_of(f)) for f in vset.files]
+        for f, t in texts:
+            if t is None:
+                problems.setdefault((full("Chart.yaml"), 1, f"values file {f} ({vset.where} in the "
+                                     "configuration) is not in the repository"), []).append(set_name)
+        files = [(f, t) for f, t in texts if t is not None]
+        result = render(chart, Options(
+            release_name=settings.release_name, namespace=settings.namespace,
+            kube_version=settings.kube_version, api_versions=settings.api_versions,
+            values_files=files, set_values=list(vset.set_values),
+            set_string_values=list(vset.set_strings), trace=True))
+        # the last file given wins, then the earlier ones, then the charts' own defaults
+        vfiles = [*(ValuesFile.parse(f, t) for f, t in reversed(files)), *defaults_of(result)]
         for err in result.errors:
             problems.setdefault((err.file or full("Chart.yaml"), err.line, err.message), []).append(set_name)
         if chart.schema:
-            for (vfile, vline), message in _schema_problems(chart.schema, result.values, vfiles):
+            top = [vf for vf in vfiles if not vf.prefix]  # the schema is of the top chart's values
+            for (vfile, vline), message in _schema_problems(chart.schema, result.values, top):
                 problems.setdefault((vfile, vline, message), []).append(set_name)
         for manifest in result.manifests:
             docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines, parses)
@@ -109,7 +166,7 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str) -> I
                 seen[key] = doc
                 yield doc
     for (pfile, pline, message), sets in problems.items():
-        where = "" if sets == ["values.yaml"] else f" [values: {', '.join(dict.fromkeys(sets))}]"
+        where = "" if sets == [DEFAULT_SET] else f" [values: {', '.join(dict.fromkeys(sets))}]"
         yield _problem_doc(pfile, pline, f"Helm: {message}{where}")
 
 
@@ -146,6 +203,48 @@ def _schema_problems(schema_text: str, values: dict[str, Any], vfiles: list[Any]
         yield where, f"values do not match values.schema.json at {dotted}: {err.message[:200]}"
 
 
+def missing_dependencies(chart: Any, chart_files: dict[str, bytes], top: str | None = None) -> Iterator[
+        Document]:
+    """A notice per dependency (Chart.yaml `dependencies:`) not vendored under `charts/`, at its
+    entry: the chart is rendered and judged without it. Vendored subcharts' own, too (`top`:
+    the folder of the chart whose files `chart_files` are)."""
+    top = chart.root if top is None else top
+    vendored = {sub.name for sub in chart.subcharts}
+    missing = [(i, dep) for i, dep in enumerate(chart.dependencies()) if str(dep.get("name")) not in vendored]
+    if missing:
+        rel = posixpath.relpath(chart.root, top)
+        listing, spans = _listing(chart_files, rel, "Chart.yaml")
+        if ("dependencies",) not in spans:  # Helm 2 lists them in requirements.yaml
+            listing, spans = _listing(chart_files, rel, "requirements.yaml")
+        items: list[dict[str, Any]] = []
+        at: dict[Path, Span] = {}
+        for i, dep in missing:
+            name = str(dep.get("name"))
+            version = f" {dep['version']}" if dep.get("version") else ""
+            origin = f" from {dep['repository']}" if dep.get("repository") else ""
+            at[(len(items),)] = spans.get(("dependencies", i), Span.point(1))
+            items.append({"name": name, "message": (
+                f"Helm: dependency {name!r}{version}{origin} is not vendored under "
+                f"{_in_chart(chart.root, 'charts')}/: the chart is rendered and judged without it "
+                "(`helm dependency build` vendors it)")})
+        yield Document(path=_in_chart(chart.root, posixpath.basename(listing)), kind="helm", data=items,
+                       spans=at)
+    for sub in chart.subcharts:
+        yield from missing_dependencies(sub, chart_files, top)
+
+
+def _listing(chart_files: dict[str, bytes], folder: str, name: str) -> tuple[str, dict[Path, Span]]:
+    from platform_lint.sources.yaml_tree import parse_yaml
+
+    rel = posixpath.normpath(posixpath.join(folder, name))
+    docs, _problems = parse_yaml(chart_files.get(rel, b"").decode("utf-8", "replace"))
+    return rel, dict(docs[0].spans) if docs else {}
+
+
+def _in_chart(chart_root: str, name: str) -> str:
+    return posixpath.normpath(posixpath.join(chart_root, name))
+
+
 def _is_object(data: Any) -> bool:
     return isinstance(data, dict) and isinstance(data.get("apiVersion"), str) and isinstance(
         data.get("kind"), str)
@@ -157,8 +256,8 @@ def _problem_doc(path: str, line: int, message: str) -> Document:
 
 
 def objects(doc: Document) -> Iterator[Obj]:
-    if doc.kind == "problem":
-        yield Obj(doc=doc, kind="problem", name=doc.path, value=doc.data)
+    if doc.kind in ("problem", "helm"):
+        yield Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data)
         return
     from platform_lint.sources import kubernetes
 

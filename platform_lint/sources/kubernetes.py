@@ -15,6 +15,8 @@ from typing import Any
 
 from platform_lint.model import Document, Obj, source_lines
 from platform_lint.sources import FileReader, Parsed
+from platform_lint.sources.templated import REASON as TEMPLATE
+from platform_lint.sources.templated import is_template
 from platform_lint.sources.yaml_tree import parse_yaml
 
 _TEMPLATE = re.compile(r"\A(?>.*?\{\{).*?\}\}", re.S)  # the first `{{`: if any closes, it does
@@ -77,9 +79,17 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     reason = skip_reason(path, text)
     if reason is None and _TEMPLATE.search(text) and _in_chart(path, files):
         reason = "helm-template"
+    if reason == "kustomize":
+        from platform_lint.sources import kustomization_file
+
+        found = kustomization_file.document(path, text)
+        return Parsed(documents=[found] if found else [], skipped=reason)
     if reason is not None:
         return Parsed(skipped=reason)
-    return _documents(path, text, lambda data: "kubernetes" if is_object(data) else "yaml")
+    parsed = _documents(path, text, lambda data: "kubernetes" if is_object(data) else "yaml")
+    if is_template(text, parsed.problems):
+        return Parsed(skipped=TEMPLATE)  # a template outside a chart is not YAML until rendered
+    return parsed
 
 
 PATCH = "kustomize-patch"
@@ -120,6 +130,9 @@ def objects(doc: Document) -> Iterator[Obj]:
             from platform_lint.sources.prometheus import yaml_kind
 
             yield Obj(doc=doc, kind=yaml_kind(doc.data) or "yaml", name=doc.path, value=doc.data)
+        return
+    if doc.kind == "kustomization":
+        yield Obj(doc=doc, kind="Kustomization", name=doc.path, value=doc.data)
         return
     if doc.kind not in ("kubernetes", PATCH):
         return

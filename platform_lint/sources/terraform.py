@@ -106,14 +106,17 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     else:
         data, builder = _parse_hcl(text)
         spans, key_spans, problems = builder.spans, builder.key_spans, builder.problems
-    doc = Document(
-        path=path, kind="terraform", data=data, spans=spans, key_spans=key_spans, lines=lines
-    )
+    kind = "tfvars" if path.endswith((".tfvars", ".tfvars.json")) else "terraform"
+    doc = Document(path=path, kind=kind, data=data, spans=spans, key_spans=key_spans, lines=lines)
     return Parsed(documents=[doc], problems=problems)
 
 
 def objects(doc: Document) -> Iterator[Obj]:
     data = doc.data if isinstance(doc.data, dict) else {}
+    if doc.kind == "tfvars":  # a variable file: the values it sets, as one object
+        if data:
+            yield Obj(doc, "tfvars", doc.path, (), data)
+        return
     for section in ("resource", "data"):
         for rtype, named in _dict(data.get(section)).items():
             for name, body in _dict(named).items():

@@ -1,6 +1,14 @@
-"""What a Terraform module's values are known to be: variables' literal defaults and locals.
+"""What a Terraform module's values are known to be: variables' literal defaults, locals,
+and what the module blocks calling it pass in.
 
-A value that cannot be known statically is `UNKNOWN`; checks never report one.
+A module block whose `source` is a local path (`./modules/rds`, `../x`) is evaluated
+with its inputs: each call makes a `Module` context of the child directory whose
+variables are the caller's arguments (resolved in the caller's own context), else
+the child's defaults. A directory no call reaches is judged alone, with its
+defaults. A value that cannot be known statically (a resource attribute, a data
+source, a function) is `UNKNOWN`, and checks never report one. Registry and git
+sources are not fetched; a source outside the repository, a call cycle or a chain
+deeper than `MAX_CALL_DEPTH` is refused (`Call.refused` says why).
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from platform_lint.model import Obj
+from platform_lint.model import Obj, Path
 from platform_lint.sources.terraform import is_expression
 
 
@@ -27,25 +35,50 @@ _REFERENCE = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")
 
 
 @dataclass(frozen=True, slots=True)
+class Argument:
+    """What one module block passes for one variable: `value` as written at `path`
+    below the block `call`, to be resolved in `scope`, the caller's context."""
+
+    call: Obj
+    path: Path
+    value: Any
+    scope: Module
+
+
+@dataclass(frozen=True, slots=True)
 class Module:
-    """The variables' literal defaults and the locals of one Terraform module (a directory)."""
+    """One Terraform module (a directory) in one context: alone, or as a call passes
+    its inputs (`arguments`, which win over the variables' literal defaults)."""
 
     directory: str
     variables: Mapping[str, Any] = field(default_factory=dict)
     locals: Mapping[str, Any] = field(default_factory=dict)
+    arguments: Mapping[str, Argument] = field(default_factory=dict)
 
-    def resolve(self, value: Any, _depth: int = 0) -> Any:
+    def resolve(self, value: Any) -> Any:
         """`value` with a whole-value `${var.x}` / `${local.y}` replaced by what it
         is known to be; `UNKNOWN` for any expression that cannot be known."""
+        return self.trace(value)[0]
+
+    def origin(self, value: Any) -> Argument | None:
+        """The argument of the outermost call that wrote the literal `value` stands
+        for, or None when this module writes it (literally, in a default or a local)."""
+        return self.trace(value)[1]
+
+    def trace(self, value: Any, _depth: int = 0) -> tuple[Any, Argument | None]:
         if not is_expression(value):
-            return value
+            return value, None
         match = _REFERENCE.match(value)
         if match is None or _depth > 16:
-            return UNKNOWN
+            return UNKNOWN, None
+        if match[1] == "var" and match[2] in self.arguments:
+            argument = self.arguments[match[2]]
+            known, outer = argument.scope.trace(argument.value, _depth + 1)
+            return known, outer or argument
         table = self.variables if match[1] == "var" else self.locals
         if match[2] not in table:
-            return UNKNOWN
-        return self.resolve(table[match[2]], _depth + 1)
+            return UNKNOWN, None
+        return self.trace(table[match[2]], _depth + 1)
 
 
 def module_of(obj: Obj) -> str:
@@ -54,7 +87,8 @@ def module_of(obj: Obj) -> str:
 
 
 def modules(objs: Iterable[Obj]) -> dict[str, Module]:
-    """A `Module` for each directory holding one of `objs`, from its variable and locals objects."""
+    """A `Module` for each directory holding one of `objs`, alone: from its variable
+    and locals objects."""
     variables: dict[str, dict[str, Any]] = {}
     local_values: dict[str, dict[str, Any]] = {}
     for obj in objs:
@@ -66,3 +100,109 @@ def modules(objs: Iterable[Obj]) -> dict[str, Module]:
         elif obj.kind == "locals" and isinstance(obj.value, dict):
             local_values[directory].update(obj.value)
     return {d: Module(d, variables[d], local_values[d]) for d in variables}
+
+
+# ---------------------------------------------------------------- module calls
+
+MAX_CALL_DEPTH = 8
+"""Module calls followed from a root module, at most (Terraform has no limit; real
+trees are 2-4 deep)."""
+MAX_CONTEXTS = 32
+"""Contexts one directory is judged in, at most: a module called from many places
+(or through many paths) is judged with the first 32 callers' values."""
+_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A `module` block: the directory it calls, or why it is not evaluated."""
+
+    obj: Obj
+    child: str | None
+    refused: str | None = None
+
+
+def call_of(obj: Obj) -> Call | None:
+    """The call a `module` object makes; None for a block with no usable source."""
+    body = obj.value if isinstance(obj.value, dict) else {}
+    source = body.get("source")
+    if not isinstance(source, str) or is_expression(source):
+        return None
+    if source.startswith(("./", "../")) or source in (".", ".."):
+        child = posixpath.normpath(posixpath.join(module_of(obj), source))
+        if child == ".." or child.startswith("../"):
+            return Call(obj, None, f"its source {source} lies outside the repository")
+        return Call(obj, "" if child == "." else child)
+    if source.startswith("/"):
+        return Call(obj, None, f"its source {source} lies outside the repository")
+    kind = "registry" if _registry_address(source) else "remote"
+    return Call(obj, None, f"its source is a {kind} module ({source}), which is not fetched")
+
+
+def _registry_address(source: str) -> bool:
+    """`NAMESPACE/NAME/PROVIDER` or `HOST/NAMESPACE/NAME/PROVIDER`, maybe with a `//subdir`."""
+    if "::" in source or "://" in source:
+        return False
+    parts = source.split("//", 1)[0].split("/")
+    host = "." in parts[0]  # github.com/org/repo is GitHub, not a registry
+    return all(parts) and len(parts) == (4 if host else 3)
+
+
+def _disabled(obj: Obj, scope: Module) -> bool:
+    """`count = 0`: the call makes no instance."""
+    count = scope.resolve(obj.value.get("count")) if isinstance(obj.value, dict) else None
+    return isinstance(count, int) and not isinstance(count, bool) and count == 0
+
+
+def contexts(objs: Iterable[Obj]) -> tuple[dict[str, list[Module]], list[Call]]:
+    """Every context each directory holding one of `objs` is judged in, and the calls
+    that were not evaluated (with the reason). A directory that local calls reach
+    is judged once per call (per chain of calls from a root module), with the
+    caller's values; any other directory alone."""
+    objs = list(objs)
+    alone = modules(objs)
+    calls: dict[str, list[Call]] = {}
+    refused: list[Call] = []
+    for obj in objs:
+        call = call_of(obj) if obj.kind == "module" else None
+        if call is None:
+            continue
+        if call.refused is not None:
+            refused.append(call)
+        elif call.child == module_of(obj):
+            refused.append(Call(obj, None, "it calls its own directory"))
+        elif call.child in alone:
+            calls.setdefault(module_of(obj), []).append(call)
+    called = {c.child for group in calls.values() for c in group}
+    found: dict[str, list[Module]] = {}
+    refusals: dict[int, Call] = {}
+
+    def visit(context: Module, chain: tuple[str, ...]) -> None:
+        found.setdefault(context.directory, []).append(context)
+        for call in calls.get(context.directory, ()):
+            child = str(call.child)
+            if child in chain:
+                refusals.setdefault(id(call.obj), Call(call.obj, None, "the calls form a cycle"))
+            elif len(chain) > MAX_CALL_DEPTH:
+                refusals.setdefault(id(call.obj), Call(
+                    call.obj, None, f"it is more than {MAX_CALL_DEPTH} module calls deep"))
+            elif len(found.get(child, ())) < MAX_CONTEXTS and not _disabled(call.obj, context):
+                visit(_called(alone[child], call.obj, context), (*chain, child))
+
+    for directory in sorted(alone):
+        if directory not in called:
+            visit(alone[directory], (directory,))
+    pending = [d for d in sorted(alone) if d not in found]  # past the depth bound, or a cycle
+    while pending:
+        reached = {c.child for d in pending for c in calls.get(d, ())}
+        start = next((d for d in pending if d not in reached), pending[0])
+        visit(alone[start], (start,))
+        pending = [d for d in pending if d not in found]
+    return found, refused + list(refusals.values())
+
+
+def _called(child: Module, call: Obj, scope: Module) -> Module:
+    body = call.value if isinstance(call.value, dict) else {}
+    arguments = {name: Argument(call, (name,), value, scope)
+                 for name, value in body.items() if name not in _META_ARGUMENTS}
+    return Module(child.directory, child.variables, child.locals, arguments)

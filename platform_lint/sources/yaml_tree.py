@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from platform_lint import budget
+from platform_lint.budget import OverBudget
 from platform_lint.model import Path, Span, source_lines
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -126,14 +128,42 @@ class _Builder:
         self._seen: set[int] = set()
         self._repeats = 0
         """Nodes built a second time or more: what aliases (and merges) expanded."""
+        self.meter = budget.current()
+        self.aliases = 0
+        self._expanding = 0
 
     def build(self, node: Any, path: Path) -> Any:
-        if id(node) in self._seen:
+        repeat = id(node) in self._seen
+        if repeat and not self._expanding:
+            self.aliases += 1  # an alias (or merge) of the document, in reading order
+        if self.meter is not None:
+            self._count(node, repeat)
+        if repeat:
             self._repeats += 1
             if self._repeats > MAX_ALIAS_NODES:
                 raise _AliasBomb
-        else:
-            self._seen.add(id(node))
+            self._expanding += 1
+            try:
+                return self._build(node, path)
+            finally:
+                self._expanding -= 1
+        self._seen.add(id(node))
+        return self._build(node, path)
+
+    def _count(self, node: Any, repeat: bool) -> None:
+        """The node against the file's budget; past it, at the node, or at the
+        alias whose expansion crossed it (which `parse_yaml` places)."""
+        assert self.meter is not None
+        try:
+            self.meter.node(len(node.value) if node.id == "scalar" else 0)
+        except OverBudget as over:
+            if repeat or self._expanding:
+                over.alias = self.aliases
+            else:
+                over.span = Span.point(*(n + 1 for n in self.position(node.start_mark)))
+            raise
+
+    def _build(self, node: Any, path: Path) -> Any:
         self.doc.spans[path] = _span(node, self.position)
         if node.id == "scalar":
             return _scalar(node)
@@ -183,18 +213,29 @@ def _flow_text(node: Any) -> str:
 def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     """Every document in `text`, and the problems found. On a syntax error the
     documents before it are kept and the error is reported at its position."""
+    if bracket_depth(text) > MAX_DEPTH:
+        # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
+        return [], [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
+    position = _positions(text)
+    docs, problems, flow_colon = _load(text, position, pure=False)
+    if flow_colon:
+        # libyaml's scanner refuses a `:` inside a plain scalar in flow context
+        # (`ports: [frontend:80]`), which YAML 1.2 and go-yaml (what kubectl
+        # reads with) take as one string; ruamel's own scanner reads it so.
+        docs, problems, _ = _load(text, position, pure=True)
+    return docs, problems
+
+
+def _load(text: str, position: Position, *, pure: bool) -> tuple[list[YamlDocument], list[Problem], bool]:
+    """The documents and problems, and whether the text stopped at a `:` in a flow scalar."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    loader = YAML(typ="safe", pure=False)
+    loader = YAML(typ="safe", pure=pure)
     loader.Resolver = _resolver_class()
     docs: list[YamlDocument] = []
     problems: list[Problem] = []
-    if bracket_depth(text) > MAX_DEPTH:
-        # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
-        return docs, [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
-    position = _positions(text)
     try:
         for node in loader.compose_all(text):
             if node is None:
@@ -205,9 +246,15 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
             except _AliasBomb:
                 problems.append(_alias_bomb(loader, text, node.start_mark.line, position))
                 continue
+            except OverBudget as over:
+                if over.span is None:
+                    over.span = _nth_alias(loader, text, node.start_mark.line, over.alias, position)
+                raise
             docs.append(builder.doc)
             problems.extend(builder.problems)
     except MarkedYAMLError as exc:
+        if not pure and exc.problem == _FLOW_COLON:
+            return docs, problems, True
         mark = exc.problem_mark or exc.context_mark
         line, col = position(mark) if mark is not None else (0, 0)
         detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -219,7 +266,10 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
         problems.append(Problem(Span.point(1), "YAML error: the file could not be read as YAML"))
     except RecursionError:
         problems.append(Problem(Span.point(1), "nested too deeply to parse"))
-    return docs, problems
+    return docs, problems, False
+
+
+_FLOW_COLON = "found unexpected ':'"
 
 
 def _inside(text: str, line: int, col: int) -> Span:
@@ -243,15 +293,22 @@ def _at_offset(text: str, offset: int) -> Span:
 
 def _alias_bomb(loader: Any, text: str, first_line: int, position: Position) -> Problem:
     """The refusal of a document whose aliases expand too far, at its first alias."""
+    at = _nth_alias(loader, text, first_line, 1, position)
+    return Problem(at, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes: not parsed")
+
+
+def _nth_alias(loader: Any, text: str, first_line: int, n: int, position: Position) -> Span:
+    """Where the `n`th alias of the document starting at `first_line` is (its start without one)."""
     from ruamel.yaml.events import AliasEvent
 
-    at = Span.point(first_line + 1)
+    seen = 0
     for event in loader.parse(text):
         if isinstance(event, AliasEvent) and event.start_mark.line >= first_line:
-            line, col = position(event.start_mark)
-            at = Span.point(line + 1, col + 1)
-            break
-    return Problem(at, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes: not parsed")
+            seen += 1
+            if seen >= n:
+                line, col = position(event.start_mark)
+                return Span.point(line + 1, col + 1)
+    return Span.point(first_line + 1)
 
 
 @cache
