@@ -7,7 +7,7 @@ kustomize `images:` entry) is not reported as untagged: see `k8s_workloads.image
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from platform_lint.checks import Registry
@@ -32,37 +32,29 @@ def _images(obj: Obj) -> Iterator[tuple[Path, dict[str, Any], str, ImageRef, Ima
             yield at, container, image, ref, image_problem(obj, at, ref)
 
 
+def _problem_hits(obj: Obj, wanted: ImageProblem, advice: Callable[[str, ImageRef], str]) -> Iterator[Hit]:
+    """A finding on each image whose one problem is `wanted`: the container, the image, then `advice`."""
+    for path, container, image, ref, problem in _images(obj):
+        if problem is wanted:
+            message = f"container {container_name(container)!r} image {image!r} {advice(image, ref)}"
+            yield Hit(obj, message, path=path)
+
+
 @CHECKS.check("image-without-tag")
 def image_without_tag(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    for path, container, image, ref, problem in _images(obj):
-        if problem is ImageProblem.UNTAGGED:
-            yield Hit(
-                obj,
-                f"container {container_name(container)!r} image {image!r} has no tag, so it runs whatever "
-                f"'latest' is at pull time; write {ref.repository}:<version>@sha256:<digest>",
-                path=path,
-            )
+    return _problem_hits(obj, ImageProblem.UNTAGGED, lambda _image, ref: (
+        "has no tag, so it runs whatever 'latest' is at pull time; "
+        f"write {ref.repository}:<version>@sha256:<digest>"))
 
 
 @CHECKS.check("image-tag-latest")
 def image_tag_latest(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    for path, container, image, ref, problem in _images(obj):
-        if problem is ImageProblem.LATEST:
-            yield Hit(
-                obj,
-                f"container {container_name(container)!r} image {image!r} uses the moving tag 'latest'; "
-                f"write {ref.repository}:<version>@sha256:<digest>",
-                path=path,
-            )
+    return _problem_hits(obj, ImageProblem.LATEST, lambda _image, ref: (
+        f"uses the moving tag 'latest'; write {ref.repository}:<version>@sha256:<digest>"))
 
 
 @CHECKS.check("image-not-pinned-by-digest")
 def image_not_pinned_by_digest(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
-    for path, container, image, _ref, problem in _images(obj):
-        if problem is ImageProblem.MUTABLE_TAG:
-            yield Hit(
-                obj,
-                f"container {container_name(container)!r} image {image!r} is not pinned by digest, so a "
-                f"signature cannot be tied to what runs; write {image}@sha256:<digest>",
-                path=path,
-            )
+    return _problem_hits(obj, ImageProblem.MUTABLE_TAG, lambda image, _ref: (
+        "is not pinned by digest, so a signature cannot be tied to what runs; "
+        f"write {image}@sha256:<digest>"))
