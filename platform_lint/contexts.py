@@ -60,6 +60,13 @@ def classifier(
     return classify
 
 
+def _class_of_writers(finding: Finding, classify: Callable[[str], str | None]) -> str | None:
+    """The context class of what wrote a relocated finding, when all of it lies in contexts
+    (a template under templates/tests/, every overlay that built a base being a test one)."""
+    classes = [classify(p) for p in _written_by(finding)]
+    return classes[0] if classes and all(classes) else None
+
+
 def _written_by(finding: Finding) -> list[str]:
     """The template files a relocated finding names as related locations."""
     related = finding.properties.get("relatedLocations", ())
@@ -73,8 +80,7 @@ def split_by_context(
     shown: list[Finding] = []
     hidden: list[tuple[Finding, str]] = []
     for finding in findings:
-        name = classify(finding.path) or next(
-            filter(None, (classify(p) for p in _written_by(finding))), None)
+        name = classify(finding.path) or _class_of_writers(finding, classify)
         if name is None:
             shown.append(finding)
         else:

@@ -27,7 +27,7 @@ from platform_lint.discovery import (
 from platform_lint.finding import Finding, Severity
 from platform_lint.globs import matcher
 from platform_lint.hit_findings import findings_of
-from platform_lint.model import Document, Obj
+from platform_lint.model import Document, Obj, Span
 from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 from platform_lint.rules import Rule
 from platform_lint.sources import classify
@@ -434,8 +434,7 @@ def _apply_suppressions(
     options: ScanOptions,
     result: ScanResult,
 ) -> None:
-    unique = {(f.rule_id, f.path, f.span, f.message, f.fingerprint): f for f in findings}
-    for finding in sorted(unique.values(), key=Finding.sort_key):
+    for finding in sorted(_merged_duplicates(findings), key=Finding.sort_key):
         by: str | None = None
         if finding.rule_id not in _UNSUPPRESSIBLE:
             if suppressed_by(finding, directives.get(finding.path, ())):
@@ -448,6 +447,25 @@ def _apply_suppressions(
             result.findings.append(finding)
         else:
             result.suppressed.append(Suppressed(finding, by))
+
+
+def _merged_duplicates(findings: Sequence[Finding]) -> list[Finding]:
+    """One finding per (rule, place, message, fingerprint). Copies reached through
+    different builds (two kustomize overlays of one base) keep every related
+    location, so each overlay stays named and a real overlay is not hidden behind
+    a test one's copy."""
+    unique: dict[tuple[str, str, Span, str, str], Finding] = {}
+    for f in findings:
+        key = (f.rule_id, f.path, f.span, f.message, f.fingerprint)
+        kept = unique.get(key)
+        if kept is None:
+            unique[key] = f
+            continue
+        related = list(kept.properties.get("relatedLocations", ()))
+        extra = [r for r in f.properties.get("relatedLocations", ()) if r not in related]
+        if extra:
+            unique[key] = replace(kept, properties={**kept.properties, "relatedLocations": related + extra})
+    return list(unique.values())
 
 
 # A suppression cannot silence the findings about suppressions themselves.

@@ -154,3 +154,33 @@ def test_a_helm_test_hook_is_a_test_where_its_values_are_set(capsys: pytest.Capt
     assert [(h["path"], h["line"], h["context"]) for h in data["hidden"]] == [("values.yaml", 2, "tests")]
     data = report(capsys, chart, "--select", "image-tag-latest", "--include-examples")
     assert [(f["path"], f["line"]) for f in data["findings"]] == [("values.yaml", 1), ("values.yaml", 2)]
+
+
+def _base_built_by(repo: Path, overlays: list[str]) -> None:
+    web = (NOISE / "contexts" / "k8s" / "web.yaml").read_text()
+    files = {"base/web.yaml": web, "base/kustomization.yaml": "resources:\n- web.yaml\n"}
+    for overlay in overlays:
+        up = "../" * overlay.count("/") + "../base"
+        files[f"{overlay}/kustomization.yaml"] = f"resources:\n- {up}\n"
+    write(repo, files)
+
+
+def test_a_base_built_by_a_real_and_a_test_overlay_is_shown_naming_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    _base_built_by(tmp_path, ["deploy", "tests/smoke"])
+    data = report(capsys, str(tmp_path), *RECREATE)
+    assert [(f["path"], f["line"]) for f in data["findings"]] == [("base/web.yaml", 7)]
+    related = data["findings"][0]["properties"]["relatedLocations"]
+    assert sorted(r["path"] for r in related) == ["deploy/kustomization.yaml",
+                                                  "tests/smoke/kustomization.yaml"]
+    assert data["summary"]["hidden"] == 0
+
+
+def test_a_base_only_test_overlays_build_is_hidden(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    _base_built_by(tmp_path, ["tests/smoke", "tests/e2e"])
+    data = report(capsys, str(tmp_path), *RECREATE)
+    assert data["findings"] == []
+    assert [(h["path"], h["context"]) for h in data["hidden"]] == [("base/web.yaml", "tests")]
