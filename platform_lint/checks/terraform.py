@@ -18,64 +18,18 @@ allowed or forbidden. The other checks need to relate resources to each other.
 
 from __future__ import annotations
 
-import functools
-import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from platform_lint.checks import Registry
+from platform_lint.checks import tf_reading as tf
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
 from platform_lint.sources.terraform import is_expression
 from platform_lint.sources.terraform_values import UNKNOWN, Module, contexts, module_of
 
 CHECKS = Registry()
-
-_MISSING: Any = object()
-_SUPPORT = ("variable", "locals", "module")
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def _scoped(objs: Sequence[Obj]) -> Iterator[tuple[Obj, Module]]:
-    """Each resource among `objs` with its module, in every context it is judged in."""
-    by_dir = contexts(objs)[0]
-    for obj in objs:
-        if obj.kind not in _SUPPORT and isinstance(obj.value, dict):
-            for module in by_dir[module_of(obj)]:
-                yield obj, module
-
-
-def _distinct(check: Callable[..., Iterator[Hit]]) -> Callable[..., Iterator[Hit]]:
-    """The check's hits, each once: a value a child module writes itself is found in
-    every context the child is judged in."""
-    @functools.wraps(check)
-    def once(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
-        seen: set[tuple[int, str, Path, bool]] = set()
-        for hit in check(objs, params):
-            key = (id(hit.obj), hit.message, hit.path, hit.key)
-            if key not in seen:
-                seen.add(key)
-                yield hit
-    return once
-
-
-def _value_hit(obj: Obj, module: Module, raw: Any, value: Any, message: str, path: Path) -> Hit:
-    """A hit on the value at `path`: there when the module writes it, else at the
-    argument of the call that passed it, naming the resource (a related location)."""
-    argument = module.origin(raw)
-    if argument is None:
-        return Hit(obj, message + _reference_note(raw, value), path=path)
-    where = obj.doc.locate((*obj.path, *path))
-    call = argument.call
-    related = {"path": obj.doc.path, "line": where.line, "column": where.col,
-               "message": f"{obj.name}, which module.{call.name} configures with this value"}
-    return Hit(call, f"{message}{_reference_note(argument.value, value)}: this value reaches "
-               f"{obj.name} ({obj.doc.path}) through module.{call.name}", path=argument.path,
-               properties={"relatedLocations": [related]})
-
 
 # ---------------------------------------------------------------- module calls
 
@@ -88,74 +42,6 @@ def module_call_not_evaluated(objs: Sequence[Obj], params: Mapping[str, Any]) ->
     for call in contexts(objs)[1]:
         yield Hit(call.obj, f"module.{call.obj.name} is not evaluated: {call.refused}; the "
                   "resources it creates are not judged with these inputs", path=("source",))
-
-
-def _blocks(body: Any, name: str) -> list[tuple[Path, Any]]:
-    """The nested blocks `name` of `body` with their paths (HCL lists, JSON objects)."""
-    value = body.get(name) if isinstance(body, dict) else None
-    if isinstance(value, list):
-        return [((name, i), block) for i, block in enumerate(value) if isinstance(block, dict)]
-    if isinstance(value, dict):
-        return [((name,), value)]
-    return []
-
-
-def _has_dynamic(body: Any, name: str) -> bool:
-    return any(name in block for _, block in _blocks(body, "dynamic"))
-
-
-def _walk(body: Any, steps: Sequence[str], at: Path = ()) -> Iterator[tuple[Path, Any]]:
-    """(path, value) for each place `steps` leads to; the value is `_MISSING` where a
-    step is absent. Paths through dynamic blocks or expressions are not followed."""
-    if not steps:
-        yield at, body
-        return
-    if not isinstance(body, dict):
-        return
-    step, rest = steps[0], steps[1:]
-    if step not in body:
-        if not _has_dynamic(body, step):
-            yield (*at, step), _MISSING
-        return
-    if not rest:
-        yield (*at, step), body[step]
-        return
-    for path, block in _blocks(body, step):
-        yield from _walk(block, rest, (*at, *path))
-
-
-def _known(module: Module, value: Any) -> Any:
-    """The literal `value` stands for, `_MISSING` for null, or `UNKNOWN`."""
-    if value is _MISSING:
-        return _MISSING
-    resolved = module.resolve(value)
-    return _MISSING if resolved is None else resolved
-
-
-def _norm(value: Any) -> Any:
-    """A comparison key under Terraform's type conversions ("0" == 0, "true" == true)."""
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, (int, float)):
-        return ("number", float(value))
-    if isinstance(value, str):
-        if value in ("true", "false"):
-            return ("bool", value == "true")
-        try:
-            return ("number", float(value))
-        except ValueError:
-            return ("string", value)
-    if isinstance(value, list):
-        return ("list", tuple(_norm(v) for v in value))
-    return ("other", json.dumps(value, sort_keys=True, default=str))
-
-
-def _hcl(value: Any) -> str:
-    return json.dumps(value) if not isinstance(value, str) or not is_expression(value) else value
-
-
-def _reference_note(raw: Any, known: Any) -> str:
-    return f" ({raw} is {_hcl(known)})" if is_expression(raw) else ""
 
 
 # ---------------------------------------------------------------- settings
@@ -200,7 +86,7 @@ _CONDITION = {
         "properties": {"conditions": {"type": "array", "items": _CONDITION, "minItems": 1}},
     },
 )
-@_distinct
+@tf.distinct
 def settings(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """Each condition: `path` (below each `block` instance when given) must be present
     when `missing` says what to write, and its value must be in `allow` / not in
@@ -208,7 +94,7 @@ def settings(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     whose attribute has one of the listed values (or is set at all, without `in`);
     `unless_module_has` skips modules holding an object of one of those kinds."""
     kinds_present = {(module_of(o), o.kind) for o in objs}
-    for obj, module in _scoped(objs):
+    for obj, module in tf.scoped(objs):
         for cond in params["conditions"]:
             if "kinds" in cond and obj.kind not in cond["kinds"]:
                 continue
@@ -221,13 +107,13 @@ def settings(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 def _matches(body: Any, module: Module, rule: Mapping[str, Any]) -> bool:
-    for _, raw in _walk(body, rule["path"]):
-        value = _known(module, raw)
+    for _, raw in tf.walk(body, rule["path"]):
+        value = tf.known(module, raw)
         if value is UNKNOWN:
             return True  # cannot tell: do not guess a violation
-        if value is _MISSING:
+        if value is tf.MISSING:
             continue
-        if "in" not in rule or _norm(value) in {_norm(v) for v in rule["in"]}:
+        if "in" not in rule or tf.norm(value) in {tf.norm(v) for v in rule["in"]}:
             return True
     return False
 
@@ -235,25 +121,25 @@ def _matches(body: Any, module: Module, rule: Mapping[str, Any]) -> bool:
 def _condition(obj: Obj, module: Module, cond: Mapping[str, Any]) -> Iterator[Hit]:
     scopes: list[tuple[Path, Any]] = [((), obj.value)]
     if "block" in cond:
-        scopes = list(_walk(obj.value, cond["block"]))
-        scopes = [(p, b) for p, b in scopes if b is not _MISSING]
+        scopes = list(tf.walk(obj.value, cond["block"]))
+        scopes = [(p, b) for p, b in scopes if b is not tf.MISSING]
         scopes = [(p + sub, block) for p, b in scopes for sub, block in _instances(b)]
-    allow = {_norm(v) for v in cond.get("allow", ())}
-    forbid = {_norm(v) for v in cond.get("forbid", ())}
+    allow = {tf.norm(v) for v in cond.get("allow", ())}
+    forbid = {tf.norm(v) for v in cond.get("forbid", ())}
     for base, body in scopes:
-        for path, raw in _walk(body, cond["path"]):
-            value = _known(module, raw)
+        for path, raw in tf.walk(body, cond["path"]):
+            value = tf.known(module, raw)
             if value is UNKNOWN:
                 continue
-            if value is _MISSING:
+            if value is tf.MISSING:
                 if "missing" in cond:
                     yield Hit(obj, cond["missing"], path=base + path, key=True)
                 continue
-            key = _norm(value)
+            key = tf.norm(value)
             if (allow and key not in allow) or key in forbid:
                 text = cond.get("message", "{value} is not allowed here")
-                text = text.replace("{value}", _hcl(value))
-                yield _value_hit(obj, module, raw, value, text, base + path)
+                text = text.replace("{value}", tf.hcl(value))
+                yield tf.value_hit(obj, module, raw, value, text, base + path)
 
 
 def _instances(value: Any) -> list[tuple[Path, Any]]:
@@ -268,11 +154,11 @@ _BUCKET_REF = re.compile(r"\baws_s3_bucket\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 @CHECKS.check("s3-versioning", over="set")
-@_distinct
+@tf.distinct
 def s3_versioning(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """An `aws_s3_bucket` is versioned by an inline `versioning` block (provider v3) or
     by an `aws_s3_bucket_versioning` resource naming it (v4+) with status Enabled."""
-    scoped = list(_scoped(objs))
+    scoped = list(tf.scoped(objs))
     controls: dict[str, dict[str, Obj]] = {}  # directory -> bucket name or ref -> versioning obj
     blind: set[str] = set()  # modules with a versioning resource whose bucket is unknown
     for obj, module in scoped:
@@ -289,8 +175,8 @@ def s3_versioning(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hi
     for obj, module in scoped:
         if obj.kind != "aws_s3_bucket":
             continue
-        inline = list(_walk(obj.value, ("versioning", "enabled")))
-        if obj.value.get("versioning") is not None or _has_dynamic(obj.value, "versioning"):
+        inline = list(tf.walk(obj.value, ("versioning", "enabled")))
+        if obj.value.get("versioning") is not None or tf.has_dynamic(obj.value, "versioning"):
             yield from _inline_versioning(obj, module, inline)
             continue
         name = obj.name.split(".", 1)[1]
@@ -310,26 +196,26 @@ def s3_versioning(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hi
 
 def _inline_versioning(obj: Obj, module: Module, places: list[tuple[Path, Any]]) -> Iterator[Hit]:
     for path, raw in places:
-        value = _known(module, raw)
-        if value is UNKNOWN or (value is not _MISSING and _norm(value) == ("bool", True)):
+        value = tf.known(module, raw)
+        if value is UNKNOWN or (value is not tf.MISSING and tf.norm(value) == ("bool", True)):
             continue
         text = "versioning is not enabled: set enabled = true in the versioning block"
-        if value is _MISSING:
+        if value is tf.MISSING:
             yield Hit(obj, text, path=path, key=True)
         else:
-            yield _value_hit(obj, module, raw, value, text, path)
+            yield tf.value_hit(obj, module, raw, value, text, path)
 
 
 def _status(obj: Obj, module: Module) -> Iterator[Hit]:
-    for path, raw in _walk(obj.value, ("versioning_configuration", "status")):
-        value = _known(module, raw)
+    for path, raw in tf.walk(obj.value, ("versioning_configuration", "status")):
+        value = tf.known(module, raw)
         if value is UNKNOWN or value == "Enabled":
             continue
-        if value is _MISSING:
+        if value is tf.MISSING:
             yield Hit(obj, 'versioning status is not set: set status = "Enabled"', path=path, key=True)
         else:
-            yield _value_hit(obj, module, raw, value,
-                             f'versioning status is {_hcl(value)}: set status = "Enabled"', path)
+            yield tf.value_hit(obj, module, raw, value,
+                             f'versioning status is {tf.hcl(value)}: set status = "Enabled"', path)
 
 
 # ---------------------------------------------------------------- alarms
@@ -346,12 +232,12 @@ _RESOURCE_REF = re.compile(r"\b(aws_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)")
 
 
 @CHECKS.check("resource-without-alarm", over="set")
-@_distinct
+@tf.distinct
 def resource_without_alarm(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """A database or load balancer that no CloudWatch metric alarm of its module refers
     to, by reference or by literal identifier. A module whose alarms name their
     targets through variables or other modules is skipped: the target is unknown."""
-    scoped = list(_scoped(objs))
+    scoped = list(tf.scoped(objs))
     seen: dict[str, set[str]] = {}
     blind: set[str] = set()
     for obj, module in scoped:
@@ -414,15 +300,15 @@ _MOVING_VERSION = re.compile(r"\.(latest|default)_version\b")
 
 
 @CHECKS.check("asg-instance-refresh", over="set")
-@_distinct
+@tf.distinct
 def asg_instance_refresh(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """An autoscaling group following a launch template of its module that Terraform
     updates in place (version $Latest/$Default, unset, or latest_version) and no
     `instance_refresh`: a template change never rolls out in a controlled way."""
-    for obj, module in _scoped(objs):
+    for obj, module in tf.scoped(objs):
         if obj.kind != "aws_autoscaling_group" or "instance_refresh" in obj.value:
             continue
-        if _has_dynamic(obj.value, "instance_refresh"):
+        if tf.has_dynamic(obj.value, "instance_refresh"):
             continue
         for template in _templates(obj.value):
             names = (template.get(k) for k in _TEMPLATE_KEYS)
@@ -441,11 +327,11 @@ def asg_instance_refresh(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iter
 
 
 def _templates(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for _, block in _blocks(body, "launch_template"):
+    for _, block in tf.blocks(body, "launch_template"):
         yield block
-    for _, policy in _blocks(body, "mixed_instances_policy"):
-        for _, wrapper in _blocks(policy, "launch_template"):
-            for _, spec in _blocks(wrapper, "launch_template_specification"):
+    for _, policy in tf.blocks(body, "mixed_instances_policy"):
+        for _, wrapper in tf.blocks(policy, "launch_template"):
+            for _, spec in tf.blocks(wrapper, "launch_template_specification"):
                 yield spec
 
 
@@ -462,11 +348,11 @@ def _moving(raw: Any, module: Module) -> bool:
 
 
 @CHECKS.check("ecs-container-insights", over="set")
-@_distinct
+@tf.distinct
 def ecs_container_insights(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     """An `aws_ecs_cluster` without `setting { name = "containerInsights" value =
     "enabled" }` (or "enhanced"), unless the module sets the account default."""
-    scoped = list(_scoped(objs))
+    scoped = list(tf.scoped(objs))
     account_on = {
         module.directory
         for obj, module in scoped
@@ -477,22 +363,22 @@ def ecs_container_insights(objs: Sequence[Obj], params: Mapping[str, Any]) -> It
     for obj, module in scoped:
         if obj.kind != "aws_ecs_cluster" or module.directory in account_on:
             continue
-        if _has_dynamic(obj.value, "setting"):
+        if tf.has_dynamic(obj.value, "setting"):
             continue
         found = False
-        for path, block in _blocks(obj.value, "setting"):
+        for path, block in tf.blocks(obj.value, "setting"):
             if module.resolve(block.get("name")) != "containerInsights":
                 continue
             found = True
-            raw = block.get("value", _MISSING)
-            value = _known(module, raw)
+            raw = block.get("value", tf.MISSING)
+            value = tf.known(module, raw)
             if value is UNKNOWN or value in ("enabled", "enhanced"):
                 continue
-            if value is _MISSING:
+            if value is tf.MISSING:
                 yield Hit(obj, 'container insights is not set: set value = "enabled"',
                           path=(*path, "value"), key=True)
             else:
-                yield _value_hit(obj, module, raw, value, f"container insights is {_hcl(value)}: "
+                yield tf.value_hit(obj, module, raw, value, f"container insights is {tf.hcl(value)}: "
                                  'set value = "enabled"', (*path, "value"))
         if not found:
             yield Hit(

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from property_support import ANY, NAMES, assert_scans_cleanly, builtin_rules, shaped, values, vocabulary
 
 WORDS = vocabulary("sources/terraform.py", "sources/hcl_lark.py", "sources/terraform_values.py",
-                   "checks/terraform.py", "checks/secrets.py")
+                   "checks/terraform.py", "checks/tf_reading.py", "checks/secrets.py")
 TYPES = tuple(sorted({k for r in builtin_rules() for k in r.scope.kinds if k.startswith(("aws_", "google"))}
                      | {w for w in WORDS if re.fullmatch(r"(aws|google|azurerm)_[a-z0-9_]+", w)}))
 ATTRIBUTES = tuple(w for w in WORDS if re.fullmatch(r"[a-z][a-z0-9_]*", w))
