@@ -39,22 +39,14 @@ def default_criteria() -> Path:
 
 
 def load_criteria(path: Path) -> dict[str, Any]:
-    from platform_lint.model import Document
-    from platform_lint.sources.yaml_tree import parse_yaml
+    from platform_lint.sources.yaml_tree import one_document
     from platform_lint.validation import describe, schema_errors
 
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CriteriaError(f"{path}: cannot read the criteria file: {exc}") from None
-    docs, problems = parse_yaml(text)
-    if problems:
-        p = problems[0]
-        raise CriteriaError(f"{path}:{p.span.line}:{p.span.col}: {p.message}")
-    if len(docs) != 1:
-        raise CriteriaError(f"{path}:1:1: a criteria file holds exactly one YAML document")
-    doc = Document(path=str(path), kind="criteria", data=docs[0].data, spans=docs[0].spans,
-                   key_spans=docs[0].key_spans)
+    doc = one_document(str(path), text, "criteria", CriteriaError)
     for error in schema_errors(doc.data, schema("readiness-criteria")):
         raise CriteriaError(describe(str(path), error, lambda p: doc.locate(p, key=True)))
     data: dict[str, Any] = doc.data

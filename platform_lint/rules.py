@@ -20,7 +20,7 @@ from platform_lint.globs import matches
 from platform_lint.model import Document, Span
 from platform_lint.resources import data_dir, schema
 from platform_lint.safe_regex import unsafe_patterns
-from platform_lint.sources.yaml_tree import parse_yaml
+from platform_lint.sources.yaml_tree import one_document
 from platform_lint.validation import MISS, SchemaError, ValidatedCache, describe, schema_errors
 
 
@@ -83,14 +83,7 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
     if not built_in and known is not True:
         known = MISS  # a verdict is `true`; data kept by an older version is not trusted
     text = content.decode("utf-8-sig", errors="replace")
-    docs, problems = parse_yaml(text)
-    if problems:
-        p = problems[0]
-        raise RuleError(f"{path}:{p.span.line}:{p.span.col}: {p.message}")
-    if len(docs) != 1:
-        raise RuleError(f"{path}:1:1: a rule file holds exactly one YAML document")
-    doc = Document(path=str(path), kind="rule", data=docs[0].data, spans=docs[0].spans,
-                   key_spans=docs[0].key_spans)
+    doc = one_document(str(path), text, "rule", RuleError)
 
     def fail(error: SchemaError) -> RuleError:
         return RuleError(describe(str(path), error, lambda p: doc.locate(p, key=True)))

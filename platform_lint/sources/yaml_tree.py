@@ -19,7 +19,7 @@ from typing import Any
 
 from platform_lint import budget
 from platform_lint.budget import OverBudget
-from platform_lint.model import Path, Span, source_lines
+from platform_lint.model import Document, Path, Span, source_lines
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL = {"true": True, "false": False}
@@ -340,3 +340,16 @@ def bracket_depth(text: str) -> int:
     """The deepest nesting of `[` and `{` (those in strings too: an upper bound), in C loops."""
     brackets = re.findall(r"[\[\]{}]", text)
     return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+
+
+def one_document(path: str, text: str, kind: str, error: type[Exception]) -> Document:
+    """A file that must hold exactly one YAML document (a rule file, a criteria file),
+    as a Document of `kind`; else `error` naming the file and line."""
+    docs, problems = parse_yaml(text)
+    if problems:
+        p = problems[0]
+        raise error(f"{path}:{p.span.line}:{p.span.col}: {p.message}")
+    if len(docs) != 1:
+        raise error(f"{path}:1:1: a {kind} file holds exactly one YAML document")
+    return Document(path=path, kind=kind, data=docs[0].data, spans=docs[0].spans,
+                    key_spans=docs[0].key_spans)
