@@ -1,3 +1,3 @@
-from platform_lint.cli import main
+from platform_lint.console import main
 
 raise SystemExit(main())

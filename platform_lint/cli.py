@@ -3,6 +3,7 @@ pick a reporter, return the exit code (0 clean, 1 findings, 2 error)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -46,8 +47,11 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="platform-lint")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Policy-as-code guardrails: ownership, secrets, deploy safety, delivery pipelines."""
+    if ctx.invoked_subcommand != "check":
+        _set_up_done()  # `check` holds the collector off through its own set-up
 
 
 def _split(values: Sequence[str]) -> tuple[str, ...]:
@@ -150,6 +154,7 @@ def check(
     run = Run.prepare(target, config_path, _split(select), _split(ignore), baseline, request,
                       rule_dirs, jobs=jobs, cache=not no_cache, progress=terminal_progress(),
                       include_examples=include_examples)
+    _set_up_done()
     if new_only or line_filter:
         from platform_lint.newonly import scan_change
 
@@ -307,6 +312,15 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
         click.echo(json.dumps(answers, indent=2, sort_keys=True))
     else:
         click.echo(render(answers), nl=False)
+
+
+def _set_up_done() -> None:
+    """Set-up built what lives as long as the process (modules, rules, config): it is left
+    out of every later collection, the one at exit too (`gc.freeze`), and the collector
+    runs from here on. Nothing changes unless `console.main` turned the collector off."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

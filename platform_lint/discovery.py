@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 BINARY_PROBE = 8192
 PathMatcher = Callable[[str], bool]
@@ -89,8 +90,7 @@ def _walk(root: Path) -> list[str]:
     return sorted(found)
 
 
-@dataclass(frozen=True, slots=True)
-class _Ignore:
+class _Ignore(NamedTuple):  # not a dataclass: building one at import costs a few compiles
     prefix: str
     """The directory of the .gitignore, relative to the root, with a trailing slash."""
     decide: Callable[[str], bool | None]

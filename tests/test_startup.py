@@ -111,3 +111,45 @@ def test_path_matcher_answers_as_pathspec_does() -> None:
         assert ours is not None
         for path in PATHS:
             assert ours(path) == spec.match_file(path), (patterns, path)
+
+
+_COLLECTOR = """
+import gc, json, sys
+from platform_lint import cli, console, run
+held = []
+real = run.Run.scan
+def scan(self):
+    held.append(gc.isenabled())  # by the time the scan starts, set-up is over
+    return real(self)
+run.Run.scan = scan
+sys.argv = ["platform-lint", *sys.argv[1:]]
+code = console.main() if sys.argv[1] != "in-process" else cli.main(sys.argv[2:])
+print(json.dumps({"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count(),
+                  "during_scan": held}))
+"""
+
+
+@pytest.mark.parametrize("how", ["console", "in-process"])
+def test_the_collector_is_off_through_set_up_and_on_for_the_scan(how: str, tmp_path: Path) -> None:
+    """The command leaves set-up's objects out of every collection; `main` called in a
+    process of its own (a test, an embedding program) leaves the collector alone."""
+    manifest = EXAMPLE / "k8s/gateway/deployment.yaml"
+    args = ["check", "--no-cache", manifest.name] if how == "console" else ["in-process", "check",
+                                                                          "--no-cache", manifest.name]
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", _COLLECTOR, *args], check=False, cwd=manifest.parent,
+                          env=env, capture_output=True, text=True, timeout=120)
+    state = json.loads(done.stdout.splitlines()[-1])
+    assert state["code"] == 1 and state["enabled"] and state["during_scan"] == [True]
+    assert (state["frozen"] > 0) is (how == "console")
+
+
+def test_other_commands_run_with_the_collector_on(tmp_path: Path) -> None:
+    code = ("import gc, sys; from platform_lint import console; sys.argv = ['platform-lint', 'rules'];"
+            " import platform_lint.cli as cli; real = cli.click.echo; seen = []\n"
+            "cli.click.echo = lambda *a, **k: seen.append(gc.isenabled())\n"
+            "console.main(); print(all(seen) and bool(seen))")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", code], check=False, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "True", done.stderr
