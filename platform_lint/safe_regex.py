@@ -164,26 +164,48 @@ class AnyOf:
     """
 
     def __init__(self, parts: Iterable[str], *, ignore_case: bool = False) -> None:
-        linear, other = [], []
-        for part in parts:
-            try:
-                compile_pattern(part)
-                linear.append(part)
-            except UnsafePattern:
-                other.append(part)
-        flags = "(?i)" if ignore_case else ""
-        self._linear = compile_pattern(flags + "|".join(f"(?:{p})" for p in linear)) if linear else None
-        self._other = re.compile("|".join(other), re.I if ignore_case else 0) if other else None
-        self.pattern = "|".join([*linear, *other])
+        self._parts = tuple(parts)
+        self._ignore_case = ignore_case
+        self._compiled: tuple[Any, re.Pattern[str] | None, str] | None = None
+
+    def _regexes(self) -> tuple[Any, re.Pattern[str] | None, str]:
+        """Compiled when first used: a module holds dozens and a run may consult few."""
+        if self._compiled is None:
+            linear, other = [], []
+            for part in self._parts:
+                try:
+                    compile_pattern(part)
+                    linear.append(part)
+                except UnsafePattern:
+                    other.append(part)
+            flags = "(?i)" if self._ignore_case else ""
+            self._compiled = (
+                compile_pattern(flags + "|".join(f"(?:{p})" for p in linear)) if linear else None,
+                re.compile("|".join(other), re.I if self._ignore_case else 0) if other else None,
+                "|".join([*linear, *other]),
+            )
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        """The alternatives as one pattern, those RE2 runs first."""
+        return self._regexes()[2]
+
+    @property
+    def _other(self) -> re.Pattern[str] | None:
+        """The alternatives left to `re` (tests/hostile/test_bounds_regex.py attacks them)."""
+        return self._regexes()[1]
 
     def search(self, text: str) -> bool:
+        linear, other, _pattern = self._regexes()
         return bool(
-            (self._linear is not None and self._linear.search(text) is not None)
-            or (self._other is not None and self._other.search(text) is not None)
+            (linear is not None and linear.search(text) is not None)
+            or (other is not None and other.search(text) is not None)
         )
 
     def match(self, text: str) -> bool:
+        linear, other, _pattern = self._regexes()
         return bool(
-            (self._linear is not None and self._linear.match(text) is not None)
-            or (self._other is not None and self._other.match(text) is not None)
+            (linear is not None and linear.match(text) is not None)
+            or (other is not None and other.match(text) is not None)
         )

@@ -31,7 +31,7 @@ NEVER = (
     "jsonschema", "referencing", "pathspec", "shutil", "sqlite3",
 )
 YAML_NEVER = ("platform_lint.sources.hcl_lark", "platform_lint.sources.hcl_tree_sitter",
-              "hcl2", "lark", "tree_sitter")
+              "platform_lint.sources.promql", "hcl2", "lark", "tree_sitter")
 TERRAFORM_NEVER = ("platform_lint.sources.kubernetes", "platform_lint.sources.pipelines", "hcl2", "lark")
 
 _LIST_IMPORTS = """

@@ -19,10 +19,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platform_lint.model import Document, Obj, Path, Span
-from platform_lint.sources.promql import Expression, PromQLError, parse
+
+if TYPE_CHECKING:  # the PromQL parser: only for a rule file's expressions, not to tell its kind
+    from platform_lint.sources.promql import Expression, PromQLError
 
 RULES_KIND = "prometheus-rules"
 ALERTMANAGER_KIND = "alertmanager"
@@ -122,6 +124,8 @@ def prom_rules(obj: Obj) -> Iterator[PromRule]:
 @functools.lru_cache(maxsize=4096)
 def parsed(text: str) -> Expression | PromQLError:
     """The parse of an expression (memoised: several checks read each one)."""
+    from platform_lint.sources.promql import PromQLError, parse
+
     try:
         return parse(text)
     except PromQLError as exc:
