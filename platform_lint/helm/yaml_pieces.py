@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from platform_lint.helm.yaml_subtrees import Subtrees
 from platform_lint.model import Path, Span
 from platform_lint.sources.yaml_tree import MAX_DEPTH, Problem, YamlDocument, bracket_depth, parse_yaml
 
@@ -24,6 +25,7 @@ _UNSPLITTABLE = re.compile("[\r\x85\u2028\u2029]|^%|^\\.\\.\\.", re.M)
 class ParseCache:
     def __init__(self) -> None:
         self._docs: dict[str, list[YamlDocument]] = {}
+        self._subtrees = Subtrees()
 
     def parse(self, text: str) -> tuple[list[YamlDocument], list[Problem]]:
         """What `parse_yaml(text)` returns."""
@@ -41,13 +43,17 @@ class ParseCache:
             piece = text[start:end]
             docs = self._docs.get(piece)
             if docs is None:
-                docs, problems = parse_yaml(piece)
+                docs, problems = self._parse(piece)
                 if problems:
                     return _whole(text)
                 self._docs[piece] = docs
             out.extend((doc, line) for doc in docs)
             line += piece.count("\n")
         return out, []
+
+    def _parse(self, piece: str) -> tuple[list[YamlDocument], list[Problem]]:
+        doc = self._subtrees.read(piece)
+        return ([doc], []) if doc is not None else parse_yaml(piece)
 
 
 def _whole(text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
