@@ -19,7 +19,10 @@ anchor or alias, any problem in a piece): the caller parses it whole.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from functools import lru_cache
 from typing import Any
 
 from platform_lint.model import Path, Span
@@ -35,9 +38,7 @@ _OPEN_KEY = re.compile(r" *([A-Za-z0-9_][A-Za-z0-9_./-]*): *")
 """A key whose value is the block below it."""
 _DOCUMENT_START = re.compile(r"---(?: +#.*| *)")
 _TAB_INDENT = re.compile(r"^ *\t", re.M)
-_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[ \[{,])[&*][^ \n]", re.M)
-"""Anchors and aliases tie pieces together (an alias across pieces, a name given twice): a text
-that may hold one is not cut."""
+_AMPERSANDS_OR_STARS = re.compile(r"[&*]+")
 
 Entry = tuple[int, int, int]
 """An entry of a mapping: the line of its key, and the lines it covers (from, to)."""
@@ -57,8 +58,7 @@ class Subtrees:
     def read(self, text: str) -> YamlDocument | None:
         """What `parse_yaml(text)` returns as its one document, built from pieces; None when not cut."""
         lines = text.split("\n")
-        if len(lines) < 2 * MIN_LINES or _STAND_IN in text or _TAB_INDENT.search(text) or \
-                _ANCHOR_OR_ALIAS.search(text):
+        if len(lines) < 2 * MIN_LINES or _STAND_IN in text or _TAB_INDENT.search(text) or _anchors(text):
             return None
         contents = (i for i, line in enumerate(lines) if _content(line))
         first = next(contents, None)
@@ -68,8 +68,10 @@ class Subtrees:
             return None
         end = (len(lines) - 1 if lines[-1] == "" else len(lines), 0)  # the stream's end, as libyaml marks it
         out = YamlDocument(data=None)
+        offsets = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
         try:
-            out.data = _Level(self, lines, out, (), [], 0, end, end).build(0, len(lines), first)
+            out.data = _Level(self, _Text(text, lines, offsets, out, end), (), [], 0, end).build(
+                0, len(lines), first)
         except _NotCut:
             return None
         return out
@@ -89,23 +91,36 @@ class Subtrees:
         return self._placed[key]
 
 
+class _Text:
+    """The document being cut: its text, lines, where each line starts, what is built of it."""
+
+    def __init__(self, text: str, lines: list[str], offsets: list[int], out: YamlDocument,
+                 end: tuple[int, int]) -> None:
+        self.text = text
+        self.lines = lines
+        self.offsets = offsets
+        self.out = out
+        self.end = end
+        """The end of the stream, as libyaml marks it."""
+
+
 class _Level:
     """One block mapping being cut: its path, the key lines leading to it, where it ends."""
 
-    def __init__(self, pieces: Subtrees, lines: list[str], out: YamlDocument, path: Path,
-                 header: list[int], indent: int, after: tuple[int, int], end: tuple[int, int]) -> None:
+    def __init__(self, pieces: Subtrees, whole: _Text, path: Path, header: list[int], indent: int,
+                 after: tuple[int, int]) -> None:
         self.pieces = pieces
-        self.lines = lines
-        self.out = out
+        self.whole = whole
+        self.text, self.lines, self.offsets = whole.text, whole.lines, whole.offsets
+        self.out = whole.out
+        self.end = whole.end
         self.path = path
         self.header = header
         """The lines of the keys leading here, outermost first."""
         self.indent = indent
         """The column of this mapping's keys."""
         self.after = after
-        """Where the first token after this mapping is (0-based line and column), or `end`."""
-        self.end = end
-        """The end of the stream."""
+        """Where the first token after this mapping is (0-based line and column), or the stream's end."""
 
     def build(self, start: int, stop: int, first: int) -> dict[str, Any]:
         """The mapping on lines `start` to `stop`, whose first key is on line `first`."""
@@ -131,18 +146,19 @@ class _Level:
         return data
 
     def _entries(self, start: int, stop: int, first: int) -> list[Entry]:
-        lines = self.lines
+        lines, offsets = self.lines, self.offsets
         starts: list[int] = []
-        for i in range(first, stop):
-            line = lines[i]
-            if not _content(line):
-                continue
-            width = len(line) - len(line.lstrip(" "))
-            if width < self.indent or (not starts and width > self.indent):
+        # the lines that hold something no deeper than this mapping's keys: its keys, and
+        # the items of a sequence written at its key's indentation (`key:` then `- x`)
+        for found in _shallow(self.indent).finditer(self.text, offsets[first], offsets[stop]):
+            if found.end() - found.start() != self.indent:
                 raise _NotCut
-            if width > self.indent or line.startswith("-", width):  # inside the entry above
+            i = bisect.bisect_right(offsets, found.start()) - 1
+            if lines[i].startswith("-", self.indent):
+                if not starts:
+                    raise _NotCut
                 continue
-            if not _KEY_LINE.match(line):
+            if not _KEY_LINE.match(lines[i]):
                 raise _NotCut
             starts.append(i)
         if not starts or starts[0] != first:
@@ -166,8 +182,7 @@ class _Level:
             raise _NotCut
         col = len(lines[key_line]) - len(lines[key_line].lstrip(" "))
         self.out.key_spans[(*self.path, key)] = Span(key_line + 1, col + 1, key_line + 1, col + 1 + len(key))
-        level = _Level(self.pieces, lines, self.out, (*self.path, key), [*self.header, key_line], width,
-                       following, self.end)
+        level = _Level(self.pieces, self.whole, (*self.path, key), [*self.header, key_line], width, following)
         data[key] = level.build(key_line + 1, hi, body)
         return True
 
@@ -213,6 +228,23 @@ class _Node:
     def __init__(self, start_mark: _Mark, end_mark: _Mark) -> None:
         self.start_mark = start_mark
         self.end_mark = end_mark
+
+
+def _anchors(text: str) -> bool:
+    """Whether the text may hold an anchor or an alias, which tie pieces together (an alias
+    across pieces, a name given twice): a `&` or `*` after a space, a bracket, a comma or
+    at a line's start, not followed by a space (`a && b` in a CEL rule, `a * b`, are no anchor)."""
+    for found in _AMPERSANDS_OR_STARS.finditer(text):
+        start, end = found.span()
+        if (start == 0 or text[start - 1] in " \t[{,\n") and end < len(text) and text[end] not in " \t\n":
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _shallow(indent: int) -> re.Pattern[str]:
+    """The lines holding something at a column no deeper than `indent`."""
+    return re.compile(f"^ {{0,{indent}}}(?=[^ \\n#])", re.M)
 
 
 def _key(line: str) -> str:

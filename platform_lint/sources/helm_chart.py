@@ -151,19 +151,27 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
             for (vfile, vline), message in _schema_problems(chart.schema, result.values, top):
                 problems.setdefault((vfile, vline, message), []).append(set_name)
         for manifest in result.manifests:
-            docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines, parses)
+            keys: dict[int, tuple[str, int, str]] = {}
+
+            def fresh(index: int, data: Any, path: str = manifest.path, keys: dict[int, Any] = keys,
+                      set_name: str = set_name) -> bool:
+                """An object not rendered so by an earlier values set (which then names this one too)."""
+                if not _is_object(data):
+                    return False
+                key = (path, index, json.dumps(data, sort_keys=True, default=str))
+                if key in seen:
+                    seen[key].model.sets.append(set_name)
+                    return False
+                keys[index] = key
+                return True
+
+            docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines, parses, fresh)
             for origin, problem in bad:
                 file, line = (origin.file, origin.line) if origin else (manifest.path, 1)
                 problems.setdefault((file, line, f"rendered output is not YAML: {problem.message}"),
                                     []).append(set_name)
             for doc, _model in docs:
-                if not _is_object(doc.data):
-                    continue
-                key = (manifest.path, doc.index, json.dumps(doc.data, sort_keys=True, default=str))
-                if key in seen:
-                    seen[key].model.sets.append(set_name)
-                    continue
-                seen[key] = doc
+                seen[keys[doc.index]] = doc
                 yield doc
     for (pfile, pline, message), sets in problems.items():
         where = "" if sets == [DEFAULT_SET] else f" [values: {', '.join(dict.fromkeys(sets))}]"
