@@ -45,6 +45,8 @@ class Tracer:
         self.origins: list[Origin] = []
         self._ids: dict[Origin, str] = {}
         self._texts: dict[tuple[int, str], str] = {}
+        self._actions: dict[tuple[int, str, int, ValuesPath | None], tuple[Pipe, str]] = {}
+        self._paths: dict[tuple[int, ValuesPath | None], tuple[Pipe, ValuesPath | None]] = {}
 
     def mark(self, origin: Origin) -> str:
         found = self._ids.get(origin)
@@ -68,7 +70,19 @@ class Tracer:
         return found
 
     def action(self, pipe: Pipe, file: str, line: int, dot: ValuesPath | None) -> str:
-        return self.mark(Origin(file, line, values_path(pipe, dot)))
+        key = (id(pipe), file, line, dot)
+        held = self._actions.get(key)
+        if held is None:  # the pipe is kept, so its id names no other
+            held = self._actions[key] = (pipe, self.mark(Origin(file, line, self.values_path(pipe, dot))))
+        return held[1]
+
+    def values_path(self, pipe: Pipe, dot: ValuesPath | None) -> ValuesPath | None:
+        """`values_path(pipe, dot)`, worked out once per pipe and dot."""
+        key = (id(pipe), dot)
+        held = self._paths.get(key)
+        if held is None:
+            held = self._paths[key] = (pipe, values_path(pipe, dot))
+        return held[1]
 
 
 def strip(value: Any) -> Any:

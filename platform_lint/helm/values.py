@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from platform_lint.helm.errors import TemplateError
+from platform_lint.helm.executor import GoObject
 
 
 class _Loader(yaml.CSafeLoader):
@@ -133,7 +134,9 @@ def copied(v: Any) -> Any:
         return {k: copied(x) for k, x in v.items()}
     if kind is list:
         return [copied(x) for x in v]
-    return v if kind in _ATOMS else copy.deepcopy(v)
+    if kind in _ATOMS or isinstance(v, GoObject):  # Helm's objects: nothing changes them
+        return v
+    return copy.deepcopy(v)
 
 
 def coalesce_globals(dest: dict[str, Any], parent: dict[str, Any]) -> None:

@@ -127,6 +127,8 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
         return out
 
     seen: dict[tuple[str, int, str], Document] = {}
+    as_json = _AsJson()
+
     problems: dict[tuple[str, int, str], list[str]] = {}
     parses = ParseCache()
     for vset in _value_sets(root, chart_files, settings):
@@ -158,7 +160,7 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
                 """An object not rendered so by an earlier values set (which then names this one too)."""
                 if not _is_object(data):
                     return False
-                key = (path, index, json.dumps(data, sort_keys=True, default=str))
+                key = (path, index, as_json(data))
                 if key in seen:
                     seen[key].model.sets.append(set_name)
                     return False
@@ -176,6 +178,20 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
     for (pfile, pline, message), sets in problems.items():
         where = "" if sets == [DEFAULT_SET] else f" [values: {', '.join(dict.fromkeys(sets))}]"
         yield _problem_doc(pfile, pline, f"Helm: {message}{where}")
+
+
+class _AsJson:
+    """An object as JSON text, written once per object the parse cache hands out (an
+    unchanged document in several values sets is the same object)."""
+
+    def __init__(self) -> None:
+        self._written: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, data: Any) -> str:
+        held = self._written.get(id(data))
+        if held is None:  # the object is kept, so its id names no other
+            held = self._written[id(data)] = (data, json.dumps(data, sort_keys=True, default=str))
+        return held[1]
 
 
 def _schema_problems(schema_text: str, values: dict[str, Any], vfiles: list[Any]) -> Iterator[
