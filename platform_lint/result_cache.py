@@ -42,7 +42,7 @@ from platform_lint.per_file import FileVerdict
 from platform_lint.rules import Rule
 from platform_lint.suppression import Directive
 
-FORMAT = "platform-lint-file-verdict/2"
+FORMAT = "platform-lint-file-verdict/3"
 CACHE_DIR_VARIABLE = "PLATFORM_LINT_CACHE_DIR"
 MAX_BYTES = 512 * 2**20
 PRUNE_INTERVAL = 3600.0
@@ -286,13 +286,19 @@ def _encode_doc(doc: Document, values_table: dict[int, int], values_files: list[
             raise _NotStorable
         rendered = stored.encode(doc.model, values_table, values_files, _encode_spans)
     _check_plain(doc.data)
+    from platform_lint.packed_spans import packed_numbers
+
+    packed = packed_numbers(doc.spans)
+    if packed is not None and packed is not packed_numbers(doc.key_spans):
+        raise _NotStorable
+    spans = {"packed": packed.tolist()} if packed is not None else {
+        "spans": _encode_spans(doc.spans), "key_spans": _encode_spans(doc.key_spans)}
     return {
         "rendered": rendered,
         "path": doc.path,
         "kind": doc.kind,
         "data": doc.data,
-        "spans": _encode_spans(doc.spans),
-        "key_spans": _encode_spans(doc.key_spans),
+        **spans,
         "index": doc.index,
         "lines": list(doc.lines),
     }
@@ -383,12 +389,20 @@ def _decode_doc(d: dict[str, Any], values_files: list[Any]) -> Document:
         from platform_lint.helm import stored
 
         model = stored.decode(d["rendered"], d["data"], values_files, _decode_spans)
+    spans: dict[tuple[Any, ...], Span]
+    key_spans: dict[tuple[Any, ...], Span]
+    if "packed" in d:
+        from platform_lint.packed_spans import unpacked_from
+
+        spans, key_spans = unpacked_from(d["data"], d["packed"])
+    else:
+        spans, key_spans = _decode_spans(d["spans"]), _decode_spans(d["key_spans"])
     return Document(
         path=_str(d["path"]),
         kind=_str(d["kind"]),
         data=d["data"],
-        spans=_decode_spans(d["spans"]),
-        key_spans=_decode_spans(d["key_spans"]),
+        spans=spans,
+        key_spans=key_spans,
         index=_int(d["index"]),
         model=model,
         lines=tuple(_str(line) for line in d["lines"]),
