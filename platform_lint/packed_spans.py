@@ -63,14 +63,20 @@ class _Pack:
 def pack(doc: Document) -> Document:
     """`doc` with its spans packed (the same document when they are not packable:
     a span at a path its data lacks, or a number out of range)."""
-    if isinstance(doc.spans, PackedSpans) or not (doc.spans or doc.key_spans):
-        return doc
-    numbers = _numbers(doc.data, doc.spans, doc.key_spans)
-    if numbers is None:
-        return doc
-    shared = _Pack(doc.data, numbers)
-    doc.spans, doc.key_spans = PackedSpans(shared, 0), PackedSpans(shared, 1)
+    doc.spans, doc.key_spans = pack_tables(doc.data, doc.spans, doc.key_spans)
     return doc
+
+
+def pack_tables(data: Any, spans: dict[Path, Span], key_spans: dict[Path, Span],
+                ) -> tuple[dict[Path, Span], dict[Path, Span]]:
+    """The value and key span tables of `data`, packed when they can be (else as given)."""
+    if isinstance(spans, PackedSpans) or not (spans or key_spans):
+        return spans, key_spans
+    numbers = _numbers(data, spans, key_spans)
+    if numbers is None:
+        return spans, key_spans
+    shared = _Pack(data, numbers)
+    return PackedSpans(shared, 0), PackedSpans(shared, 1)
 
 
 def packed_numbers(spans: Mapping[Path, Span]) -> array[int] | None:
@@ -132,11 +138,11 @@ class PackedSpans(dict[Path, Span]):
                 dict.__setitem__(self, path, Span(numbers[at], numbers[at + 1], numbers[at + 2],
                                                   numbers[at + 3]))
         self._filled = True
-        _RECENT[id(self)] = self
-        while len(_RECENT) > _UNPACKED_AT_ONCE:
-            _key, oldest = _RECENT.popitem(last=False)
-            dict.clear(oldest)
-            oldest._filled = False
+        _unpacked(self)
+
+    def _empty(self) -> None:
+        dict.clear(self)
+        self._filled = False
 
     def __reduce__(self) -> tuple[Any, ...]:  # pickled as numbers (to and from worker processes)
         return (PackedSpans, (self._pack, self._half))
@@ -198,5 +204,85 @@ class PackedSpans(dict[Path, Span]):
         return dict.setdefault(self, key, default)
 
 
-# The tables filled most recently, oldest first (a bound on memory, not on results).
-_RECENT: OrderedDict[int, PackedSpans] = OrderedDict()
+class PackedTree:
+    """A kustomize-built object's located tree (`kustomize.nodes.Node`: where each value
+    and key was written) packed the same way: a table of files, and ten numbers a value
+    of the kept data (its file and span, its key's file and span). Rebuilt for
+    `Built.relocate` when a finding asks where a value came from."""
+
+    __slots__ = ("_tree", "data", "files", "numbers")
+
+    def __init__(self, data: Any, files: list[str], numbers: array[int]) -> None:
+        self.data, self.files, self.numbers = data, files, numbers
+        self._tree: Any = None
+
+    def tree(self) -> Any:
+        """The located tree (a `kustomize.nodes.Node`)."""
+        if self._tree is not None:
+            if id(self) in _RECENT:
+                _RECENT.move_to_end(id(self))
+            return self._tree
+        from platform_lint.kustomize.nodes import Loc, Node
+
+        numbers, files = self.numbers, self.files
+        index = {path: i for i, path in enumerate(_walk(self.data))}
+
+        def loc(at: int) -> Loc | None:
+            if not numbers[at]:
+                return None
+            return Loc(files[numbers[at] - 1], Span(numbers[at + 1], numbers[at + 2], numbers[at + 3],
+                                                    numbers[at + 4]))
+
+        def build(path: Path, value: Any) -> Node:
+            at = 10 * index[path]
+            if isinstance(value, dict):
+                value = {k: build((*path, k), v) for k, v in value.items()}
+            elif isinstance(value, list):
+                value = [build((*path, i), v) for i, v in enumerate(value)]
+            return Node(value, loc(at), loc(at + 5))
+
+        self._tree = build((), self.data)
+        _unpacked(self)
+        return self._tree
+
+    def _empty(self) -> None:
+        self._tree = None
+
+
+def pack_tree(node: Any, data: Any) -> PackedTree | None:
+    """`node` (a located tree whose plain data is `data`) packed; None when its shape
+    is not that of `data`."""
+    from platform_lint.kustomize.nodes import Loc, walk
+
+    located = dict(walk(node))
+    files: dict[str, int] = {}
+    numbers: array[int] = array("i")
+    count = 0
+    try:
+        for path in _walk(data):
+            found = located.get(path)
+            if found is None:
+                return None
+            count += 1
+            for where in (found.loc, found.key_loc):
+                if not isinstance(where, Loc):
+                    numbers.extend((0, *_NO_SPAN))
+                    continue
+                number = files.setdefault(where.file, len(files) + 1)
+                span = where.span
+                numbers.extend((number, span.line, span.col, span.end_line, span.end_col))
+    except (OverflowError, TypeError):
+        return None
+    return PackedTree(data, list(files), numbers) if count == len(located) else None
+
+
+def _unpacked(table: PackedSpans | PackedTree) -> None:
+    """`table` was just unpacked: the oldest unpacked beyond the bound are packed again."""
+    _RECENT[id(table)] = table
+    while len(_RECENT) > _UNPACKED_AT_ONCE:
+        _key, oldest = _RECENT.popitem(last=False)
+        oldest._empty()
+
+
+# The tables unpacked most recently, oldest first (a bound on memory, not on results).
+_RECENT: OrderedDict[int, PackedSpans | PackedTree] = OrderedDict()

@@ -315,7 +315,7 @@ _SET_RULES_READ_LINES = frozenset({"codeowners", "charter"})
 
 def _kept(objects: Iterable[Obj]) -> list[Obj]:
     """The objects, their documents without the text lines set rules never read (and a
-    rendered object's model without the rest of its rendering), their spans packed
+    rendered or built object's model cut down to what relocation reads), their spans packed
     (`packed_spans`: unpacked only for the few a set rule reports on)."""
     from platform_lint.packed_spans import pack
 
@@ -325,9 +325,9 @@ def _kept(objects: Iterable[Obj]) -> list[Obj]:
         doc = trimmed.get(id(obj.doc))
         if doc is None:
             doc = obj.doc
-            compact = getattr(doc.model, "compact", None)  # a rendered Helm object's model
+            kept = getattr(doc.model, "kept", None)  # a rendered or built object's model, cut down
             lines = doc.lines if doc.kind in _SET_RULES_READ_LINES else ()
-            doc = pack(replace(doc, lines=lines, model=compact() if compact is not None else doc.model))
+            doc = pack(replace(doc, lines=lines, model=kept(doc.data) if kept is not None else doc.model))
             trimmed[id(obj.doc)] = doc
         out.append(replace(obj, doc=doc))
     return out

@@ -163,3 +163,51 @@ def test_memory_kept_for_set_rules_is_small_per_object(tmp_path: Path) -> None:
     # (a workload and its Service average ~30 values); their spans held as dicts
     # of Spans cost 14.5 kB.
     assert per_object < 8000, per_object
+
+
+KUSTOMIZE = {
+    "base/kustomization.yaml": "resources: [deployment.yaml]\n",
+    "base/deployment.yaml": """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+        - name: app
+          image: web:1.0
+          env: [{name: A, value: "1"}, {name: B, value: "2"}]
+""",
+    "prod/kustomization.yaml": """resources: [../base]
+namePrefix: prod-
+images: [{name: web, newTag: "2.0"}]
+patches:
+  - path: replicas.yaml
+""",
+    "prod/replicas.yaml": """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+""",
+}
+
+
+def test_a_built_objects_packed_tree_relocates_as_the_build_did() -> None:
+    from platform_lint.sources import kustomize
+
+    parsed = kustomize.load("prod/kustomization.yaml", KUSTOMIZE["prod/kustomization.yaml"],
+                            KUSTOMIZE.get)
+    built = [d for d in parsed.documents if isinstance(d.model, kustomize.Built)]
+    assert built
+    for doc in built:
+        kept = doc.model.kept(doc.data)
+        assert isinstance(kept.node, packed_spans.PackedTree)
+        probes = [*_paths(doc.data), ("spec", "no-such-key")]
+        for key in (False, True):
+            assert [kept.relocate(p, key) for p in probes] == [doc.model.relocate(p, key) for p in probes]
+        files = {r.path for p in probes if (r := kept.relocate(p, False)) is not None}
+        assert files == {"base/deployment.yaml", "prod/replicas.yaml", "prod/kustomization.yaml"}
