@@ -276,6 +276,20 @@ def pack_tree(node: Any, data: Any) -> PackedTree | None:
     return PackedTree(data, list(files), numbers) if count == len(located) else None
 
 
+def unpacked_tree(data: Any, files: list[str], flat: Any) -> PackedTree:
+    """The packed tree of `data` whose numbers are `flat` (from the result cache);
+    ValueError when they cannot be its numbers."""
+    try:
+        numbers = array("i", flat)
+    except (TypeError, OverflowError) as exc:
+        raise ValueError("packed tree") from exc
+    if len(numbers) != 10 * _count(data) or (numbers and min(numbers) < 0):
+        raise ValueError("packed tree")
+    if any(numbers[i] > len(files) for i in range(0, len(numbers), 5)):
+        raise ValueError("packed tree")
+    return PackedTree(data, files, numbers)
+
+
 def _unpacked(table: PackedSpans | PackedTree) -> None:
     """`table` was just unpacked: the oldest unpacked beyond the bound are packed again."""
     _RECENT[id(table)] = table
