@@ -391,7 +391,7 @@ class _Builder:
         out: dict[str, Any] = {}
         items = iter(node.value)
         explicit = list(zip(items, items, strict=False))
-        if self._merges:  # the text has a `<<` or a tag
+        if self._merges:
             pairs = explicit
             explicit = [(k, v) for k, v in pairs if not _is_merge(k)]
             for key_node, value_node in pairs:
@@ -482,7 +482,9 @@ def _load(text: str, position: Position | None, *, pure: bool,
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     get, c_parser = _events(text, pure=pure)
-    merges = "<<" in text or "!" in text
+    # A merge key is a plain `<<` or tagged as one (`!!merge`, `!<tag:yaml.org,2002:merge>`,
+    # a `%TAG` handle, %-escapes): texts with none of those spellings skip looking for them.
+    merges = "<<" in text or ("!" in text and ("merge" in text or "%" in text))
     docs: list[YamlDocument] = []
     problems: list[Problem] = []
     try:
