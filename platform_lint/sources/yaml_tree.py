@@ -23,15 +23,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.events import (
-    AliasEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    StreamEndEvent,
-)
-
 from platform_lint import budget
 from platform_lint.budget import OverBudget
 from platform_lint.model import Document, Path, Span, source_lines
@@ -205,7 +196,7 @@ _PLAIN: dict[str, Callable[[str], Any]] = {
 
 def _is_merge(key: Any) -> bool:
     """A `<<` key (plain, or tagged `!!merge`)."""
-    scalar = type(key) is ScalarEvent
+    scalar = type(key) is not _Collection
     tag = key.ctag if scalar else key.tag
     if tag is None or str(tag) == "!":
         return scalar and key.value == "<<" and key.implicit[0]
@@ -229,6 +220,14 @@ def _compose(get: Callable[[], Any], c_parser: bool) -> Iterator[tuple[Any, bool
     unknown alias is an error; a repeated anchor is one under the C parser,
     and the later one wins under the pure one."""
     from ruamel.yaml.composer import ComposerError
+    from ruamel.yaml.events import (
+        AliasEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        StreamEndEvent,
+    )
 
     get()  # the stream start
     while type(get()) is not StreamEndEvent:  # a document start
@@ -321,7 +320,7 @@ class _Builder:
             if id(node) in self._seen:
                 return self._again(node, path)
             self._seen.add(id(node))
-        scalar = type(node) is ScalarEvent
+        scalar = type(node) is not _Collection
         if self.meter is not None:
             self._count(node, False)
         else:
@@ -359,7 +358,7 @@ class _Builder:
         alias whose expansion crossed it (which `parse_yaml` places)."""
         assert self.meter is not None
         try:
-            self.meter.node(len(node.value) if type(node) is ScalarEvent else 0)
+            self.meter.node(0 if type(node) is _Collection else len(node.value))
         except OverBudget as over:
             if repeat or self._expanding:
                 over.alias = self.aliases
@@ -373,7 +372,7 @@ class _Builder:
 
     def _build(self, node: Any, path: Path) -> Any:
         self.doc.spans[path] = _span(node, self.position)
-        if type(node) is ScalarEvent:
+        if type(node) is not _Collection:
             return _scalar(node)
         if id(node) in self._active:
             self.problems.append(Problem(_span(node, self.position), "recursive alias"))
@@ -405,7 +404,7 @@ class _Builder:
         position = self.position
         build = self.build
         for key_node, value_node in explicit:
-            if type(key_node) is ScalarEvent:
+            if type(key_node) is not _Collection:
                 key = key_node.value
                 start, end = key_node.start_mark, key_node.end_mark
                 if start.line == end.line and end.column > start.column and position is None:
@@ -563,6 +562,8 @@ def _alias_bomb(text: str, first_line: int, position: Position | None, *, pure: 
 
 def _nth_alias(text: str, first_line: int, n: int, position: Position | None, *, pure: bool) -> Span:
     """Where the `n`th alias of the document starting at `first_line` is (its start without one)."""
+    from ruamel.yaml.events import AliasEvent, StreamEndEvent
+
     get, _c_parser = _events(text, pure=pure)
     seen = 0
     while type(event := get()) is not StreamEndEvent:
