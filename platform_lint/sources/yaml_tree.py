@@ -88,7 +88,7 @@ class _Collection:
         self.value: list[Any] = []
 
 
-def _span(node: Any, position: Position | None) -> Span:
+def _span(node: Any, position: Position | None = None) -> Span:
     start, end = node.start_mark, node.end_mark
     if position is None:
         start_line, start_col, end_line, end_col = start.line, start.column, end.line + 1, end.column + 1
