@@ -10,11 +10,12 @@ from functools import partial
 from typing import Any
 
 from platform_lint.budget import checkpoint
+from platform_lint.checks import CheckSpec
 from platform_lint.config import Config
 from platform_lint.discovery import printable
 from platform_lint.finding import Hit, Severity
 from platform_lint.model import Document, Obj, Span
-from platform_lint.rules import Rule
+from platform_lint.rules import Rule, Scope
 
 
 def in_scope(rule: Rule, obj: Obj) -> bool:
@@ -45,24 +46,62 @@ def run_rules(
     by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
-    for rule in rules:
-        candidates = [
-            o for kind in sorted(rule.scope.documents) for o in by_doc_kind.get(kind, ())
-            if in_scope(rule, o)
-        ]
+    for rule in _for_kinds(rules, by_doc_kind.keys()):
+        candidates = _candidates(rule.scope, by_doc_kind)
         if not candidates:
             continue
-        if _over(rule) != over:
+        spec = None if rule.check is None else rule.spec()  # resolved once per rule, not per use
+        if (spec.over if spec is not None else "object") != over:
             if keep is not None and over == "object":
                 keep.update(map(id, candidates))
             continue
         setting = config.rules.get(rule.id, {})
         severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
-        params = rule_params(rule, config)
-        for hit in _hits(rule, candidates, params, crashed):
+        params = _params(rule, spec, config)
+        for hit in _hits(rule, spec, candidates, params, crashed):
             yield rule, severity, hit
     if crashed:
         yield from report_crashes(crashed, rules if report else (), config, errors)
+
+
+_KIND_INDEX: list[tuple[tuple[Rule, ...], dict[str, tuple[int, ...]]]] = []
+"""A memo: the last rules `run_rules` met (a scan's, once per file) and, for each
+document kind, the positions of the rules whose scope names it."""
+
+
+def _for_kinds(rules: Sequence[Rule], kinds: Iterable[str]) -> list[Rule]:
+    """The rules whose scope names any of `kinds`, in their order: a file's few
+    document kinds leave most of a rule pack out without looking at each rule."""
+    known = _KIND_INDEX[0][0] if _KIND_INDEX else ()
+    if len(known) != len(rules) or any(a is not b for a, b in zip(known, rules, strict=True)):
+        index: dict[str, list[int]] = defaultdict(list)
+        for position, rule in enumerate(rules):
+            for kind in rule.scope.documents:
+                index[kind].append(position)
+        _KIND_INDEX[:] = [(tuple(rules), {kind: tuple(found) for kind, found in index.items()})]
+    by_kind = _KIND_INDEX[0][1]
+    positions = sorted({p for kind in kinds for p in by_kind.get(kind, ())})
+    return [rules[p] for p in positions]
+
+
+def _candidates(scope: Scope, by_doc_kind: Mapping[str, Sequence[Obj]]) -> list[Obj]:
+    """The objects `in_scope` of a rule, by document kind in name order and then in
+    their own order; each file's path is matched against the rule's globs once."""
+    found: list[Obj] = []
+    globs = bool(scope.paths or scope.exclude_paths)
+    admitted: dict[str, bool] = {}
+    for kind in sorted(k for k in by_doc_kind if k in scope.documents):
+        for obj in by_doc_kind[kind]:
+            if scope.kinds and obj.kind not in scope.kinds:
+                continue
+            if globs:
+                path = obj.doc.path
+                if path not in admitted:
+                    admitted[path] = scope.admits_path(path)
+                if not admitted[path]:
+                    continue
+            found.append(obj)
+    return found
 
 
 def report_crashes(
@@ -77,24 +116,25 @@ def report_crashes(
         errors.extend(f"{o.doc.path}: {o.value[0]['message']}" for o in crashed)
 
 
-def _over(rule: Rule) -> str:
-    return "object" if rule.check is None else rule.spec().over
-
-
 def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
     """The rule's params, overridden by the config section named like its check
     module (`ownership:`, `pipelines:`, `secrets:`) for the keys the check takes,
     then by `rules: {id: {params: ...}}`."""
-    if rule.check is None:
+    return _params(rule, None if rule.check is None else rule.spec(), config)
+
+
+def _params(rule: Rule, spec: CheckSpec | None, config: Config) -> dict[str, Any]:
+    if rule.check is None or spec is None:
         return {}
     section = config.sections.get(rule.check.split(".", 1)[0], {})
-    accepted = rule.spec().params_schema.get("properties", {}) if section else {}
+    accepted = spec.params_schema.get("properties", {}) if section else {}
     from_section = {k: v for k, v in section.items() if k in accepted}
     return {**rule.params, **from_section, **config.rules.get(rule.id, {}).get("params", {})}
 
 
 def _hits(
-    rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any], crashed: list[Obj]
+    rule: Rule, spec: CheckSpec | None, candidates: Sequence[Obj], params: Mapping[str, Any],
+    crashed: list[Obj],
 ) -> Iterable[Hit]:
     """The rule's hits on each candidate. A check that raises on an object loses
     its hits there (it may have stopped half way) and the object joins `crashed`;
@@ -103,10 +143,12 @@ def _hits(
     units: list[tuple[Obj, Callable[[], Iterable[Hit]]]]
     if rule.schema is not None:
         units = [(obj, partial(_schema_hits, rule, obj)) for obj in candidates]
-    elif (spec := rule.spec()).over == "set":
-        units = [(candidates[0], partial(spec.fn, candidates, params))]
     else:
-        units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
+        assert spec is not None  # a rule without a schema names a check
+        if spec.over == "set":
+            units = [(candidates[0], partial(spec.fn, candidates, params))]
+        else:
+            units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
     for obj, run in units:
         checkpoint(obj)  # past the file's CPU budget, judging stops here
         try:

@@ -29,7 +29,7 @@ from functools import cache
 from platform_lint.secrets import names, placeholders
 from platform_lint.secrets.entropy import looks_like_password, looks_random
 from platform_lint.secrets.patterns import CATALOGUE, Provider, regex
-from platform_lint.secrets.prefilter import Occurrences, Prefilter, line_bounds, occurrences
+from platform_lint.secrets.prefilter import Occurrences, Prefilter, line_bounds, occurrences, stems
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,7 @@ SECRET = ("secret", "hardcoded secret")
 _URL_KEYWORDS = ("://",)
 _CONNECTION_KEYWORDS = ("password=", "pwd=")  # in any case
 _NAME_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth")  # in any case
+_NAME_STEMS = stems(_NAME_KEYWORDS)
 
 
 @cache
@@ -293,6 +294,13 @@ def _weak_literal(text: str) -> bool:
     """A value a person typed as the secret: a few characters, no prose, not a
     setting (`random`, `true`) nor a Kubernetes object name (`db-credentials`)."""
     return len(text) >= 4 and " " not in text and text.lower() not in placeholders.SETTING_WORDS
+
+
+def may_hold_assignment(lowered: str) -> bool:
+    """Whether `find_assignments` could find anything in a text whose lower-cased
+    copy is `lowered`: an assignment needs an operator and a name keyword, which
+    most values (descriptions, names, images) lack. Far cheaper than the scan."""
+    return ("=" in lowered or ":" in lowered) and any(stem in lowered for stem in _NAME_STEMS)
 
 
 def find_assignments(text: str, *, code: bool = False) -> list[Secret]:
