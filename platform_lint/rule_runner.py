@@ -64,24 +64,30 @@ def run_rules(
         yield from report_crashes(crashed, rules if report else (), config, errors)
 
 
-_KIND_INDEX: list[tuple[tuple[Rule, ...], dict[str, tuple[int, ...]]]] = []
-"""A memo: the last rules `run_rules` met (a scan's, once per file) and, for each
-document kind, the positions of the rules whose scope names it."""
+_KIND_INDEX: list[tuple[Sequence[Rule], tuple[Rule, ...], dict[str, tuple[int, ...]]]] = []
+"""A memo: the last rules `run_rules` met (a scan's, once per file), a copy of them,
+and for each document kind the positions of the rules whose scope names it."""
 
 
 def _for_kinds(rules: Sequence[Rule], kinds: Iterable[str]) -> list[Rule]:
     """The rules whose scope names any of `kinds`, in their order: a file's few
     document kinds leave most of a rule pack out without looking at each rule."""
-    known = _KIND_INDEX[0][0] if _KIND_INDEX else ()
-    if len(known) != len(rules) or any(a is not b for a, b in zip(known, rules, strict=True)):
+    if not _KIND_INDEX or not _same_rules(rules, *_KIND_INDEX[0][:2]):
         index: dict[str, list[int]] = defaultdict(list)
         for position, rule in enumerate(rules):
             for kind in rule.scope.documents:
                 index[kind].append(position)
-        _KIND_INDEX[:] = [(tuple(rules), {kind: tuple(found) for kind, found in index.items()})]
-    by_kind = _KIND_INDEX[0][1]
+        _KIND_INDEX[:] = [(rules, tuple(rules), {kind: tuple(found) for kind, found in index.items()})]
+    by_kind = _KIND_INDEX[0][2]
     positions = sorted({p for kind in kinds for p in by_kind.get(kind, ())})
     return [rules[p] for p in positions]
+
+
+def _same_rules(rules: Sequence[Rule], seen: Sequence[Rule], copy: tuple[Rule, ...]) -> bool:
+    """`rules` are those of the memo: the very tuple (immutable), or the same rules one by one."""
+    if rules is seen and isinstance(rules, tuple):
+        return True
+    return len(rules) == len(copy) and all(a is b for a, b in zip(rules, copy, strict=True))
 
 
 def _candidates(scope: Scope, by_doc_kind: Mapping[str, Sequence[Obj]]) -> list[Obj]:
