@@ -31,9 +31,9 @@ def test_the_prefilters_admit_every_text_the_scans_find_something_in() -> None:
     with_assignments = [t for t in lines if find_assignments(t)]
     with_arguments = [t for t in lines if find_credential_arguments(t)]
     assert len(with_assignments) > 30 and len(with_arguments) >= 5
-    assert all(may_hold_assignment(t.lower()) for t in with_assignments)
-    assert all(may_hold_arguments(t.lower()) for t in with_arguments)
-    assert not may_hold_assignment("a plain description of the field, nothing else".lower())
+    assert all(may_hold_assignment(t) for t in with_assignments)
+    assert all(may_hold_arguments(t) for t in with_arguments)
+    assert not may_hold_assignment("a plain description of the field, nothing else")
 
 
 def test_one_walk_finds_named_literals_strings_and_command_lines_in_walk_order() -> None:

@@ -53,11 +53,23 @@ def literals(node: Any, *, arguments: bool = False) -> Literals:
 
 
 def _may_hold(found: Literals, text: str) -> bool:
-    lowered = text.lower()
-    return may_hold_assignment(lowered) or (found.arguments and may_hold_arguments(lowered))
+    return may_hold_assignment(text) or (found.arguments and may_hold_arguments(text))
 
 
-def _walk(found: Literals, node: dict[Any, Any] | list[Any], path: Path, lines: bool) -> None:
+Chain = tuple[Any, ...]
+"""A path as a chain of (parent chain, step) pairs, () at the root: a step down
+costs a pair, not a copy of the whole path; `_path` spells it out when kept."""
+
+
+def _path(chain: Chain, *steps: Any) -> Path:
+    reversed_steps: list[Any] = []
+    while chain:
+        chain, step = chain
+        reversed_steps.append(step)
+    return (*reversed(reversed_steps), *steps)
+
+
+def _walk(found: Literals, node: dict[Any, Any] | list[Any], chain: Chain, lines: bool) -> None:
     """`lines`: command lines are looked for here (not below an argv key's value)."""
     found.walked += 1
     if not found.walked % _CHECK_EVERY:
@@ -65,27 +77,28 @@ def _walk(found: Literals, node: dict[Any, Any] | list[Any], path: Path, lines: 
     if isinstance(node, list):
         for i, item in enumerate(node):
             if isinstance(item, str):
-                if _may_hold(found, item):
-                    found.strings.append((item, (*path, i)))
+                if (found.arguments or "=" in item or ":" in item) and _may_hold(found, item):
+                    found.strings.append((item, _path(chain, i)))
             elif isinstance(item, (dict, list)):
-                _walk(found, item, (*path, i), lines)
+                _walk(found, item, (chain, i), lines)
         return
     name = node.get("name")
     if isinstance(name, str) and isinstance(node.get("value"), str) and is_secret_name(name):
-        found.named.append((name, node["value"], (*path, "value")))
-    if lines and (words := argv(node, path)):
+        found.named.append((name, node["value"], _path(chain, "value")))
+    if lines and not node.keys().isdisjoint(ARGV_KEYS) and (words := argv(node, _path(chain))):
         found.commands.append(words)
     for key, value in node.items():
         if isinstance(value, str):
             if is_secret_name(key):
-                found.named.append((key, value, (*path, key)))
-            if _may_hold(found, value):
-                found.strings.append((value, (*path, key)))
-        elif isinstance(value, dict):
+                found.named.append((key, value, _path(chain, key)))
+            # Most strings hold no operator (`may_hold_assignment`): tested here first, no call.
+            if (found.arguments or "=" in value or ":" in value) and _may_hold(found, value):
+                found.strings.append((value, _path(chain, key)))
+        elif isinstance(value, dict) and ("value" in value or "default" in value):
             for entry in ("value", "default"):
                 if isinstance(value.get(entry), str) and is_secret_name(key):
-                    found.named.append((key, value[entry], (*path, key, entry)))
+                    found.named.append((key, value[entry], _path(chain, key, entry)))
         if lines and key in SCRIPT_KEYS:
-            found.commands.extend(script_lines(value, (*path, key)))
+            found.commands.extend(script_lines(value, _path(chain, key)))
         if isinstance(value, (dict, list)):
-            _walk(found, value, (*path, key), lines and key not in ARGV_KEYS)
+            _walk(found, value, (chain, key), lines and key not in ARGV_KEYS)

@@ -56,14 +56,15 @@ def _separators() -> re.Pattern[str]:
 def find_credential_arguments(text: str) -> list[Secret]:
     """Literal credentials given to credential options, in `text` (a script,
     a command, a message that quotes one)."""
-    if not may_hold_arguments(text.lower()):
+    if not may_hold_arguments(text):
         return []
     return list(_in_text(text, 0, len(text)))
 
 
-def may_hold_arguments(lowered: str) -> bool:
-    """Whether `find_credential_arguments` could find anything in a text whose
-    lower-cased copy is `lowered`: every option it reads holds one of its keywords."""
+def may_hold_arguments(text: str) -> bool:
+    """Whether `find_credential_arguments` could find anything in `text`: every
+    option it reads holds one of its keywords (in any case)."""
+    lowered = text.lower()
     return any(k in lowered for k in _KEYWORDS)
 
 

@@ -296,11 +296,14 @@ def _weak_literal(text: str) -> bool:
     return len(text) >= 4 and " " not in text and text.lower() not in placeholders.SETTING_WORDS
 
 
-def may_hold_assignment(lowered: str) -> bool:
-    """Whether `find_assignments` could find anything in a text whose lower-cased
-    copy is `lowered`: an assignment needs an operator and a name keyword, which
-    most values (descriptions, names, images) lack. Far cheaper than the scan."""
-    return ("=" in lowered or ":" in lowered) and any(stem in lowered for stem in _NAME_STEMS)
+def may_hold_assignment(text: str) -> bool:
+    """Whether `find_assignments` could find anything in `text`: an assignment
+    needs an operator and a name keyword (in any case), which most values
+    (descriptions, names, images) lack. Far cheaper than the scan."""
+    if "=" not in text and ":" not in text:
+        return False
+    lowered = text.lower()
+    return any(stem in lowered for stem in _NAME_STEMS)
 
 
 def find_assignments(text: str, *, code: bool = False) -> list[Secret]:
