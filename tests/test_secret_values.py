@@ -7,7 +7,13 @@ from __future__ import annotations
 from fixture_harness import FIXTURES
 from platform_lint.checks.secret_values import literals
 from platform_lint.secrets.arguments import find_credential_arguments, may_hold_arguments
-from platform_lint.secrets.detect import find_assignments, may_hold_assignment
+from platform_lint.secrets.detect import (
+    find_assignments,
+    find_tokens,
+    find_url_credentials,
+    has_keywords,
+    may_hold_assignment,
+)
 
 TRICKY = [
     "PaSsWoRd=hunter2xyz", "DB_PWD: s3cr3tValue", "export API_TOKEN=abcd1234efgh",
@@ -34,6 +40,10 @@ def test_the_prefilters_admit_every_text_the_scans_find_something_in() -> None:
     assert all(may_hold_assignment(t) for t in with_assignments)
     assert all(may_hold_arguments(t) for t in with_arguments)
     assert not may_hold_assignment("a plain description of the field, nothing else")
+    scanned = [t for t in lines if find_tokens(t) or find_url_credentials(t) or find_assignments(t)]
+    assert len(scanned) > len(with_assignments)
+    assert all(has_keywords(t) for t in scanned)  # what lets `identity.scrub` pass a message over
+    assert not has_keywords("container app has no liveness probe")
 
 
 def test_one_walk_finds_named_literals_strings_and_command_lines_in_walk_order() -> None:

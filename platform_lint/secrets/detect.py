@@ -82,6 +82,12 @@ def _occurrences(text: str) -> Occurrences:
     return occurrences(_prefilter(), text)
 
 
+def has_keywords(text: str) -> bool:
+    """Whether any keyword of the three scans below occurs in `text`: without one,
+    `find_tokens`, `find_url_credentials` and `find_assignments` find nothing."""
+    return any(True for _ in _occurrences(text).found())
+
+
 @cache
 def _providers_by_keyword() -> dict[str, tuple[int, ...]]:
     """For each catalogue keyword, the positions in `CATALOGUE` of the providers it admits."""
