@@ -46,11 +46,15 @@ def run_rules(
     by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
-    for rule in _for_kinds(rules, by_doc_kind.keys()):
-        candidates = _candidates(rule.scope, by_doc_kind)
+    index = _index(rules)
+    in_scope_of: dict[Scope, list[Obj]] = {}  # many rules share a scope
+    for rule in index.for_kinds(frozenset(by_doc_kind)):
+        candidates = in_scope_of.get(rule.scope)
+        if candidates is None:
+            candidates = in_scope_of[rule.scope] = _candidates(rule.scope, by_doc_kind)
         if not candidates:
             continue
-        spec = None if rule.check is None else rule.spec()  # resolved once per rule, not per use
+        spec = index.spec(rule)
         if (spec.over if spec is not None else "object") != over:
             if keep is not None and over == "object":
                 keep.update(map(id, candidates))
@@ -64,30 +68,50 @@ def run_rules(
         yield from report_crashes(crashed, rules if report else (), config, errors)
 
 
-_KIND_INDEX: list[tuple[Sequence[Rule], tuple[Rule, ...], dict[str, tuple[int, ...]]]] = []
-"""A memo: the last rules `run_rules` met (a scan's, once per file), a copy of them,
-and for each document kind the positions of the rules whose scope names it."""
+class _RuleIndex:
+    """What `run_rules` looks up for one rule sequence (a scan's, met once per file):
+    the rules whose scope names any of a set of document kinds, in their order, and
+    each rule's check, resolved the first time a rule has objects."""
 
-
-def _for_kinds(rules: Sequence[Rule], kinds: Iterable[str]) -> list[Rule]:
-    """The rules whose scope names any of `kinds`, in their order: a file's few
-    document kinds leave most of a rule pack out without looking at each rule."""
-    if not _KIND_INDEX or not _same_rules(rules, *_KIND_INDEX[0][:2]):
-        index: dict[str, list[int]] = defaultdict(list)
-        for position, rule in enumerate(rules):
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.source, self.rules = rules, tuple(rules)
+        self._by_kind: dict[str, list[int]] = defaultdict(list)
+        for position, rule in enumerate(self.rules):
             for kind in rule.scope.documents:
-                index[kind].append(position)
-        _KIND_INDEX[:] = [(rules, tuple(rules), {kind: tuple(found) for kind, found in index.items()})]
-    by_kind = _KIND_INDEX[0][2]
-    positions = sorted({p for kind in kinds for p in by_kind.get(kind, ())})
-    return [rules[p] for p in positions]
+                self._by_kind[kind].append(position)
+        self._for: dict[frozenset[str], list[Rule]] = {}
+        self._specs: dict[str, CheckSpec] = {}
+
+    def serves(self, rules: Sequence[Rule]) -> bool:
+        """`rules` are this index's: the very tuple (immutable), or the same rules one by one."""
+        if rules is self.source and isinstance(rules, tuple):
+            return True
+        return len(rules) == len(self.rules) and all(a is b for a, b in zip(rules, self.rules, strict=True))
+
+    def for_kinds(self, kinds: frozenset[str]) -> list[Rule]:
+        found = self._for.get(kinds)
+        if found is None:
+            positions = sorted({p for kind in kinds for p in self._by_kind.get(kind, ())})
+            found = self._for[kinds] = [self.rules[p] for p in positions]
+        return found
+
+    def spec(self, rule: Rule) -> CheckSpec | None:
+        if rule.check is None:
+            return None
+        spec = self._specs.get(rule.check)
+        if spec is None:
+            spec = self._specs[rule.check] = rule.spec()
+        return spec
 
 
-def _same_rules(rules: Sequence[Rule], seen: Sequence[Rule], copy: tuple[Rule, ...]) -> bool:
-    """`rules` are those of the memo: the very tuple (immutable), or the same rules one by one."""
-    if rules is seen and isinstance(rules, tuple):
-        return True
-    return len(rules) == len(copy) and all(a is b for a, b in zip(rules, copy, strict=True))
+_INDEX: list[_RuleIndex] = []
+"""The index of the last rule sequence met: a memo, rebuilt for any other sequence."""
+
+
+def _index(rules: Sequence[Rule]) -> _RuleIndex:
+    if not _INDEX or not _INDEX[0].serves(rules):
+        _INDEX[:] = [_RuleIndex(rules)]
+    return _INDEX[0]
 
 
 def _candidates(scope: Scope, by_doc_kind: Mapping[str, Sequence[Obj]]) -> list[Obj]:
