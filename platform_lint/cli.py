@@ -4,10 +4,10 @@ pick a reporter, return the exit code (0 clean, 1 findings, 2 error)."""
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
@@ -21,7 +21,30 @@ class UsageError(click.UsageError):
     exit_code = EXIT_ERROR
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Commands whose modules are imported only when they run (or `--help` lists them),
+    so `check` never pays for `audit`, `render` or `readiness`."""
+
+    LAZY: ClassVar[dict[str, str]] = {
+        "audit": "platform_lint.audit.cli:audit",
+        "render": "platform_lint.helm.command:render_command",
+        "readiness": "platform_lint.readiness_cli:readiness",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in self.LAZY:
+            return super().get_command(ctx, cmd_name)
+        import importlib
+
+        module, attr = self.LAZY[cmd_name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="platform-lint")
 def cli() -> None:
     """Policy-as-code guardrails: ownership, secrets, deploy safety, delivery pipelines."""
@@ -143,7 +166,7 @@ def check(
         show_skipped=show_skipped,
         env=dict(os.environ),
         group_by=group_by,
-        width=shutil.get_terminal_size().columns if terminal else None,
+        width=_terminal_width() if terminal else None,
         digests=file_digests(run.root, result.findings) if fmt == "text" else {},
     )
     _emit(render(fmt, result, ctx), output)
@@ -160,6 +183,12 @@ def check(
     threshold = Severity.parse(fail_on) if fail_on else run.config.fail_on
     failing = any(f.severity >= threshold for f in result.findings)
     raise SystemExit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _terminal_width() -> int:
+    import shutil  # with bz2 and lzma: not for a run whose output is not a terminal
+
+    return shutil.get_terminal_size().columns
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -278,15 +307,6 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
         click.echo(json.dumps(answers, indent=2, sort_keys=True))
     else:
         click.echo(render(answers), nl=False)
-
-
-from platform_lint.audit.cli import audit  # noqa: E402 (the group imports its work lazily)
-from platform_lint.helm.command import render_command  # noqa: E402 (imports the renderer lazily)
-from platform_lint.readiness_cli import readiness  # noqa: E402 (imports the scorecard lazily)
-
-cli.add_command(audit)
-cli.add_command(render_command)
-cli.add_command(readiness)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

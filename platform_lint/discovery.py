@@ -132,14 +132,48 @@ def pattern_problem(pattern: str) -> str | None:
 
 
 def path_matcher(patterns: Iterable[str]) -> PathMatcher | None:
-    """A predicate for gitignore-style `patterns`, or None when there are none."""
+    """A predicate for gitignore-style `patterns`, or None when there are none.
+    Patterns of the plain shapes (`plain_regex`) need no pathspec: its import and
+    compiling cost more than a one-file run's judging (the `contexts` defaults)."""
     kept = [p for p in patterns if p.strip() and not p.lstrip().startswith("#")]
     if not kept:
         return None
+    plain = [plain_regex(p) for p in kept]
+    if all(plain):
+        match = re.compile("|".join(r for r in plain if r)).match
+        return lambda path: match(_relative_name(path)) is not None
     import pathspec
 
     spec = pathspec.PathSpec.from_lines("gitignore", kept)
     return spec.match_file
+
+
+_PLAIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/*")
+
+
+def plain_regex(pattern: str) -> str | None:
+    """The regex pathspec makes of a gitignore `pattern` of a plain shape (segments
+    of letters, digits, `._-` and `*`; a leading `/` or `**/`; a trailing `/`), or
+    None for any other (`!`, `?`, `[...]`, escapes, `**` elsewhere, a last segment `*`).
+    A pattern with a `/` before its end is anchored at the root; `*` alone as a
+    segment is one or more characters, within a segment any run but `/`."""
+    if not pattern or not _PLAIN_CHARACTERS.issuperset(pattern):
+        return None
+    floating = pattern.startswith("**/")
+    body = pattern[3:] if floating else pattern
+    directory = body.endswith("/")
+    body = body.removesuffix("/")
+    anchored = not floating and "/" in body
+    segments = body.removeprefix("/").split("/") if anchored else body.split("/")
+    if "**" in body or {"", ".", ".."} & set(segments) or segments[-1] == "*":
+        return None
+    parts = ("[^/]+" if s == "*" else "[^/]*".join(map(re.escape, s.split("*"))) for s in segments)
+    return ("^" if anchored else "^(?:.+/)?") + "/".join(parts) + ("/" if directory else "(?:/|$)")
+
+
+def _relative_name(path: str) -> str:
+    """A path as pathspec matches it: without one leading `/` or `./`."""
+    return path[1:] if path.startswith("/") else path[2:] if path.startswith("./") else path
 
 
 def _symlink_problem(root: Path, path: Path) -> str | None:

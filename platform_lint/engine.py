@@ -168,9 +168,14 @@ def _touched_charts(root: Path, names: Sequence[str], config: Config) -> tuple[l
     """A partial scan that touches a Helm chart renders the whole chart: its Chart.yaml is
     judged, its other files are read as context."""
     from platform_lint.helm.scope import expand, may_touch_chart
-    from platform_lint.helm.settings import configured_files
 
-    configured = configured_files(config.sections.get("helm"))
+    section = config.sections.get("helm")
+    if section:
+        from platform_lint.helm.settings import configured_files
+
+        configured = configured_files(section)
+    else:
+        configured = {}
     if not may_touch_chart(root, names, {f for files in configured.values() for f in files}):
         return [], set()
     return expand(names, list_paths(root, config.exclude), configured)

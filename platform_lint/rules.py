@@ -69,6 +69,11 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
     """A rule file, validated; the cache skips validation for content seen valid
     before. It keeps a built-in rule's data, but of a user's rule only the
     verdict: a user's schema or message may hold a secret (a token to match)."""
+    return _load_rule_file(path, cache)[0]
+
+
+def _load_rule_file(path: Path, cache: ValidatedCache) -> tuple[Rule, Any]:
+    """The rule and what the cache keeps of it (a built-in rule's data)."""
     try:
         content = path.read_bytes()
     except OSError as exc:  # a directory named x.yaml, a dangling or looping symlink
@@ -77,7 +82,7 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
     known = cache.lookup(content, _validated_against())
     if built_in and isinstance(known, dict):
         try:
-            return _rule(known, str(path))
+            return _rule(known, str(path)), known
         except (KeyError, TypeError, ValueError):
             pass  # an entry of another shape (another build of this version) is not trusted: re-read
     if not built_in and known is not True:
@@ -109,7 +114,7 @@ def load_rule_file(path: Path, cache: ValidatedCache) -> Rule:
             err = param_errors[0]
             raise fail(SchemaError(("params", *err.path), err.message))
     cache.remember(content, _validated_against(), data if built_in else True)
-    return rule
+    return rule, data if built_in else True
 
 
 @cache
@@ -192,14 +197,40 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> dict[str, Rule]:
     A user rule may not reuse a built-in id: two rules with one id would make
     suppressions and baselines ambiguous.
     """
-    cache = ValidatedCache()
+    built_in = data_dir("rules")
+    opened: list[ValidatedCache] = []
+
+    def cache() -> ValidatedCache:  # opened only when a file is read on its own
+        if not opened:
+            opened.append(ValidatedCache())
+        return opened[0]
+
     rules: dict[str, Rule] = {}
     try:
-        for path in rule_files(dict.fromkeys([data_dir("rules"), *extra_dirs])):
-            rule = load_rule_file(path, cache)
+        loaded = _built_in_rules(built_in, cache)
+        user_files = rule_files(d for d in dict.fromkeys(extra_dirs) if d != built_in)
+        loaded += [(path, load_rule_file(path, cache())) for path in user_files]
+        for path, rule in loaded:
             if rule.id in rules:
                 raise RuleError(f"{path}:1:1: id: {rule.id!r} is already defined by {rules[rule.id].source}")
             rules[rule.id] = rule
     finally:
-        cache.save()
+        if opened:
+            opened[0].save()
     return rules
+
+
+def _built_in_rules(directory: Path, cache: Callable[[], ValidatedCache]) -> list[tuple[Path, Rule]]:
+    """The built-in rules from the rule pack (`rule_pack`), else file by file (then packed)."""
+    from platform_lint.rule_pack import RulePack
+
+    pack = RulePack(rule_files([directory]), _validated_against())
+    packed = pack.load()
+    if packed is not None:
+        try:
+            return [(path, _rule(packed[path.name], str(path))) for path in pack.files]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a pack of another shape is not trusted: read file by file
+    read = [(path, *_load_rule_file(path, cache())) for path in pack.files]
+    pack.save({path.name: data for path, _rule_read, data in read})
+    return [(path, rule) for path, rule, _data in read]

@@ -14,16 +14,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from platform_lint.kustomize.load import (
-    is_kustomization,
-    is_remote,
-    kustomization_in,
-    parse,
-    patch_files,
-    references,
-    resolve,
-)
-from platform_lint.sources.yaml_tree import parse_yaml
+from platform_lint.sources import is_kustomization
 
 PATCH = "patch"
 RESOURCE = "resource"
@@ -108,6 +99,15 @@ def survey(paths: Iterable[str], read: Callable[[str], bytes | None],
 def _edges(path: str, text_of: Callable[[str], str | None], roles: dict[str, str],
            components: set[str]) -> list[str]:
     """The kustomizations and files `path` includes; its patch files are marked."""
+    from platform_lint.kustomize.load import (
+        is_remote,
+        kustomization_in,
+        parse,
+        patch_files,
+        references,
+        resolve,
+    )
+
     doc = parse(text_of(path) or "")
     if doc is None:
         return []
@@ -142,6 +142,8 @@ def _mark(root: str, node: str, edges: Mapping[str, list[str]], built_by: dict[s
 
 def _artifacts(text: str) -> frozenset[str]:
     """`build.artifacts[].image` of every document of a skaffold config (profiles too)."""
+    from platform_lint.sources.yaml_tree import parse_yaml
+
     docs, _problems = parse_yaml(text)
     out: set[str] = set()
     for doc in docs:

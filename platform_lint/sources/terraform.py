@@ -25,12 +25,14 @@ label), so a missing attribute reported at the block lands on the header line;
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platform_lint.model import Document, Obj, Path, Span, source_lines
 from platform_lint.sources import FileReader, Parsed
-from platform_lint.sources.hcl_lark import HclBuilder, parse_hcl_lark
 from platform_lint.sources.yaml_tree import Problem
+
+if TYPE_CHECKING:  # python-hcl2's reader: only for a .tf file (checks use `is_expression`)
+    from platform_lint.sources.hcl_lark import HclBuilder
 
 _NAMED = ("module", "variable", "output")
 _TEMPLATE_MARKS = ("${", "%{")
@@ -46,6 +48,7 @@ def _parse_hcl(text: str) -> tuple[dict[str, Any], HclBuilder]:
     """Parsed by tree-sitter's HCL grammar when it is installed and the text
     parses cleanly; else (and for every syntax error's message) by python-hcl2,
     the reference the tree-sitter builder is tested against."""
+    from platform_lint.sources.hcl_lark import parse_hcl_lark
     from platform_lint.sources.hcl_tree_sitter import parse_hcl
 
     fast = parse_hcl(text)

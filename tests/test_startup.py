@@ -1,0 +1,113 @@
+"""Start-up stays cheap: a one-file run imports only what judging that file needs.
+
+Counted by module, never timed: each case runs `platform-lint check FILE` (as
+pre-commit does, in the file's folder) in a fresh interpreter and lists what it
+imported. The second run is the one asserted: the first fills the validated-rules
+cache, and only a run that meets new rule files may need jsonschema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from platform_lint.discovery import path_matcher, plain_regex
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "fixtures" / "example-repo"
+
+# Never needed to judge one plain file: other commands' machinery, other sources' parsers.
+NEVER = (
+    "platform_lint.audit", "platform_lint.readiness", "platform_lint.readiness_cli",
+    "platform_lint.helm.command", "platform_lint.helm.render", "platform_lint.helm.executor",
+    "platform_lint.helm.settings", "platform_lint.kustomize.load", "platform_lint.kustomize.build",
+    "platform_lint.ownership", "platform_lint.newonly",
+    "platform_lint.report.sarif_report", "platform_lint.report.json_report",
+    "jsonschema", "referencing", "pathspec", "shutil", "sqlite3",
+)
+YAML_NEVER = ("platform_lint.sources.hcl_lark", "platform_lint.sources.hcl_tree_sitter",
+              "hcl2", "lark", "tree_sitter")
+TERRAFORM_NEVER = ("platform_lint.sources.kubernetes", "platform_lint.sources.pipelines", "hcl2", "lark")
+
+_LIST_IMPORTS = """
+import json, sys
+from platform_lint.cli import main
+code = main(sys.argv[2:])
+with open(sys.argv[1], "w") as out:
+    json.dump(sorted(sys.modules), out)
+raise SystemExit(code)
+"""
+
+
+def _imported(path: Path, tmp_path: Path) -> set[str]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PLATFORM_LINT_CACHE_DIR": str(tmp_path / "results")}
+    listing = tmp_path / "modules.json"
+    for _ in range(2):
+        command = [sys.executable, "-c", _LIST_IMPORTS, str(listing), "check", path.name]
+        done = subprocess.run(command, check=False, cwd=path.parent, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode in (0, 1), done.stderr
+    return set(json.loads(listing.read_text()))
+
+
+def _loaded(modules: set[str], banned: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == b or m.startswith(f"{b}.") for b in banned))
+
+
+@pytest.mark.parametrize(("path", "banned"), [
+    (EXAMPLE / "k8s/gateway/deployment.yaml", NEVER + YAML_NEVER),
+    (EXAMPLE / ".github/workflows/deploy.yml", NEVER + YAML_NEVER),
+    (EXAMPLE / "terraform/database.tf", NEVER + TERRAFORM_NEVER),
+], ids=["manifest", "workflow", "terraform"])
+def test_one_file_run_imports_only_what_it_needs(path: Path, banned: tuple[str, ...], tmp_path: Path) -> None:
+    modules = _imported(path, tmp_path)
+    assert "platform_lint.engine" in modules  # the run did scan
+    assert _loaded(modules, banned) == []
+
+
+# Shapes `plain_regex` takes on and shapes it leaves to pathspec.
+PATTERNS = (
+    "test/", "/test/", "a/b", "a/b/", "/a", "a", "*.md", "a/*/b", "**/a", "**/a/b/", "*a*",
+    "a.b-c_d", "foo/", "a*/", "/*.md", "docs/charters/*.md", "*.test.yaml", "**/charts/*/ci/",
+    "**/*/x", "*/x", "a*b*c/d", "_a", "-a", ".a", "a.", "/a/b/c/", "**/a*", "e2e/",
+    "*", "*/", "a/*", "a/**", "a/**/b", "**", "a//b", "a/b/*", "x/*/", "/*/", "**/*", "/**/a",
+    "!a", "a?", "[ab]", "a\\*", " a", "a ", "./a", "a/../b", "#a", "***", "a/**/",
+)
+PATHS = (
+    "a", "a/b", "a/b/c", "x/a", "x/a/b", "test/x.yaml", "x/test/y", "xtest/y", "test", "docs/a.md",
+    "a.md", "x/y.md", "docs/charters/p.md", "docs/charters/x/p.md", "charts/web/ci/v.yaml",
+    "x/charts/web/ci/v.yaml", "charts/ci/v.yaml", "k/x", "z/k/x", "a.b-c_d/e", "s.test.yaml",
+    "q/s.test.yaml/r", "aXb/c", "aXbYc/d", "_a", "-a/b", ".a", "x/a.", "a/b/c/d", "ab", "b/ab/c",
+    "/a", "./a", "./x/a/b",
+)
+
+
+def test_plain_patterns_compile_as_pathspec_does() -> None:
+    import pathspec
+
+    for pattern in PATTERNS:
+        ours = plain_regex(pattern)
+        if ours is None:
+            continue
+        theirs = pathspec.PathSpec.from_lines("gitignore", [pattern]).patterns[0].regex
+        assert theirs is not None and ours == theirs.pattern, pattern
+
+
+def test_path_matcher_answers_as_pathspec_does() -> None:
+    import pathspec
+
+    plain = [p for p in PATTERNS if plain_regex(p) is not None]
+    assert len(plain) > 20 and any(plain_regex(p) is None for p in PATTERNS)
+    pattern_sets = [[p] for p in PATTERNS if not p.startswith("#")] + [plain, ["test/", "!test/x.yaml"]]
+    for patterns in pattern_sets:
+        ours = path_matcher(patterns)
+        spec = pathspec.PathSpec.from_lines("gitignore", patterns)
+        assert ours is not None
+        for path in PATHS:
+            assert ours(path) == spec.match_file(path), (patterns, path)
