@@ -224,3 +224,11 @@ def test_values_that_explode_through_aliases_or_huge_lists_stop_with_a_finding()
     assert "longer than" in result.errors[0].message
     result = chart({"t.yaml": '{{ repeat 100000000000 "x" }}'})
     assert "larger than" in result.errors[0].message
+
+
+def test_values_read_from_yaml_or_copied_are_each_templates_own() -> None:
+    # fromYaml of one text twice (remembered once parsed), and deepCopy: changing one result changes no other
+    src = ('{{ $a := fromYaml "m: {x: 1}" }}{{ $_ := set $a.m "x" 2 }}{{ (fromYaml "m: {x: 1}").m.x }}|'
+           '{{ $c := deepCopy .Values.m }}{{ $_ := set $c "a" 9 }}{{ .Values.m.a }}|{{ $c.a }}|'
+           '{{ (deepCopy .Capabilities).KubeVersion.Major }}')
+    assert out(src, "m: {a: 1}\n") == "1|1|9|1"

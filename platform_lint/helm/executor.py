@@ -165,7 +165,7 @@ class Executor:
         try:
             if self.truth(value):
                 if node.kind == "with" and self.tracer is not None:
-                    self.dot_values = trace.values_path(node.pipe, outer)
+                    self.dot_values = self.tracer.values_path(node.pipe, outer)
                 self.walk(node.body, value if node.kind == "with" else dot, scope, out)
             elif node.orelse is not None:
                 self.walk(node.orelse, dot, scope, out)
@@ -194,7 +194,7 @@ class Executor:
         budget = self.budget
         mark = len(scope)
         outer = self.dot_values
-        base = trace.values_path(Pipe(pipe.cmds), outer) if self.tracer is not None else None
+        base = self.tracer.values_path(pipe, outer) if self.tracer is not None else None
         for key, elem in items:
             if base is not None:
                 self.dot_values = (*base, key)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from platform_lint.helm.executor import Func
 from platform_lint.helm.funcs_core import empty, strval
+from platform_lint.helm.values import copied
 
 _MISSING = object()
 
@@ -175,5 +175,5 @@ FUNCS: dict[str, Func] = {
     "pick": pick, "omit": omit, "dig": dig,
     "merge": merge, "mustMerge": merge,
     "mergeOverwrite": merge_overwrite, "mustMergeOverwrite": merge_overwrite,
-    "deepCopy": copy.deepcopy, "mustDeepCopy": copy.deepcopy,
+    "deepCopy": copied, "mustDeepCopy": copied,
 }

@@ -15,7 +15,7 @@ from platform_lint.helm.errors import RenderLimit, TemplateError
 from platform_lint.helm.executor import Executor, Func, GoObject, Template
 from platform_lint.helm.funcs_core import strval
 from platform_lint.helm.parser import Parsed, parse
-from platform_lint.helm.values import parse_yaml
+from platform_lint.helm.values import copied, parse_yaml
 
 # API groups/versions the Kubernetes 1.29 client libraries know (Helm's default set).
 _DEFAULT_APIS = words(
@@ -183,15 +183,26 @@ def _must_to_yaml(v: Any) -> str:
 
 def _from_yaml(s: Any) -> Any:
     try:
-        data = parse_yaml(strval(s))
+        data = _yaml_values(strval(s))
     except TemplateError as exc:
         return {"Error": exc.message}
     return data if isinstance(data, dict) else {} if data is None else {"Error": "not a map"}
 
 
+def _yaml_values(text: str) -> Any:
+    """`parse_yaml(text)`, a copy of the values read before when the text is short (templates
+    often read the same `include` output in every values set)."""
+    return copied(_parsed_short(text)) if len(text) <= 65_536 else parse_yaml(text)
+
+
+@lru_cache(maxsize=256)
+def _parsed_short(text: str) -> Any:
+    return parse_yaml(text)
+
+
 def _from_yaml_array(s: Any) -> Any:
     try:
-        data = parse_yaml(strval(s))
+        data = _yaml_values(strval(s))
     except TemplateError as exc:
         return [exc.message]
     return data if isinstance(data, list) else [] if data is None else ["not a list"]

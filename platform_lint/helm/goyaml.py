@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
-from functools import cmp_to_key
+from functools import cmp_to_key, lru_cache
 from typing import Any
 
 from platform_lint.helm import words
@@ -63,7 +63,14 @@ def _printable(ch: str) -> bool:
     )
 
 
+_NOT_PRINTABLE = re.compile("[^\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+"""A character `_printable` refuses (the byte-order mark among them)."""
 _BREAKS = "\r\n\x85\u2028\u2029"
+
+
+@lru_cache(maxsize=8192)
+def _analyze_short(s: str) -> tuple[bool, bool, bool, bool, bool]:
+    return _analyze(s)
 
 
 def _analyze(s: str) -> tuple[bool, bool, bool, bool, bool]:  # noqa: PLR0915 - one pass, as libyaml
@@ -73,8 +80,9 @@ def _analyze(s: str) -> tuple[bool, bool, bool, bool, bool]:  # noqa: PLR0915 - 
         flow_ind = block_ind = True
     preceded_ws = True
     leading_space = leading_break = trailing_space = trailing_break = False
-    break_space = space_break = special = line_breaks = False
+    break_space = space_break = line_breaks = False
     prev_space = prev_break = False
+    special = _NOT_PRINTABLE.search(s) is not None
     n = len(s)
     for i, ch in enumerate(s):
         followed_ws = i + 1 >= n or s[i + 1] in " \t" or s[i + 1] in _BREAKS
@@ -95,8 +103,6 @@ def _analyze(s: str) -> tuple[bool, bool, bool, bool, bool]:  # noqa: PLR0915 - 
                 block_ind = True
         elif ch == "#" and preceded_ws:
             flow_ind = block_ind = True
-        if not _printable(ch) or ch == "\ufeff":
-            special = True
         if ch in _BREAKS:
             line_breaks = True
         if ch == " ":
@@ -229,7 +235,10 @@ def _write_double(out: _Out, s: str, indent: int, breaks: bool) -> None:
 
 
 def _string(out: _Out, s: str, indent: int, key: bool) -> None:
-    block_plain, single, block, _multiline, _flow = _analyze(s)
+    if _SIMPLE.fullmatch(s) and not resolves_non_string(s):
+        out.put(s)  # what the plain style writes of a word with no indicator, space or break
+        return
+    block_plain, single, block, _multiline, _flow = _analyze_short(s) if len(s) <= 120 else _analyze(s)
     if "\n" in s:
         # the encoder asks for a literal block; the emitter falls back to double quotes
         if block and not key:
@@ -244,6 +253,9 @@ def _string(out: _Out, s: str, indent: int, key: bool) -> None:
         _write_single(out, s, indent, not key)
     else:
         _write_double(out, s, indent, not key)
+
+
+_SIMPLE = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./-]*")
 
 
 def _write_literal_scalar(out: _Out, s: str, indent: int) -> None:

@@ -11,7 +11,7 @@ becomes a related location).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,13 +183,16 @@ def _at(data: Any, path: Path) -> Any:
 
 def documents(manifest: Manifest, origins: Sequence[Origin], sets: list[str],
               values_files: list[ValuesFile], template_lines: Mapping[str, Sequence[str]],
-              parses: ParseCache | None = None,
+              parses: ParseCache | None = None, wanted: Callable[[int, Any], bool] | None = None,
               ) -> tuple[list[tuple[Document, Rendered]], list[tuple[Origin | None, Problem]]]:
-    """Each object of a rendered manifest as a Document, and where the output would not parse."""
+    """Each object of a rendered manifest as a Document, and where the output would not parse;
+    with `wanted`, only the documents it wants (by index and data) get a model."""
     docs, problems = (parses or ParseCache()).placed(manifest.text)
     marks = manifest.marks or []
     out: list[tuple[Document, Rendered]] = []
     for i, (d, shift) in enumerate(docs):
+        if wanted is not None and not wanted(i, d.data):
+            continue
         # Compact: the chart's other values sets render while this object waits to be
         # judged, and it need not hold its own rendering's markers and origins meanwhile.
         model = Rendered(manifest.path, sets, origins, marks, d.spans, d.key_spans, d.data, values_files,

@@ -20,6 +20,7 @@ from platform_lint.helm.parser import Dot, Field, Pipe, Text, Var
 MARK = "\ue000"
 _BASE = 0xE100
 _RADIX = 3840
+_LAST = 0xF0FF
 _MARKER = re.compile("\ue000[\ue100-\uf0ff]{2}")
 
 # Functions whose string results keep their arguments' text (so markers stay meaningful).
@@ -44,6 +45,8 @@ class Tracer:
         self.origins: list[Origin] = []
         self._ids: dict[Origin, str] = {}
         self._texts: dict[tuple[int, str], str] = {}
+        self._actions: dict[tuple[int, str, int, ValuesPath | None], tuple[Pipe, str]] = {}
+        self._paths: dict[tuple[int, ValuesPath | None], tuple[Pipe, ValuesPath | None]] = {}
 
     def mark(self, origin: Origin) -> str:
         found = self._ids.get(origin)
@@ -67,7 +70,19 @@ class Tracer:
         return found
 
     def action(self, pipe: Pipe, file: str, line: int, dot: ValuesPath | None) -> str:
-        return self.mark(Origin(file, line, values_path(pipe, dot)))
+        key = (id(pipe), file, line, dot)
+        held = self._actions.get(key)
+        if held is None:  # the pipe is kept, so its id names no other
+            held = self._actions[key] = (pipe, self.mark(Origin(file, line, self.values_path(pipe, dot))))
+        return held[1]
+
+    def values_path(self, pipe: Pipe, dot: ValuesPath | None) -> ValuesPath | None:
+        """`values_path(pipe, dot)`, worked out once per pipe and dot."""
+        key = (id(pipe), dot)
+        held = self._paths.get(key)
+        if held is None:
+            held = self._paths[key] = (pipe, values_path(pipe, dot))
+        return held[1]
 
 
 def strip(value: Any) -> Any:
@@ -104,18 +119,22 @@ def split(text: str) -> tuple[str, list[LineMarks]]:
     out_lines: list[str] = []
     marks: list[LineMarks] = []
     for line in text.split("\n"):
+        if MARK not in line:
+            out_lines.append(line)
+            marks.append([])
+            continue
+        chunks = line.split(MARK)
+        parts = [chunks[0]]
         found: LineMarks = []
-        parts: list[str] = []
-        col = 0
-        pos = 0
-        for m in _MARKER.finditer(line):
-            chunk = line[pos : m.start()]
-            parts.append(chunk)
-            col += len(chunk)
-            code = m.group()
-            found.append((col, (ord(code[1]) - _BASE) * _RADIX + ord(code[2]) - _BASE))
-            pos = m.end()
-        parts.append(line[pos:])
+        col = len(chunks[0])
+        for chunk in chunks[1:]:
+            if len(chunk) >= 2 and _BASE <= ord(chunk[0]) <= _LAST and _BASE <= ord(chunk[1]) <= _LAST:
+                found.append((col, (ord(chunk[0]) - _BASE) * _RADIX + ord(chunk[1]) - _BASE))
+                rest = chunk[2:]
+            else:  # a marker character that begins no marker is text
+                rest = MARK + chunk
+            parts.append(rest)
+            col += len(rest)
         out_lines.append("".join(parts))
         marks.append(found)
     return "\n".join(out_lines), marks

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from platform_lint.helm.errors import TemplateError
+from platform_lint.helm.executor import GoObject
 
 
 class _Loader(yaml.CSafeLoader):
@@ -118,8 +119,24 @@ def coalesce_tables(dst: dict[str, Any], src: dict[str, Any], merge: bool = Fals
             elif isinstance(dv, dict) and isinstance(sv, dict):
                 coalesce_tables(dv, sv, merge)
         else:
-            dst[k] = copy.deepcopy(sv)
+            dst[k] = copied(sv)
     return dst
+
+
+_ATOMS = (str, float, int, bool, type(None))
+
+
+def copied(v: Any) -> Any:
+    """A deep copy of values: maps and lists copied all the way down (as Go copies decoded
+    values, without keeping any sharing between them), strings and numbers shared."""
+    kind = type(v)
+    if kind is dict:
+        return {k: copied(x) for k, x in v.items()}
+    if kind is list:
+        return [copied(x) for x in v]
+    if kind in _ATOMS or isinstance(v, GoObject):  # Helm's objects: nothing changes them
+        return v
+    return copy.deepcopy(v)
 
 
 def coalesce_globals(dest: dict[str, Any], parent: dict[str, Any]) -> None:
@@ -129,7 +146,7 @@ def coalesce_globals(dest: dict[str, Any], parent: dict[str, Any]) -> None:
     if isinstance(sg, dict):
         for k, v in sg.items():
             if isinstance(v, dict):
-                vv = copy.deepcopy(v)
+                vv = copied(v)
                 cur = dg.get(k)
                 if isinstance(cur, dict):
                     coalesce_tables(vv, cur, merge=True)

@@ -14,16 +14,26 @@ from __future__ import annotations
 
 import re
 
+from platform_lint.helm.yaml_subtrees import Subtrees
 from platform_lint.model import Path, Span
 from platform_lint.sources.yaml_tree import MAX_DEPTH, Problem, YamlDocument, bracket_depth, parse_yaml
 
 _DOC_START = re.compile(r"^---(?=[ \t\n]|$)", re.M)
-_UNSPLITTABLE = re.compile("[\r\x85\u2028\u2029]|^%|^\\.\\.\\.", re.M)
+_ODD_BREAKS = "\r\x85\u2028\u2029"
+
+
+def _unsplittable(text: str) -> bool:
+    """Whether the text needs the whole stream: an odd line break, a directive (`%` at a
+    line's start) or a document end (`...`)."""
+    return (any(c in text for c in _ODD_BREAKS) or text.startswith(("%", "...")) or "\n%" in text
+            or "\n..." in text)
 
 
 class ParseCache:
     def __init__(self) -> None:
         self._docs: dict[str, list[YamlDocument]] = {}
+        self._texts: dict[str, tuple[list[tuple[YamlDocument, int]], list[Problem]]] = {}
+        self._subtrees = Subtrees()
 
     def parse(self, text: str) -> tuple[list[YamlDocument], list[Problem]]:
         """What `parse_yaml(text)` returns."""
@@ -31,8 +41,14 @@ class ParseCache:
         return [_moved(doc, lines) for doc, lines in placed], problems
 
     def placed(self, text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
-        """Each document with its spans relative to its own text, and the lines before it."""
-        if _UNSPLITTABLE.search(text) or bracket_depth(text) > MAX_DEPTH:
+        """Each document with its spans relative to its own text, and the lines before it
+        (the same lists again for a text seen before)."""
+        if text not in self._texts:
+            self._texts[text] = self._placed(text)
+        return self._texts[text]
+
+    def _placed(self, text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
+        if _unsplittable(text) or bracket_depth(text) > MAX_DEPTH:
             return _whole(text)
         starts = [0, *(m.start() for m in _DOC_START.finditer(text) if m.start() > 0)]
         out: list[tuple[YamlDocument, int]] = []
@@ -41,13 +57,17 @@ class ParseCache:
             piece = text[start:end]
             docs = self._docs.get(piece)
             if docs is None:
-                docs, problems = parse_yaml(piece)
+                docs, problems = self._parse(piece)
                 if problems:
                     return _whole(text)
                 self._docs[piece] = docs
             out.extend((doc, line) for doc in docs)
             line += piece.count("\n")
         return out, []
+
+    def _parse(self, piece: str) -> tuple[list[YamlDocument], list[Problem]]:
+        doc = self._subtrees.read(piece)
+        return ([doc], []) if doc is not None else parse_yaml(piece)
 
 
 def _whole(text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:

@@ -127,6 +127,8 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
         return out
 
     seen: dict[tuple[str, int, str], Document] = {}
+    as_json = _AsJson()
+
     problems: dict[tuple[str, int, str], list[str]] = {}
     parses = ParseCache()
     for vset in _value_sets(root, chart_files, settings):
@@ -151,23 +153,45 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
             for (vfile, vline), message in _schema_problems(chart.schema, result.values, top):
                 problems.setdefault((vfile, vline, message), []).append(set_name)
         for manifest in result.manifests:
-            docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines, parses)
+            keys: dict[int, tuple[str, int, str]] = {}
+
+            def fresh(index: int, data: Any, path: str = manifest.path, keys: dict[int, Any] = keys,
+                      set_name: str = set_name) -> bool:
+                """An object not rendered so by an earlier values set (which then names this one too)."""
+                if not _is_object(data):
+                    return False
+                key = (path, index, as_json(data))
+                if key in seen:
+                    seen[key].model.sets.append(set_name)
+                    return False
+                keys[index] = key
+                return True
+
+            docs, bad = documents(manifest, result.origins, [set_name], vfiles, template_lines, parses, fresh)
             for origin, problem in bad:
                 file, line = (origin.file, origin.line) if origin else (manifest.path, 1)
                 problems.setdefault((file, line, f"rendered output is not YAML: {problem.message}"),
                                     []).append(set_name)
             for doc, _model in docs:
-                if not _is_object(doc.data):
-                    continue
-                key = (manifest.path, doc.index, json.dumps(doc.data, sort_keys=True, default=str))
-                if key in seen:
-                    seen[key].model.sets.append(set_name)
-                    continue
-                seen[key] = doc
+                seen[keys[doc.index]] = doc
                 yield doc
     for (pfile, pline, message), sets in problems.items():
         where = "" if sets == [DEFAULT_SET] else f" [values: {', '.join(dict.fromkeys(sets))}]"
         yield _problem_doc(pfile, pline, f"Helm: {message}{where}")
+
+
+class _AsJson:
+    """An object as JSON text, written once per object the parse cache hands out (an
+    unchanged document in several values sets is the same object)."""
+
+    def __init__(self) -> None:
+        self._written: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, data: Any) -> str:
+        held = self._written.get(id(data))
+        if held is None:  # the object is kept, so its id names no other
+            held = self._written[id(data)] = (data, json.dumps(data, sort_keys=True, default=str))
+        return held[1]
 
 
 def _schema_problems(schema_text: str, values: dict[str, Any], vfiles: list[Any]) -> Iterator[

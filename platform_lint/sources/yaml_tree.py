@@ -1,20 +1,26 @@
 """YAML text to plain data with a span for every key and value.
 
-Uses ruamel.yaml's composer (the libyaml-based one when ruamel.yaml.clib is
-present) and builds values ourselves from the node graph. Building from nodes
-rather than constructed objects keeps every position, keeps keys as their
-source text (so GitHub's `on:` stays "on" and never becomes True), lets us
-report duplicate keys, and resolves `<<` merge keys the way GitLab CI uses them.
+Reads ruamel.yaml's parser events (its libyaml-based C parser when
+ruamel.yaml.clib is present) and composes and builds the values itself, one
+document at a time in two passes: `_compose` links the events into nodes (a
+scalar is its own event, a collection a `_Collection`) and checks anchors and
+aliases as ruamel's composer does; `_Builder` walks the nodes into data and
+spans. Skipping ruamel's node graph skips its per-scalar resolver and its node
+and tag objects, over half of the time this took; plain scalars are typed here
+by their first character, with YAML 1.2's core rules. Building from events
+keeps every position, keeps keys as their source text (so GitHub's `on:` stays
+"on" and never becomes True), lets us report duplicate keys, and resolves `<<`
+merge keys the way GitLab CI uses them.
 """
 
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from platform_lint import budget
@@ -44,16 +50,13 @@ Position = Callable[[Any], tuple[int, int]]
 """A parser mark to its (line, column), both 0-based, as editors count lines."""
 
 
-def _mark_position(mark: Any) -> tuple[int, int]:
-    return mark.line, mark.column
-
-
-def _positions(text: str) -> Position:
-    """How to place ruamel's marks in `text`. ruamel also breaks lines at NEL,
-    U+2028 and U+2029, which editors and GitHub do not: in a text holding one
-    of them, marks are placed by their character offset instead."""
+def _positions(text: str) -> Position | None:
+    """How to place ruamel's marks in `text`: None when a mark's own line and
+    column are right. ruamel also breaks lines at NEL, U+2028 and U+2029, which
+    editors and GitHub do not: in a text holding one of them, marks are placed
+    by their character offset instead."""
     if not _ODD_BREAKS.search(text):
-        return _mark_position
+        return None
     starts = [0, *(m.end() for m in _BREAK.finditer(text))]
 
     def by_offset(mark: Any) -> tuple[int, int]:
@@ -67,46 +70,137 @@ _ODD_BREAKS = re.compile("[\x85\u2028\u2029]")
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _span(node: Any, position: Position = _mark_position) -> Span:
-    (start_line, start_col), (end_line, end_col) = position(node.start_mark), position(node.end_mark)
-    end_line, end_col = end_line + 1, end_col + 1
+def _place(mark: Any, position: Position | None) -> tuple[int, int]:
+    return (mark.line, mark.column) if position is None else position(mark)
+
+
+class _Collection:
+    """A mapping or sequence node: `value` holds its child nodes (a mapping's
+    as key, value, key, value...); an alias is the node it names."""
+
+    __slots__ = ("end_mark", "id", "start_mark", "tag", "value")
+
+    def __init__(self, start: Any, kind: str) -> None:
+        self.id = kind
+        self.start_mark = start.start_mark
+        self.end_mark = start.end_mark
+        self.tag = start.ctag
+        self.value: list[Any] = []
+
+
+def _span(node: Any, position: Position | None = None) -> Span:
+    start, end = node.start_mark, node.end_mark
+    if position is None:
+        start_line, start_col, end_line, end_col = start.line, start.column, end.line + 1, end.column + 1
+    else:
+        (start_line, start_col), (end_line, end_col) = position(start), position(end)
+        end_line, end_col = end_line + 1, end_col + 1
     if end_col == 1 and end_line > start_line + 1:
         # Block values end at column 0 of the next line; keep the span on its own lines.
         end_line -= 1
         end_col = start_col + 2 if end_line == start_line + 1 else 1
-    if (end_line, end_col) <= (start_line + 1, start_col + 1):  # an empty node (`key:`, `? `)
-        end_line, end_col = start_line + 1, start_col + 2
+    if end_line < start_line + 1 or (end_line == start_line + 1 and end_col <= start_col + 1):
+        end_line, end_col = start_line + 1, start_col + 2  # an empty node (`key:`, `? `)
     return Span(start_line + 1, start_col + 1, end_line, end_col)
 
 
-def _scalar(node: Any) -> Any:
-    tag: str = node.tag
-    text: str = node.value
-    if tag.endswith(":str") or node.style:
+def _scalar(event: Any) -> Any:
+    """The value of a scalar: quoted and block scalars are strings; a plain one
+    is typed by YAML 1.2's core rules, or by its explicit tag."""
+    text: str = event.value
+    if event.style:
+        return text
+    tag = event.ctag
+    if tag is None or str(tag) == "!":
+        if not event.implicit[0]:
+            return text
+        if not text:
+            return None
+        typed = _PLAIN.get(text[0])
+        return text if typed is None else typed(text)
+    return _tagged(str(tag), text)
+
+
+def _tagged(tag: str, text: str) -> Any:
+    if tag.endswith(":str"):
         return text
     if tag.endswith(":int"):
-        try:
-            return int(text.replace("_", ""), 0)
-        except ValueError:
-            try:
-                return int(text, 8) if text.startswith("0") else text
-            except ValueError:
-                return text
+        return _int(text)
     if tag.endswith(":float"):
-        try:
-            return float(text.replace("_", ""))
-        except ValueError:
-            lowered = text.lower()
-            if lowered in (".inf", "+.inf"):
-                return float("inf")
-            if lowered == "-.inf":
-                return float("-inf")
-            return float("nan") if lowered == ".nan" else text
+        return _float(text)
     if tag.endswith(":bool"):
         return _BOOL.get(text.lower(), text)
     if tag.endswith(":null"):
         return None
     return text
+
+
+def _int(text: str) -> Any:
+    try:
+        return int(text.replace("_", ""), 0)
+    except ValueError:
+        try:
+            return int(text, 8) if text.startswith("0") else text
+        except ValueError:
+            return text
+
+
+def _float(text: str) -> Any:
+    try:
+        return float(text.replace("_", ""))
+    except ValueError:
+        lowered = text.lower()
+        if lowered in (".inf", "+.inf"):
+            return float("inf")
+        if lowered == "-.inf":
+            return float("-inf")
+        return float("nan") if lowered == ".nan" else text
+
+
+# YAML 1.2 core schema spellings (as ruamel.yaml resolves them for 1.2); a
+# timestamp or any other plain scalar stays a string.
+_BOOL_SPELLINGS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULL_SPELLINGS = frozenset({"~", "null", "Null", "NULL"})
+_FLOAT = re.compile(r"""^(?:
+     [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""", re.X)
+_INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$")
+
+
+def _number(text: str) -> Any:
+    if _FLOAT.match(text):
+        return _float(text)
+    if text[0] != "." and _INT.match(text):
+        return _int(text)
+    return text
+
+
+def _bool(text: str) -> Any:
+    return _BOOL_SPELLINGS.get(text, text)
+
+
+def _null(text: str) -> Any:
+    return None if text in _NULL_SPELLINGS else text
+
+
+_PLAIN: dict[str, Callable[[str], Any]] = {
+    **dict.fromkeys("tTfF", _bool),
+    **dict.fromkeys("~nN", _null),
+    **dict.fromkeys("-+0123456789.", _number),
+}
+"""A plain scalar's possible types by its first character; any other is a string."""
+
+
+def _is_merge(key: Any) -> bool:
+    """A `<<` key (plain, or tagged `!!merge`)."""
+    scalar = type(key) is not _Collection
+    tag = key.ctag if scalar else key.tag
+    if tag is None or str(tag) == "!":
+        return scalar and key.value == "<<" and key.implicit[0]
+    return str(tag) == _MERGE_TAG
 
 
 MAX_ALIAS_NODES = 100_000
@@ -119,53 +213,166 @@ class _AliasBomb(Exception):
     """Aliases expanded past `MAX_ALIAS_NODES`."""
 
 
+def _compose(get: Callable[[], Any], c_parser: bool) -> Iterator[tuple[Any, bool, int, int]]:
+    """Each document of the event stream `get` reads: its root node, whether it
+    has anchors, and how many nodes and scalar characters it writes out.
+    Anchors and aliases are checked as ruamel's composer checks them: an
+    unknown alias is an error; a repeated anchor is one under the C parser,
+    and the later one wins under the pure one."""
+    from ruamel.yaml.composer import ComposerError
+    from ruamel.yaml.events import (
+        AliasEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        StreamEndEvent,
+    )
+
+    get()  # the stream start
+    while type(get()) is not StreamEndEvent:  # a document start
+        anchors: dict[str, Any] = {}
+        stack: list[_Collection] = []
+        children: list[Any] | None = None  # of the innermost open collection
+        nodes = scalar_bytes = 0
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is ScalarEvent:
+                nodes += 1
+                scalar_bytes += len(event.value)
+                if event.anchor is not None:
+                    _anchor(anchors, event, event, c_parser)
+                if children is None:
+                    root: Any = event
+                    break
+                children.append(event)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                node = stack.pop()
+                node.end_mark = event.end_mark
+                if not stack:
+                    root = node
+                    break
+                children = stack[-1].value
+            elif kind is AliasEvent:
+                target = anchors.get(event.anchor)
+                if target is None:
+                    name = "" if c_parser else f" {event.anchor!r}"
+                    raise ComposerError(None, None, f"found undefined alias{name}", event.start_mark)
+                if children is None:
+                    root = target
+                    break
+                children.append(target)
+            else:
+                nodes += 1
+                node = _Collection(event, "mapping" if kind is MappingStartEvent else "sequence")
+                if event.anchor is not None:
+                    _anchor(anchors, node, event, c_parser)
+                if children is not None:
+                    children.append(node)
+                stack.append(node)
+                children = node.value
+        get()  # the document end
+        yield root, bool(anchors), nodes, scalar_bytes
+
+
+def _anchor(anchors: dict[str, Any], node: Any, event: Any, c_parser: bool) -> None:
+    from ruamel.yaml.composer import ComposerError
+
+    if c_parser and event.anchor in anchors:
+        raise ComposerError("found duplicate anchor; first occurrence", anchors[event.anchor].start_mark,
+                            "second occurrence", event.start_mark)
+    anchors[event.anchor] = node
+
+
+def _fits(meter: budget.Meter, nodes: int, scalar_bytes: int) -> bool:
+    """Whether a document of this size cannot cross the file's node or character budget."""
+    limits = meter.budgets
+    return meter.nodes + nodes <= limits.nodes and meter.scalar_bytes + scalar_bytes <= limits.scalar_bytes
+
+
 class _Builder:
-    def __init__(self, position: Position) -> None:
+    """Data and spans from one document's nodes. `meter` counts every node as
+    it is built, to stop at the one that crosses a budget; without it (a
+    document that cannot cross one) `nodes` and `scalar_bytes` count them and
+    `clock` is asked for the time every 1,024 nodes."""
+
+    def __init__(self, position: Position | None, *, anchored: bool, merges: bool,
+                 meter: budget.Meter | None, clock: budget.Meter | None) -> None:
         self.position = position
         self.doc = YamlDocument(data=None)
         self.problems: list[Problem] = []
         self._active: set[int] = set()
-        self._seen: set[int] = set()
+        self._seen: set[int] | None = set() if anchored else None
+        """Nodes built so far; only an anchored document can build one twice."""
+        self._merges = merges
         self._repeats = 0
         """Nodes built a second time or more: what aliases (and merges) expanded."""
-        self.meter = budget.current()
+        self.meter = meter
+        self.clock = clock
+        self.nodes = 0
+        self.scalar_bytes = 0
         self.aliases = 0
         self._expanding = 0
 
     def build(self, node: Any, path: Path) -> Any:
-        repeat = id(node) in self._seen
-        if repeat and not self._expanding:
+        if self._seen is not None:
+            if id(node) in self._seen:
+                return self._again(node, path)
+            self._seen.add(id(node))
+        scalar = type(node) is not _Collection
+        if self.meter is not None:
+            self._count(node, False)
+        else:
+            self.nodes += 1
+            if scalar:
+                self.scalar_bytes += len(node.value)
+            if not self.nodes & 1023 and self.clock is not None:
+                self._tick(node)
+        if scalar:  # the common case, inline
+            start, end = node.start_mark, node.end_mark
+            if start.line == end.line and end.column > start.column and self.position is None:
+                self.doc.spans[path] = Span(start.line + 1, start.column + 1, start.line + 1, end.column + 1)
+            else:
+                self.doc.spans[path] = _span(node, self.position)
+            return _scalar(node)
+        return self._build(node, path)
+
+    def _again(self, node: Any, path: Path) -> Any:
+        """A node built before, through an alias or a merge."""
+        if not self._expanding:
             self.aliases += 1  # an alias (or merge) of the document, in reading order
         if self.meter is not None:
-            self._count(node, repeat)
-        if repeat:
-            self._repeats += 1
-            if self._repeats > MAX_ALIAS_NODES:
-                raise _AliasBomb
-            self._expanding += 1
-            try:
-                return self._build(node, path)
-            finally:
-                self._expanding -= 1
-        self._seen.add(id(node))
-        return self._build(node, path)
+            self._count(node, True)
+        self._repeats += 1
+        if self._repeats > MAX_ALIAS_NODES:
+            raise _AliasBomb
+        self._expanding += 1
+        try:
+            return self._build(node, path)
+        finally:
+            self._expanding -= 1
 
     def _count(self, node: Any, repeat: bool) -> None:
         """The node against the file's budget; past it, at the node, or at the
         alias whose expansion crossed it (which `parse_yaml` places)."""
         assert self.meter is not None
         try:
-            self.meter.node(len(node.value) if node.id == "scalar" else 0)
+            self.meter.node(0 if type(node) is _Collection else len(node.value))
         except OverBudget as over:
             if repeat or self._expanding:
                 over.alias = self.aliases
             else:
-                over.span = Span.point(*(n + 1 for n in self.position(node.start_mark)))
+                over.span = Span.point(*(n + 1 for n in _place(node.start_mark, self.position)))
             raise
+
+    def _tick(self, node: Any) -> None:
+        assert self.clock is not None
+        self.clock.check(Span.point(*(n + 1 for n in _place(node.start_mark, self.position))))
 
     def _build(self, node: Any, path: Path) -> Any:
         self.doc.spans[path] = _span(node, self.position)
-        if node.id == "scalar":
+        if type(node) is not _Collection:
             return _scalar(node)
         if id(node) in self._active:
             self.problems.append(Problem(_span(node, self.position), "recursive alias"))
@@ -173,40 +380,57 @@ class _Builder:
         self._active.add(id(node))
         try:
             if node.id == "sequence":
-                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+                build = self.build
+                return [build(item, (*path, i)) for i, item in enumerate(node.value)]
             return self._mapping(node, path)
         finally:
             self._active.discard(id(node))
 
-    def _mapping(self, node: Any, path: Path) -> dict[str, Any]:
+    def _mapping(self, node: _Collection, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        explicit = [(k, v) for k, v in node.value if k.tag != _MERGE_TAG]
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
-                sources = value_node.value if value_node.id == "sequence" else [value_node]
-                for source in reversed(sources):  # earlier sources take precedence
-                    self._merge(source, path, out)
+        items = iter(node.value)
+        explicit = list(zip(items, items, strict=False))
+        if self._merges:
+            pairs = explicit
+            explicit = [(k, v) for k, v in pairs if not _is_merge(k)]
+            for key_node, value_node in pairs:
+                if _is_merge(key_node):
+                    sequence = getattr(value_node, "id", "") == "sequence"
+                    sources = value_node.value if sequence else [value_node]
+                    for source in reversed(sources):  # earlier sources take precedence
+                        self._merge(source, path, out)
         seen: set[str] = set()
+        key_spans = self.doc.key_spans
+        position = self.position
+        build = self.build
         for key_node, value_node in explicit:
-            key = str(key_node.value) if key_node.id == "scalar" else _flow_text(key_node)
+            if type(key_node) is not _Collection:
+                key = key_node.value
+                start, end = key_node.start_mark, key_node.end_mark
+                if start.line == end.line and end.column > start.column and position is None:
+                    key_span = Span(start.line + 1, start.column + 1, start.line + 1, end.column + 1)
+                else:
+                    key_span = _span(key_node, position)
+            else:
+                key = _flow_text(key_node)
+                key_span = _span(key_node, position)
             if key in seen:
-                self.problems.append(Problem(_span(key_node, self.position),
-                                             f"duplicate key {key!r} (the later value wins)"))
+                self.problems.append(Problem(key_span, f"duplicate key {key!r} (the later value wins)"))
             seen.add(key)
             child = (*path, key)
-            self.doc.key_spans[child] = _span(key_node, self.position)
-            out[key] = self.build(value_node, child)
+            key_spans[child] = key_span
+            out[key] = build(value_node, child)
         return out
 
     def _merge(self, source: Any, path: Path, out: dict[str, Any]) -> None:
-        if source.id != "mapping":
+        if getattr(source, "id", "") != "mapping":
             self.problems.append(Problem(_span(source, self.position),
                                          "merge key '<<' needs a mapping"))
             return
         out.update(self._mapping(source, path))
 
 
-def _flow_text(node: Any) -> str:
+def _flow_text(node: _Collection) -> str:
     return f"<{node.id} key at line {node.start_mark.line + 1}>"
 
 
@@ -214,59 +438,98 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     """Every document in `text`, and the problems found. On a syntax error the
     documents before it are kept and the error is reported at its position."""
     if bracket_depth(text) > MAX_DEPTH:
-        # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
+        # ruamel's C parser recurses without a guard: 50,000 '[' crash the process.
         return [], [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
     position = _positions(text)
-    docs, problems, flow_colon = _load(text, position, pure=False)
-    if flow_colon:
-        # libyaml's scanner refuses a `:` inside a plain scalar in flow context
-        # (`ports: [frontend:80]`), which YAML 1.2 and go-yaml (what kubectl
-        # reads with) take as one string; ruamel's own scanner reads it so.
-        docs, problems, _ = _load(text, position, pure=True)
+    collecting = gc.isenabled()
+    if collecting:
+        # Nothing built here can form a reference cycle, but the hundreds of
+        # thousands of spans, paths and values a large file makes would run
+        # the cycle collector over everything alive, again and again (a third
+        # of the time with a scan's documents alive): it runs once, afterwards.
+        gc.disable()
+    try:
+        docs, problems, flow_colon = _load(text, position, pure=False)
+        if flow_colon:
+            # libyaml's scanner refuses a `:` inside a plain scalar in flow context
+            # (`ports: [frontend:80]`), which YAML 1.2 and go-yaml (what kubectl
+            # reads with) take as one string; ruamel's own scanner reads it so.
+            docs, problems, _ = _load(text, position, pure=True)
+    finally:
+        if collecting:
+            gc.enable()
     return docs, problems
 
 
-def _load(text: str, position: Position, *, pure: bool) -> tuple[list[YamlDocument], list[Problem], bool]:
-    """The documents and problems, and whether the text stopped at a `:` in a flow scalar."""
+def _events(text: str, *, pure: bool) -> tuple[Callable[[], Any], bool]:
+    """How to read the next event of `text`, and whether that is ruamel's C parser."""
+    if not pure:
+        try:
+            from _ruamel_yaml import CParser  # type: ignore[import-not-found]  # ruamel.yaml.clib
+        except ImportError:
+            pass
+        else:
+            return CParser(text).get_event, True
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml.reader import ReaderError
 
-    loader = YAML(typ="safe", pure=pure)
-    loader.Resolver = _resolver_class()
+    return iter(YAML(typ="safe", pure=True).parse(text)).__next__, False
+
+
+def _load(text: str, position: Position | None, *, pure: bool,
+          ) -> tuple[list[YamlDocument], list[Problem], bool]:
+    """The documents and problems, and whether the text stopped at a `:` in a flow scalar."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    get, c_parser = _events(text, pure=pure)
+    # A merge key is a plain `<<` or tagged as one (`!!merge`, `!<tag:yaml.org,2002:merge>`,
+    # a `%TAG` handle, %-escapes): texts with none of those spellings skip looking for them.
+    merges = "<<" in text or ("!" in text and ("merge" in text or "%" in text))
     docs: list[YamlDocument] = []
     problems: list[Problem] = []
     try:
-        for node in loader.compose_all(text):
-            if node is None:
-                continue
-            builder = _Builder(position)
+        for node, anchored, nodes, scalar_bytes in _compose(get, c_parser):
+            meter = budget.current()
+            exact = meter is not None and (anchored or not _fits(meter, nodes, scalar_bytes))
+            builder = _Builder(position, anchored=anchored, merges=merges,
+                               meter=meter if exact else None, clock=meter)
             try:
                 builder.doc.data = builder.build(node, ())
             except _AliasBomb:
-                problems.append(_alias_bomb(loader, text, node.start_mark.line, position))
+                problems.append(_alias_bomb(text, node.start_mark.line, position, pure=pure))
                 continue
             except OverBudget as over:
                 if over.span is None:
-                    over.span = _nth_alias(loader, text, node.start_mark.line, over.alias, position)
+                    over.span = _nth_alias(text, node.start_mark.line, over.alias, position, pure=pure)
                 raise
+            finally:
+                if meter is not None and not exact:
+                    meter.nodes += builder.nodes
+                    meter.scalar_bytes += builder.scalar_bytes
             docs.append(builder.doc)
             problems.extend(builder.problems)
-    except MarkedYAMLError as exc:
-        if not pure and exc.problem == _FLOW_COLON:
+    except (YAMLError, RecursionError) as exc:
+        if c_parser and isinstance(exc, MarkedYAMLError) and exc.problem == _FLOW_COLON:
             return docs, problems, True
-        mark = exc.problem_mark or exc.context_mark
-        line, col = position(mark) if mark is not None else (0, 0)
-        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        problems.append(Problem(_inside(text, line + 1, col + 1), f"YAML syntax error: {detail}"))
-    except ReaderError as exc:  # a character YAML does not allow, at an offset into the text
-        problems.append(Problem(_at_offset(text, exc.position),
-                                f"YAML syntax error: character U+{exc.character:04X} is not allowed"))
-    except YAMLError:
-        problems.append(Problem(Span.point(1), "YAML error: the file could not be read as YAML"))
-    except RecursionError:
-        problems.append(Problem(Span.point(1), "nested too deeply to parse"))
+        problems.append(_unreadable(exc, text, position))
     return docs, problems, False
+
+
+def _unreadable(exc: Exception, text: str, position: Position | None) -> Problem:
+    """Where and why the parser stopped reading `text`."""
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    if isinstance(exc, MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _place(mark, position) if mark is not None else (0, 0)
+        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        return Problem(_inside(text, line + 1, col + 1), f"YAML syntax error: {detail}")
+    if isinstance(exc, ReaderError):  # a character YAML does not allow, at an offset into the text
+        return Problem(_at_offset(text, exc.position),
+                       f"YAML syntax error: character U+{exc.character:04X} is not allowed")
+    if isinstance(exc, RecursionError):
+        return Problem(Span.point(1), "nested too deeply to parse")
+    return Problem(Span.point(1), "YAML error: the file could not be read as YAML")
 
 
 _FLOW_COLON = "found unexpected ':'"
@@ -291,43 +554,25 @@ def _at_offset(text: str, offset: int) -> Span:
     return _inside(text, len(breaks) + 1, len(before) - start + 1)
 
 
-def _alias_bomb(loader: Any, text: str, first_line: int, position: Position) -> Problem:
+def _alias_bomb(text: str, first_line: int, position: Position | None, *, pure: bool) -> Problem:
     """The refusal of a document whose aliases expand too far, at its first alias."""
-    at = _nth_alias(loader, text, first_line, 1, position)
+    at = _nth_alias(text, first_line, 1, position, pure=pure)
     return Problem(at, f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes: not parsed")
 
 
-def _nth_alias(loader: Any, text: str, first_line: int, n: int, position: Position) -> Span:
+def _nth_alias(text: str, first_line: int, n: int, position: Position | None, *, pure: bool) -> Span:
     """Where the `n`th alias of the document starting at `first_line` is (its start without one)."""
-    from ruamel.yaml.events import AliasEvent
+    from ruamel.yaml.events import AliasEvent, StreamEndEvent
 
+    get, _c_parser = _events(text, pure=pure)
     seen = 0
-    for event in loader.parse(text):
-        if isinstance(event, AliasEvent) and event.start_mark.line >= first_line:
+    while type(event := get()) is not StreamEndEvent:
+        if type(event) is AliasEvent and event.start_mark.line >= first_line:
             seen += 1
             if seen >= n:
-                line, col = position(event.start_mark)
+                line, col = _place(event.start_mark, position)
                 return Span.point(line + 1, col + 1)
     return Span.point(first_line + 1)
-
-
-@cache
-def _resolver_class() -> type:
-    """ruamel's resolver asks for the YAML version on every scalar, through two
-    failing attribute lookups under the C parser: over half the time of a large
-    file. The version cannot change within a load, so it is asked once."""
-    from ruamel.yaml.resolver import VersionedResolver
-
-    class OnceResolver(VersionedResolver):
-        _version: Any = None
-
-        @property
-        def processing_version(self) -> Any:
-            if self._version is None:
-                self._version = super().processing_version
-            return self._version
-
-    return OnceResolver
 
 
 MAX_DEPTH = 400
