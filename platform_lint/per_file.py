@@ -315,17 +315,21 @@ _SET_RULES_READ_LINES = frozenset({"codeowners", "charter"})
 
 def _kept(objects: Iterable[Obj]) -> list[Obj]:
     """The objects, their documents without the text lines set rules never read (and a
-    rendered object's model without the rest of its rendering)."""
+    rendered or built object's model cut down to what relocation reads), their spans packed
+    (`packed_spans`: unpacked only for the few a set rule reports on)."""
+    from platform_lint.packed_spans import pack
+
     trimmed: dict[int, Document] = {}
     out: list[Obj] = []
     for obj in objects:
-        doc = obj.doc
-        compact = getattr(doc.model, "compact", None)  # a rendered Helm object's model
-        if compact is not None and id(doc) not in trimmed:
-            trimmed[id(doc)] = replace(doc, lines=(), model=compact())
-        if (doc.lines and doc.kind not in _SET_RULES_READ_LINES) or compact is not None:
-            doc = trimmed.setdefault(id(obj.doc), replace(obj.doc, lines=()))
-        out.append(obj if doc is obj.doc else replace(obj, doc=doc))
+        doc = trimmed.get(id(obj.doc))
+        if doc is None:
+            doc = obj.doc
+            kept = getattr(doc.model, "kept", None)  # a rendered or built object's model, cut down
+            lines = doc.lines if doc.kind in _SET_RULES_READ_LINES else ()
+            doc = pack(replace(doc, lines=lines, model=kept(doc.data) if kept is not None else doc.model))
+            trimmed[id(obj.doc)] = doc
+        out.append(replace(obj, doc=doc))
     return out
 
 

@@ -42,7 +42,7 @@ from platform_lint.per_file import FileVerdict
 from platform_lint.rules import Rule
 from platform_lint.suppression import Directive
 
-FORMAT = "platform-lint-file-verdict/2"
+FORMAT = "platform-lint-file-verdict/3"
 CACHE_DIR_VARIABLE = "PLATFORM_LINT_CACHE_DIR"
 MAX_BYTES = 512 * 2**20
 PRUNE_INTERVAL = 3600.0
@@ -278,24 +278,72 @@ def _encode_finding(f: Finding) -> list[Any]:
 def _encode_doc(doc: Document, values_table: dict[int, int], values_files: list[dict[str, Any]],
                 ) -> dict[str, Any]:
     rendered = None
+    model: dict[str, Any] | None = None
     if doc.model is not None:
-        from platform_lint.helm import stored
         from platform_lint.helm.locate import Rendered
 
-        if not isinstance(doc.model, Rendered):
-            raise _NotStorable
-        rendered = stored.encode(doc.model, values_table, values_files, _encode_spans)
+        if isinstance(doc.model, Rendered):
+            from platform_lint.helm import stored
+
+            rendered = stored.encode(doc.model, values_table, values_files, _encode_spans)
+        else:
+            model = _encode_model(doc.model, doc.data)
     _check_plain(doc.data)
+    from platform_lint.packed_spans import packed_numbers
+
+    packed = packed_numbers(doc.spans)
+    if packed is not None and packed is not packed_numbers(doc.key_spans):
+        raise _NotStorable
+    spans = {"packed": packed.tolist()} if packed is not None else {
+        "spans": _encode_spans(doc.spans), "key_spans": _encode_spans(doc.key_spans)}
     return {
         "rendered": rendered,
+        **({"model": model} if model is not None else {}),
         "path": doc.path,
         "kind": doc.kind,
         "data": doc.data,
-        "spans": _encode_spans(doc.spans),
-        "key_spans": _encode_spans(doc.key_spans),
+        **spans,
         "index": doc.index,
         "lines": list(doc.lines),
     }
+
+
+def _encode_model(model: Any, data: Any) -> dict[str, Any]:
+    """A kept object's model other than a rendering: skaffold's images on a manifest
+    (`Deployed`), a kustomize build's packed located tree (`Built`)."""
+    from platform_lint.packed_spans import PackedTree
+    from platform_lint.sources.kubernetes import Deployed
+    from platform_lint.sources.kustomize import Built
+
+    if isinstance(model, Deployed):
+        return {"deployed": sorted(model.substituted_images)}
+    from platform_lint.ownership.codeowners import CodeOwners
+
+    if isinstance(model, CodeOwners):  # parsed again from the kept lines
+        return {"codeowners": model.flavour}
+    if isinstance(model, Built) and isinstance(model.node, PackedTree) and model.node.data is data:
+        return {"built": model.overlay, "images": sorted(model.substituted_images),
+                "files": model.node.files, "numbers": model.node.numbers.tolist()}
+    raise _NotStorable
+
+
+def _decode_model(d: dict[str, Any], data: Any, path: str, lines: tuple[str, ...]) -> Any:
+    from platform_lint.sources.kubernetes import Deployed
+
+    if "deployed" in d:
+        return Deployed(frozenset(_str(i) for i in d["deployed"]))
+    if "codeowners" in d:
+        from platform_lint.ownership import codeowners
+
+        flavour = d["codeowners"]
+        if flavour not in ("github", "gitlab"):
+            raise ValueError("flavour")
+        return codeowners.parse("\n".join(lines), path, flavour)
+    from platform_lint.packed_spans import unpacked_tree
+    from platform_lint.sources.kustomize import Built
+
+    tree = unpacked_tree(data, [_str(f) for f in d["files"]], d["numbers"])
+    return Built(tree, _str(d["built"]), frozenset(_str(i) for i in d["images"]))
 
 
 def _encode_spans(spans: Mapping[tuple[str | int, ...], Span]) -> list[Any]:
@@ -379,19 +427,30 @@ def _decode_finding(f: list[Any]) -> Finding:
 
 def _decode_doc(d: dict[str, Any], values_files: list[Any]) -> Document:
     model = None
+    lines = tuple(_str(line) for line in d["lines"])
     if d["rendered"] is not None:
         from platform_lint.helm import stored
 
         model = stored.decode(d["rendered"], d["data"], values_files, _decode_spans)
+    elif "model" in d:
+        model = _decode_model(d["model"], d["data"], _str(d["path"]), lines)
+    spans: dict[tuple[Any, ...], Span]
+    key_spans: dict[tuple[Any, ...], Span]
+    if "packed" in d:
+        from platform_lint.packed_spans import unpacked_from
+
+        spans, key_spans = unpacked_from(d["data"], d["packed"])
+    else:
+        spans, key_spans = _decode_spans(d["spans"]), _decode_spans(d["key_spans"])
     return Document(
         path=_str(d["path"]),
         kind=_str(d["kind"]),
         data=d["data"],
-        spans=_decode_spans(d["spans"]),
-        key_spans=_decode_spans(d["key_spans"]),
+        spans=spans,
+        key_spans=key_spans,
         index=_int(d["index"]),
         model=model,
-        lines=tuple(_str(line) for line in d["lines"]),
+        lines=lines,
     )
 
 

@@ -204,3 +204,27 @@ def test_a_chart_is_read_from_the_cache_until_one_of_its_files_changes(
     (root / "chart" / "templates" / "NOTES.txt").write_text("installed\n")
     _added, fourth = _scan(root)
     assert fourth.misses == 2  # the new file, and the chart whose list of files it joined
+
+
+def test_kustomize_builds_codeowners_and_skaffold_manifests_are_cached_with_their_models(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    from test_kept_memory import KUSTOMIZE
+
+    root = tmp_path / "kust"
+    write(root, {**KUSTOMIZE, "CODEOWNERS": "* @org/platform\n/prod/ @org/payments\n",
+                 "skaffold.yaml": "apiVersion: skaffold/v4beta6\nkind: Config\n"
+                 "build:\n  artifacts:\n    - image: web\nmanifests:\n  rawYaml: [app/*.yaml]\n",
+                 "app/web.yaml": DEPLOYMENT})
+    first, cold = _scan(root)
+    second, warm = _scan(root)
+    assert warm.misses == 0 and warm.hits == cold.misses
+    assert _report(second) == _report(first)
+    assert any(f.path == "prod/replicas.yaml" or f.path.startswith("base/") for f in first.findings)
+    # A base the build read changed: the overlay is judged again, from the new base.
+    recreate = KUSTOMIZE["base/deployment.yaml"].replace("  replicas: 1\n", "  strategy: {type: Recreate}\n")
+    write(root, {"base/deployment.yaml": recreate})
+    third, cache = _scan(root)
+    assert cache.misses >= 1
+    new = {(f.rule_id, f.path) for f in third.findings} - {(f.rule_id, f.path) for f in first.findings}
+    assert new == {("recreate-deploy-strategy", "base/deployment.yaml")}

@@ -84,6 +84,13 @@ class Rendered:
 
         return compact(self)
 
+    def kept(self, data: Any) -> Rendered:
+        """`compact`, for an object kept to the end of a scan (`data`: its plain data,
+        this model's `data`): its span tables packed."""
+        from platform_lint.helm.stored import kept
+
+        return kept(self, data)
+
     def relocate(self, path: Path, key: bool) -> Relocated | None:
         """Where a finding at `path` (of this rendered object) belongs in the chart."""
         probe = path

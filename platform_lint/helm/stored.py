@@ -51,6 +51,16 @@ def compact(model: Rendered) -> Rendered:
     return replace(model, origins=origins, marks=marks, template_lines=lines, shift=1)
 
 
+def kept(model: Rendered, data: Any) -> Rendered:
+    """`compact`, its span tables packed too (`packed_spans`): a model kept to the end
+    of the scan, read only for the findings of cross-object rules."""
+    from platform_lint.packed_spans import pack_tables
+
+    small = compact(model)
+    spans, key_spans = pack_tables(data, small.spans, small.key_spans)
+    return replace(small, spans=spans, key_spans=key_spans)
+
+
 def encode(model: Rendered, values_table: dict[int, int], values_out: list[dict[str, Any]],
            spans: Encode) -> dict[str, Any]:
     """`model` as plain data; its values files are added to `values_out` once each."""

@@ -13,7 +13,7 @@ fetched and the overlay is listed as skipped for it, with its objects judged.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from platform_lint.model import Document, Obj, Path, Span, source_lines
@@ -46,9 +46,19 @@ class Built:
     def deploy_unit(self) -> str:
         return self.overlay
 
+    def kept(self, data: Any) -> Built:
+        """This model for an object kept to the end of a scan (`data` its plain data):
+        its located tree packed (`packed_spans.PackedTree`), rebuilt when a finding needs it."""
+        from platform_lint.packed_spans import pack_tree
+
+        packed = pack_tree(self.node, data)
+        return self if packed is None else replace(self, node=packed)
+
     def relocate(self, path: Path, key: bool) -> Relocated | None:
         """The file and line that set the value at `path` (or its nearest existing parent)."""
-        trail = [self.node]
+        from platform_lint.packed_spans import PackedTree
+
+        trail = [self.node.tree() if isinstance(self.node, PackedTree) else self.node]
         for step in path:
             child = trail[-1].get(step)
             if child is None:
