@@ -10,11 +10,12 @@ from functools import partial
 from typing import Any
 
 from platform_lint.budget import checkpoint
+from platform_lint.checks import CheckSpec
 from platform_lint.config import Config
 from platform_lint.discovery import printable
 from platform_lint.finding import Hit, Severity
 from platform_lint.model import Document, Obj, Span
-from platform_lint.rules import Rule
+from platform_lint.rules import Rule, Scope
 
 
 def in_scope(rule: Rule, obj: Obj) -> bool:
@@ -45,24 +46,92 @@ def run_rules(
     by_doc_kind: dict[str, list[Obj]] = defaultdict(list)
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
-    for rule in rules:
-        candidates = [
-            o for kind in sorted(rule.scope.documents) for o in by_doc_kind.get(kind, ())
-            if in_scope(rule, o)
-        ]
+    index = _index(rules)
+    in_scope_of: dict[Scope, list[Obj]] = {}  # many rules share a scope
+    for rule in index.for_kinds(frozenset(by_doc_kind)):
+        candidates = in_scope_of.get(rule.scope)
+        if candidates is None:
+            candidates = in_scope_of[rule.scope] = _candidates(rule.scope, by_doc_kind)
         if not candidates:
             continue
-        if _over(rule) != over:
+        spec = index.spec(rule)
+        if (spec.over if spec is not None else "object") != over:
             if keep is not None and over == "object":
                 keep.update(map(id, candidates))
             continue
         setting = config.rules.get(rule.id, {})
         severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
-        params = rule_params(rule, config)
-        for hit in _hits(rule, candidates, params, crashed):
+        params = _params(rule, spec, config)
+        for hit in _hits(rule, spec, candidates, params, crashed):
             yield rule, severity, hit
     if crashed:
         yield from report_crashes(crashed, rules if report else (), config, errors)
+
+
+class _RuleIndex:
+    """What `run_rules` looks up for one rule sequence (a scan's, met once per file):
+    the rules whose scope names any of a set of document kinds, in their order, and
+    each rule's check, resolved the first time a rule has objects."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.source, self.rules = rules, tuple(rules)
+        self._by_kind: dict[str, list[int]] = defaultdict(list)
+        for position, rule in enumerate(self.rules):
+            for kind in rule.scope.documents:
+                self._by_kind[kind].append(position)
+        self._for: dict[frozenset[str], list[Rule]] = {}
+        self._specs: dict[str, CheckSpec] = {}
+
+    def serves(self, rules: Sequence[Rule]) -> bool:
+        """`rules` are this index's: the very tuple (immutable), or the same rules one by one."""
+        if rules is self.source and isinstance(rules, tuple):
+            return True
+        return len(rules) == len(self.rules) and all(a is b for a, b in zip(rules, self.rules, strict=True))
+
+    def for_kinds(self, kinds: frozenset[str]) -> list[Rule]:
+        found = self._for.get(kinds)
+        if found is None:
+            positions = sorted({p for kind in kinds for p in self._by_kind.get(kind, ())})
+            found = self._for[kinds] = [self.rules[p] for p in positions]
+        return found
+
+    def spec(self, rule: Rule) -> CheckSpec | None:
+        if rule.check is None:
+            return None
+        spec = self._specs.get(rule.check)
+        if spec is None:
+            spec = self._specs[rule.check] = rule.spec()
+        return spec
+
+
+_INDEX: list[_RuleIndex] = []
+"""The index of the last rule sequence met: a memo, rebuilt for any other sequence."""
+
+
+def _index(rules: Sequence[Rule]) -> _RuleIndex:
+    if not _INDEX or not _INDEX[0].serves(rules):
+        _INDEX[:] = [_RuleIndex(rules)]
+    return _INDEX[0]
+
+
+def _candidates(scope: Scope, by_doc_kind: Mapping[str, Sequence[Obj]]) -> list[Obj]:
+    """The objects `in_scope` of a rule, by document kind in name order and then in
+    their own order; each file's path is matched against the rule's globs once."""
+    found: list[Obj] = []
+    globs = bool(scope.paths or scope.exclude_paths)
+    admitted: dict[str, bool] = {}
+    for kind in sorted(k for k in by_doc_kind if k in scope.documents):
+        for obj in by_doc_kind[kind]:
+            if scope.kinds and obj.kind not in scope.kinds:
+                continue
+            if globs:
+                path = obj.doc.path
+                if path not in admitted:
+                    admitted[path] = scope.admits_path(path)
+                if not admitted[path]:
+                    continue
+            found.append(obj)
+    return found
 
 
 def report_crashes(
@@ -77,24 +146,25 @@ def report_crashes(
         errors.extend(f"{o.doc.path}: {o.value[0]['message']}" for o in crashed)
 
 
-def _over(rule: Rule) -> str:
-    return "object" if rule.check is None else rule.spec().over
-
-
 def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
     """The rule's params, overridden by the config section named like its check
     module (`ownership:`, `pipelines:`, `secrets:`) for the keys the check takes,
     then by `rules: {id: {params: ...}}`."""
-    if rule.check is None:
+    return _params(rule, None if rule.check is None else rule.spec(), config)
+
+
+def _params(rule: Rule, spec: CheckSpec | None, config: Config) -> dict[str, Any]:
+    if rule.check is None or spec is None:
         return {}
     section = config.sections.get(rule.check.split(".", 1)[0], {})
-    accepted = rule.spec().params_schema.get("properties", {}) if section else {}
+    accepted = spec.params_schema.get("properties", {}) if section else {}
     from_section = {k: v for k, v in section.items() if k in accepted}
     return {**rule.params, **from_section, **config.rules.get(rule.id, {}).get("params", {})}
 
 
 def _hits(
-    rule: Rule, candidates: Sequence[Obj], params: Mapping[str, Any], crashed: list[Obj]
+    rule: Rule, spec: CheckSpec | None, candidates: Sequence[Obj], params: Mapping[str, Any],
+    crashed: list[Obj],
 ) -> Iterable[Hit]:
     """The rule's hits on each candidate. A check that raises on an object loses
     its hits there (it may have stopped half way) and the object joins `crashed`;
@@ -103,10 +173,12 @@ def _hits(
     units: list[tuple[Obj, Callable[[], Iterable[Hit]]]]
     if rule.schema is not None:
         units = [(obj, partial(_schema_hits, rule, obj)) for obj in candidates]
-    elif (spec := rule.spec()).over == "set":
-        units = [(candidates[0], partial(spec.fn, candidates, params))]
     else:
-        units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
+        assert spec is not None  # a rule without a schema names a check
+        if spec.over == "set":
+            units = [(candidates[0], partial(spec.fn, candidates, params))]
+        else:
+            units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
     for obj, run in units:
         checkpoint(obj)  # past the file's CPU budget, judging stops here
         try:

@@ -12,44 +12,37 @@ names the program) is read after a stand-in program word.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from platform_lint.model import Path
 
 Words = list[tuple[str, Path]]
 
-_ARGV_KEYS = ("entrypoint", "command", "args")
+ARGV_KEYS = ("entrypoint", "command", "args")
 """Keys whose lists make one command's words, in this order (Compose `entrypoint` +
 `command`, a Kubernetes container's `command` + `args`)."""
-_SCRIPT_KEYS = frozenset({"script", "scripts", "run", "inline", "commands", "cmd", "before_script",
-                          "after_script", "shell"})
+SCRIPT_KEYS = frozenset({"script", "scripts", "run", "inline", "commands", "cmd", "before_script",
+                         "after_script", "shell"})
 """Keys whose list is a script, one command line an item (Terraform `inline`, Ansible, CI-like YAML)."""
 _STAND_IN = "program "
 
 
-def command_lines(node: Any, path: Path = ()) -> Iterator[Words]:
-    """Every command line written as a value in `node`: its words (one word for a
-    whole line) with their paths."""
-    if isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from command_lines(item, (*path, i))
-        return
-    if not isinstance(node, dict):
-        return
-    argv: Words = []
-    for key in _ARGV_KEYS:
-        argv += _words(node.get(key), (*path, key))
-    if argv:
-        yield argv
-    for key, value in node.items():
-        if key in _SCRIPT_KEYS:
-            if isinstance(value, str):
-                yield [(value, (*path, key))]
-            elif isinstance(value, list):
-                yield from ([(v, (*path, key, i))] for i, v in enumerate(value) if isinstance(v, str))
-        if key not in _ARGV_KEYS and isinstance(value, (dict, list)):
-            yield from command_lines(value, (*path, key))
+def argv(mapping: dict[Any, Any], path: Path) -> Words:
+    """The words of the command a mapping at `path` gives by its `ARGV_KEYS` (none: empty)."""
+    words: Words = []
+    for key in ARGV_KEYS:
+        if key in mapping:
+            words += _words(mapping[key], (*path, key))
+    return words
+
+
+def script_lines(value: Any, path: Path) -> list[Words]:
+    """The command lines of the value of a `SCRIPT_KEYS` key at `path`: one word each."""
+    if isinstance(value, str):
+        return [[(value, path)]]
+    if isinstance(value, list):
+        return [[(v, (*path, i))] for i, v in enumerate(value) if isinstance(v, str)]
+    return []
 
 
 def _words(value: Any, path: Path) -> Words:

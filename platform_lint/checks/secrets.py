@@ -15,7 +15,8 @@ from typing import Any
 
 from platform_lint.budget import checkpoint
 from platform_lint.checks import Registry
-from platform_lint.checks.command_values import command_lines, joined, word_at
+from platform_lint.checks.command_values import joined, word_at
+from platform_lint.checks.secret_values import literals
 from platform_lint.finding import Hit
 from platform_lint.model import Document, Obj, Path, Span
 from platform_lint.secrets import detect
@@ -157,42 +158,6 @@ def _structured_hit(obj: Obj, secret: detect.Secret, where: str, fix: str, path:
         yield _hit(obj, secret, where, fix, path=path, span=span)
 
 
-def _pairs(node: Any, path: Path = ()) -> Iterator[tuple[str, str, Path]]:
-    """(name, literal, path) for every string under a name in `node`: mapping
-    entries, `{name: N, value: V}` items (container env, Azure variables) and
-    `N: {value: V}` / `N: {default: V}` entries (GitLab variables, action inputs)."""
-    if isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _pairs(item, (*path, i))
-        return
-    if not isinstance(node, dict):
-        return
-    name = node.get("name")
-    if isinstance(name, str) and isinstance(node.get("value"), str):
-        yield name, node["value"], (*path, "value")
-    for key, value in node.items():
-        if isinstance(value, str):
-            yield key, value, (*path, key)
-            continue
-        if isinstance(value, dict):
-            for field in ("value", "default"):
-                if isinstance(value.get(field), str):
-                    yield key, value[field], (*path, key, field)
-        yield from _pairs(value, (*path, key))
-
-
-def _strings(node: Any, path: Path = ()) -> Iterator[tuple[str, Path]]:
-    """Every string in `node` (scripts, command arguments) and its path."""
-    if isinstance(node, str):
-        yield node, path
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, (*path, key))
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _strings(item, (*path, i))
-
-
 _GENERIC_KINDS = (detect.PASSWORD[0], detect.SECRET[0])
 
 
@@ -204,14 +169,15 @@ def _judge_values(
     credential options given literals (`docker login -p ...`, `--token ...`) in
     every string with `commands` (pipelines), and in the command lines written
     as values (`command_values`: container `command`/`args`, provisioners)."""
+    found = literals(node, arguments=commands)
     judged: set[Path] = set()
-    for name, value, path in _pairs(node):
+    for name, value, path in found.named:
         secret = detect.judge(name, value, allow_example=allow_example, weak=True)
         if secret is not None:
             judged.add(path)
             yield from _structured_hit(obj, secret, f" in `{name}`", fix, path)
     reported: set[tuple[Path, str]] = set()
-    for value, path in _strings(node):
+    for value, path in found.strings:
         checkpoint()
         if path in judged:
             continue
@@ -222,7 +188,7 @@ def _judge_values(
                 where = (f" given to `{secret.name}` in a command" if secret in arguments
                          else f" in `{secret.name}` inside a string")
                 yield from _structured_hit(obj, secret, where, fix, path)
-    for words in command_lines(node):  # container args, provisioners, scripts in plain YAML
+    for words in found.commands:  # container args, provisioners, scripts in plain YAML
         checkpoint()
         line, places = joined(words)
         for secret in find_credential_arguments(line):

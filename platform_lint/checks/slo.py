@@ -21,12 +21,13 @@ _MATCHER = re.compile(
     r"""\b(job|service|app|deployment|container|app_kubernetes_io_name|service_name)\s*(=~|=)\s*"([^"]*)\"""")
 
 
-def _selects(service: Obj, workload: Obj) -> bool:
+def _selector(service: Obj) -> dict[str, Any] | None:
     selector = service.get("spec", "selector")
-    labels = workload.get("spec", "template", "metadata", "labels")
-    if not isinstance(selector, dict) or not selector or not isinstance(labels, dict):
-        return False
-    return same_namespace(service, workload) and all(labels.get(k) == v for k, v in selector.items())
+    return selector if isinstance(selector, dict) and selector else None
+
+
+def _selects(service: Obj, selector: Mapping[str, Any], workload: Obj, labels: Mapping[str, Any]) -> bool:
+    return all(labels.get(k) == v for k, v in selector.items()) and same_namespace(service, workload)
 
 
 def _ingress_backends(ingress: Obj) -> set[str]:
@@ -49,18 +50,19 @@ def _ingress_backends(ingress: Obj) -> set[str]:
 
 def _exposed(objs: Sequence[Obj]) -> Iterator[tuple[Obj, set[str], str]]:
     """(workload, the names it is known by, what exposes it) for each exposed workload."""
-    services = [o for o in objs if o.kind == "Service"]
-    ingresses = [o for o in objs if o.kind == "Ingress"]
+    services = [(o, selector) for o in objs if o.kind == "Service" and (selector := _selector(o))]
+    ingresses = [(o, _ingress_backends(o)) for o in objs if o.kind == "Ingress"]
     for workload in (o for o in objs if o.kind in _WORKLOADS):
-        selecting = [s for s in services if _selects(s, workload)]
+        labels = workload.get("spec", "template", "metadata", "labels")
+        if not isinstance(labels, dict):
+            continue  # selected by no Service
+        selecting = [s for s, selector in services if _selects(s, selector, workload, labels)]
         if not selecting:
             continue
         names = {workload.name, *(s.name for s in selecting)}
-        labels = workload.get("spec", "template", "metadata", "labels", default={})
-        if isinstance(labels, dict):
-            names.update(str(labels[k]) for k in ("app", "app.kubernetes.io/name") if k in labels)
-        via = next((f"Ingress {i.name}" for i in ingresses
-                    if _ingress_backends(i) & {s.name for s in selecting}), None)
+        names.update(str(labels[k]) for k in ("app", "app.kubernetes.io/name") if k in labels)
+        via = next((f"Ingress {i.name}" for i, backends in ingresses
+                    if backends & {s.name for s in selecting}), None)
         yield workload, names, via or f"Service {selecting[0].name}"
 
 

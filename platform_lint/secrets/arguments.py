@@ -56,10 +56,16 @@ def _separators() -> re.Pattern[str]:
 def find_credential_arguments(text: str) -> list[Secret]:
     """Literal credentials given to credential options, in `text` (a script,
     a command, a message that quotes one)."""
-    lowered = text.lower()
-    if not any(k in lowered for k in _KEYWORDS):
+    if not may_hold_arguments(text):
         return []
     return list(_in_text(text, 0, len(text)))
+
+
+def may_hold_arguments(text: str) -> bool:
+    """Whether `find_credential_arguments` could find anything in `text`: every
+    option it reads holds one of its keywords (in any case)."""
+    lowered = text.lower()
+    return any(k in lowered for k in _KEYWORDS)
 
 
 def _in_text(text: str, start: int, end: int) -> Iterator[Secret]:

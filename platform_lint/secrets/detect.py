@@ -29,7 +29,7 @@ from functools import cache
 from platform_lint.secrets import names, placeholders
 from platform_lint.secrets.entropy import looks_like_password, looks_random
 from platform_lint.secrets.patterns import CATALOGUE, Provider, regex
-from platform_lint.secrets.prefilter import Occurrences, Prefilter, line_bounds, occurrences
+from platform_lint.secrets.prefilter import Occurrences, Prefilter, line_bounds, occurrences, stems
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,7 @@ SECRET = ("secret", "hardcoded secret")
 _URL_KEYWORDS = ("://",)
 _CONNECTION_KEYWORDS = ("password=", "pwd=")  # in any case
 _NAME_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth")  # in any case
+_NAME_STEMS = stems(_NAME_KEYWORDS)
 
 
 @cache
@@ -79,6 +80,12 @@ def _prefilter() -> Prefilter:
 
 def _occurrences(text: str) -> Occurrences:
     return occurrences(_prefilter(), text)
+
+
+def has_keywords(text: str) -> bool:
+    """Whether any keyword of the three scans below occurs in `text`: without one,
+    `find_tokens`, `find_url_credentials` and `find_assignments` find nothing."""
+    return any(True for _ in _occurrences(text).found())
 
 
 @cache
@@ -293,6 +300,16 @@ def _weak_literal(text: str) -> bool:
     """A value a person typed as the secret: a few characters, no prose, not a
     setting (`random`, `true`) nor a Kubernetes object name (`db-credentials`)."""
     return len(text) >= 4 and " " not in text and text.lower() not in placeholders.SETTING_WORDS
+
+
+def may_hold_assignment(text: str) -> bool:
+    """Whether `find_assignments` could find anything in `text`: an assignment
+    needs an operator and a name keyword (in any case), which most values
+    (descriptions, names, images) lack. Far cheaper than the scan."""
+    if "=" not in text and ":" not in text:
+        return False
+    lowered = text.lower()
+    return any(stem in lowered for stem in _NAME_STEMS)
 
 
 def find_assignments(text: str, *, code: bool = False) -> list[Secret]:

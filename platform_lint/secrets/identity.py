@@ -43,8 +43,10 @@ def scrub(text: str) -> str:
     redacted form: for messages that quote source text (a deploy command
     carrying `--token=...`, `docker login -p ...`), whichever rule wrote them."""
     from platform_lint.secrets import detect
-    from platform_lint.secrets.arguments import find_credential_arguments
+    from platform_lint.secrets.arguments import find_credential_arguments, may_hold_arguments
 
+    if not detect.has_keywords(text) and not may_hold_arguments(text):
+        return text  # most messages: no scan below has anything to look at
     found = (detect.find_tokens(text) + detect.find_url_credentials(text) + detect.find_assignments(text)
              + find_credential_arguments(text))
     for secret in sorted(detect.drop_overlaps(found), key=lambda s: s.start, reverse=True):

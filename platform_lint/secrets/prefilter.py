@@ -32,6 +32,12 @@ def line_bounds(text: str, pos: int) -> Window:
     return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
 
 
+def stems(caseless: Iterable[str]) -> tuple[str, ...]:
+    """What the automaton looks for of each case-insensitive keyword, lower-cased:
+    a text whose lower-cased copy holds none of them has no occurrence of any."""
+    return tuple(sorted({keyword[:_CASELESS_PREFIX].lower() for keyword in caseless}))
+
+
 def case_variants(word: str) -> set[str]:
     """Every spelling of `word` with its ASCII letters in either case."""
     choices = [(c.lower(), c.upper()) if c.isascii() and c.isalpha() else (c,) for c in word]

@@ -86,7 +86,24 @@ def rx(*parts: str) -> AnyOf:
 
 def matching(step: Step, pattern: AnyOf) -> tuple[str, str] | None:
     """The first of the step's commands (with its first source line) that `pattern` finds."""
-    return next((found for found in command_lines(step) if pattern.search(found[0])), None)
+    run = step.run or ""
+    return _matching(run, pattern) if len(run) <= _MEMO_CHARS else _first_match(run, pattern)
+
+
+_MEMO_CHARS = 8192
+"""Steps up to this long are memoised (2,048 answers, so at most 16 MB of text kept)."""
+
+
+@lru_cache(maxsize=2048)
+def _matching(run: str, pattern: AnyOf) -> tuple[str, str] | None:
+    """Memoised by the step's text and the pattern (itself, not its text): the
+    recognisers ask the same question of a step for several rules (about 4.6 times
+    each on the corpus' pipelines)."""
+    return _first_match(run, pattern)
+
+
+def _first_match(run: str, pattern: AnyOf) -> tuple[str, str] | None:
+    return next((found for found in _command_lines(run) if pattern.search(found[0])), None)
 
 
 def command_evidence(what: str, step: Step, found: tuple[str, str]) -> Evidence:

@@ -1,0 +1,104 @@
+"""The literals the secret checks judge in an object's values, found in one walk.
+
+`secrets._judge_values` asks three things of an object: the strings under a
+secret-like name (mapping entries, `{name: N, value: V}` items, `N: {value: V}`
+and `N: {default: V}` entries: container env, Azure and GitLab variables,
+action inputs), the other strings that may hold an assignment or a credential
+option (`export DB_PASSWORD=...`, `--token X`), and the command lines written
+as values (`command_values`). One walk answers all three, and keeps only what
+could give a finding: a name that is not secret-like, or a string without an
+operator and a name keyword (`detect.may_hold_assignment`), cannot, and the
+paths of the many values that are neither (a CRD's descriptions) are never
+built. Each list is in the order of a depth-first walk, keys in their order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from platform_lint.budget import checkpoint
+from platform_lint.checks.command_values import ARGV_KEYS, SCRIPT_KEYS, Words, argv, script_lines
+from platform_lint.model import Path
+from platform_lint.secrets.arguments import may_hold_arguments
+from platform_lint.secrets.detect import may_hold_assignment
+from platform_lint.secrets.names import is_secret_name
+
+_CHECK_EVERY = 1024
+"""Mappings and lists walked between two CPU-budget checkpoints."""
+
+
+@dataclass(slots=True)
+class Literals:
+    named: list[tuple[str, str, Path]] = field(default_factory=list)
+    """(name, literal, path) for every string under a secret-like name."""
+    strings: list[tuple[str, Path]] = field(default_factory=list)
+    """Every string that may hold an assignment (or, with `arguments`, a credential option)."""
+    commands: list[Words] = field(default_factory=list)
+    """Every command line written as a value: its words with their paths."""
+    arguments: bool = False
+    walked: int = 0
+
+
+def literals(node: Any, *, arguments: bool = False) -> Literals:
+    """What of `node` the secret checks judge; `arguments`: credential options are
+    looked for in every string (pipelines), not only in command lines."""
+    found = Literals(arguments=arguments)
+    if isinstance(node, str):
+        if _may_hold(found, node):
+            found.strings.append((node, ()))
+    elif isinstance(node, (dict, list)):
+        _walk(found, node, (), True)
+    return found
+
+
+def _may_hold(found: Literals, text: str) -> bool:
+    return may_hold_assignment(text) or (found.arguments and may_hold_arguments(text))
+
+
+Chain = tuple[Any, ...]
+"""A path as a chain of (parent chain, step) pairs, () at the root: a step down
+costs a pair, not a copy of the whole path; `_path` spells it out when kept."""
+
+
+def _path(chain: Chain, *steps: Any) -> Path:
+    reversed_steps: list[Any] = []
+    while chain:
+        chain, step = chain
+        reversed_steps.append(step)
+    return (*reversed(reversed_steps), *steps)
+
+
+def _walk(found: Literals, node: dict[Any, Any] | list[Any], chain: Chain, lines: bool) -> None:
+    """`lines`: command lines are looked for here (not below an argv key's value)."""
+    found.walked += 1
+    if not found.walked % _CHECK_EVERY:
+        checkpoint()  # past the file's CPU budget, judging stops here
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            if isinstance(item, str):
+                if (found.arguments or "=" in item or ":" in item) and _may_hold(found, item):
+                    found.strings.append((item, _path(chain, i)))
+            elif isinstance(item, (dict, list)):
+                _walk(found, item, (chain, i), lines)
+        return
+    name = node.get("name")
+    if isinstance(name, str) and isinstance(node.get("value"), str) and is_secret_name(name):
+        found.named.append((name, node["value"], _path(chain, "value")))
+    if lines and not node.keys().isdisjoint(ARGV_KEYS) and (words := argv(node, _path(chain))):
+        found.commands.append(words)
+    for key, value in node.items():
+        if isinstance(value, str):
+            if is_secret_name(key):
+                found.named.append((key, value, _path(chain, key)))
+            # Most strings hold no operator (`may_hold_assignment`): tested here first, no call.
+            if (found.arguments or "=" in value or ":" in value) and _may_hold(found, value):
+                found.strings.append((value, _path(chain, key)))
+        elif isinstance(value, dict) and ("value" in value or "default" in value):
+            for entry in ("value", "default"):
+                if isinstance(value.get(entry), str) and is_secret_name(key):
+                    found.named.append((key, value[entry], _path(chain, key, entry)))
+        if lines and key in SCRIPT_KEYS:
+            found.commands.extend(script_lines(value, _path(chain, key)))
+        if isinstance(value, (dict, list)):
+            _walk(found, value, (chain, key), lines and key not in ARGV_KEYS)
