@@ -14,6 +14,7 @@ from typing import Any
 from platform_lint import budget
 from platform_lint.budget import OverBudget
 from platform_lint.model import Path, Span
+from platform_lint.sources.yaml_scalars import tagged_value
 from platform_lint.sources.yaml_tree import (
     _FLOW_COLON,
     MAX_ALIAS_NODES,
@@ -21,7 +22,6 @@ from platform_lint.sources.yaml_tree import (
     Problem,
     YamlDocument,
     _AliasBomb,
-    _tagged,
     _unreadable,
     bracket_depth,
 )
@@ -69,7 +69,7 @@ def _span(node: Any, position: Position = _mark_position) -> Span:
 
 
 def _scalar(node: Any) -> Any:
-    return node.value if node.style else _tagged(node.tag, node.value)
+    return node.value if node.style else tagged_value(node.tag, node.value)
 
 
 class _Builder:

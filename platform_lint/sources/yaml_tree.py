@@ -6,11 +6,11 @@ document at a time in two passes: `_compose` links the events into nodes (a
 scalar is its own event, a collection a `_Collection`) and checks anchors and
 aliases as ruamel's composer does; `_Builder` walks the nodes into data and
 spans. Skipping ruamel's node graph skips its per-scalar resolver and its node
-and tag objects, over half of the time this took; plain scalars are typed here
-by their first character, with YAML 1.2's core rules. Building from events
-keeps every position, keeps keys as their source text (so GitHub's `on:` stays
-"on" and never becomes True), lets us report duplicate keys, and resolves `<<`
-merge keys the way GitLab CI uses them.
+and tag objects, over half of the time this took; plain scalars are typed by
+their first character with YAML 1.2's core rules (`yaml_scalars`). Building
+from events keeps every position, keeps keys as their source text (so GitHub's
+`on:` stays "on" and never becomes True), lets us report duplicate keys, and
+resolves `<<` merge keys the way GitLab CI uses them.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from typing import Any
 from platform_lint import budget
 from platform_lint.budget import OverBudget
 from platform_lint.model import Document, Path, Span, source_lines
+from platform_lint.sources.yaml_scalars import scalar_value
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_BOOL = {"true": True, "false": False}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,96 +102,6 @@ def _span(node: Any, position: Position | None = None) -> Span:
     if end_line < start_line + 1 or (end_line == start_line + 1 and end_col <= start_col + 1):
         end_line, end_col = start_line + 1, start_col + 2  # an empty node (`key:`, `? `)
     return Span(start_line + 1, start_col + 1, end_line, end_col)
-
-
-def _scalar(event: Any) -> Any:
-    """The value of a scalar: quoted and block scalars are strings; a plain one
-    is typed by YAML 1.2's core rules, or by its explicit tag."""
-    text: str = event.value
-    if event.style:
-        return text
-    tag = event.ctag
-    if tag is None or str(tag) == "!":
-        if not event.implicit[0]:
-            return text
-        if not text:
-            return None
-        typed = _PLAIN.get(text[0])
-        return text if typed is None else typed(text)
-    return _tagged(str(tag), text)
-
-
-def _tagged(tag: str, text: str) -> Any:
-    if tag.endswith(":str"):
-        return text
-    if tag.endswith(":int"):
-        return _int(text)
-    if tag.endswith(":float"):
-        return _float(text)
-    if tag.endswith(":bool"):
-        return _BOOL.get(text.lower(), text)
-    if tag.endswith(":null"):
-        return None
-    return text
-
-
-def _int(text: str) -> Any:
-    try:
-        return int(text.replace("_", ""), 0)
-    except ValueError:
-        try:
-            return int(text, 8) if text.startswith("0") else text
-        except ValueError:
-            return text
-
-
-def _float(text: str) -> Any:
-    try:
-        return float(text.replace("_", ""))
-    except ValueError:
-        lowered = text.lower()
-        if lowered in (".inf", "+.inf"):
-            return float("inf")
-        if lowered == "-.inf":
-            return float("-inf")
-        return float("nan") if lowered == ".nan" else text
-
-
-# YAML 1.2 core schema spellings (as ruamel.yaml resolves them for 1.2); a
-# timestamp or any other plain scalar stays a string.
-_BOOL_SPELLINGS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_NULL_SPELLINGS = frozenset({"~", "null", "Null", "NULL"})
-_FLOAT = re.compile(r"""^(?:
-     [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
-    |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
-    |[-+]?\.(?:inf|Inf|INF)
-    |\.(?:nan|NaN|NAN))$""", re.X)
-_INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$")
-
-
-def _number(text: str) -> Any:
-    if _FLOAT.match(text):
-        return _float(text)
-    if text[0] != "." and _INT.match(text):
-        return _int(text)
-    return text
-
-
-def _bool(text: str) -> Any:
-    return _BOOL_SPELLINGS.get(text, text)
-
-
-def _null(text: str) -> Any:
-    return None if text in _NULL_SPELLINGS else text
-
-
-_PLAIN: dict[str, Callable[[str], Any]] = {
-    **dict.fromkeys("tTfF", _bool),
-    **dict.fromkeys("~nN", _null),
-    **dict.fromkeys("-+0123456789.", _number),
-}
-"""A plain scalar's possible types by its first character; any other is a string."""
 
 
 def _is_merge(key: Any) -> bool:
@@ -335,7 +245,7 @@ class _Builder:
                 self.doc.spans[path] = Span(start.line + 1, start.column + 1, start.line + 1, end.column + 1)
             else:
                 self.doc.spans[path] = _span(node, self.position)
-            return _scalar(node)
+            return scalar_value(node)
         return self._build(node, path)
 
     def _again(self, node: Any, path: Path) -> Any:
@@ -373,7 +283,7 @@ class _Builder:
     def _build(self, node: Any, path: Path) -> Any:
         self.doc.spans[path] = _span(node, self.position)
         if type(node) is not _Collection:
-            return _scalar(node)
+            return scalar_value(node)
         if id(node) in self._active:
             self.problems.append(Problem(_span(node, self.position), "recursive alias"))
             return None
