@@ -314,11 +314,17 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
         click.echo(render(answers), nl=False)
 
 
+collector_paused: set[str] = set()
+"""Holds "console" from when `console.main` turns the cycle collector off to the end of set-up."""
+
+
 def _set_up_done() -> None:
     """Set-up built what lives as long as the process (modules, rules, config): it is left
     out of every later collection, the one at exit too (`gc.freeze`), and the collector
-    runs from here on. Nothing changes unless `console.main` turned the collector off."""
-    if not gc.isenabled():
+    runs from here on. Nothing changes unless `console.main` turned the collector off: a
+    program calling `main` keeps its own collector settings."""
+    if collector_paused:
+        collector_paused.clear()
         gc.freeze()
         gc.enable()
 

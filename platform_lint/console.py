@@ -13,6 +13,7 @@ def main() -> int:
     import gc
 
     gc.disable()
-    from platform_lint.cli import main as run
+    from platform_lint import cli
 
-    return run()
+    cli.collector_paused.add("console")
+    return cli.main()

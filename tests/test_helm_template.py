@@ -232,3 +232,19 @@ def test_values_read_from_yaml_or_copied_are_each_templates_own() -> None:
            '{{ $c := deepCopy .Values.m }}{{ $_ := set $c "a" 9 }}{{ .Values.m.a }}|{{ $c.a }}|'
            '{{ (deepCopy .Capabilities).KubeVersion.Major }}')
     assert out(src, "m: {a: 1}\n") == "1|1|9|1"
+
+
+def test_deep_copy_keeps_sharing_and_cycles_as_copy_deepcopy_does() -> None:
+    """A map or list reached twice is copied once: thirty levels of `list $a $a` make thirty
+    copies, not 2**30, and a map holding itself is copied, not recursed into forever."""
+    from platform_lint.helm.values import copied
+
+    shared: list[object] = ["x"]
+    for _ in range(30):
+        shared = [shared, shared]
+    out = copied(shared)
+    assert out == shared and out is not shared and out[0] is out[1]
+    looped: dict[str, object] = {"a": 1}
+    looped["self"] = looped
+    again = copied(looped)
+    assert again is not looped and again["self"] is again and again["a"] == 1

@@ -123,24 +123,29 @@ def scan(self):
     return real(self)
 run.Run.scan = scan
 sys.argv = ["platform-lint", *sys.argv[1:]]
-code = console.main() if sys.argv[1] != "in-process" else cli.main(sys.argv[2:])
+if sys.argv[1] == "caller-disabled":
+    gc.disable()
+code = console.main() if sys.argv[1] == "check" else cli.main(sys.argv[2:])
 print(json.dumps({"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count(),
                   "during_scan": held}))
 """
 
 
-@pytest.mark.parametrize("how", ["console", "in-process"])
+@pytest.mark.parametrize("how", ["console", "in-process", "caller-disabled"])
 def test_the_collector_is_off_through_set_up_and_on_for_the_scan(how: str, tmp_path: Path) -> None:
     """The command leaves set-up's objects out of every collection; `main` called in a
     process of its own (a test, an embedding program) leaves the collector alone."""
     manifest = EXAMPLE / "k8s/gateway/deployment.yaml"
-    args = ["check", "--no-cache", manifest.name] if how == "console" else ["in-process", "check",
-                                                                          "--no-cache", manifest.name]
+    args = ["check", "--no-cache", manifest.name] if how == "console" else [how, "check", "--no-cache",
+                                                                          manifest.name]
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     done = subprocess.run([sys.executable, "-c", _COLLECTOR, *args], check=False, cwd=manifest.parent,
                           env=env, capture_output=True, text=True, timeout=120)
     state = json.loads(done.stdout.splitlines()[-1])
-    assert state["code"] == 1 and state["enabled"] and state["during_scan"] == [True]
+    assert state["code"] == 1
+    # a caller that turned the collector off itself gets it back as it left it
+    kept_on = how != "caller-disabled"
+    assert state["enabled"] is kept_on and state["during_scan"] == [kept_on]
     assert (state["frozen"] > 0) is (how == "console")
 
 

@@ -191,8 +191,9 @@ def _from_yaml(s: Any) -> Any:
 
 def _yaml_values(text: str) -> Any:
     """`parse_yaml(text)`, a copy of the values read before when the text is short (templates
-    often read the same `include` output in every values set)."""
-    return copied(_parsed_short(text)) if len(text) <= 65_536 else parse_yaml(text)
+    often read the same `include` output in every values set). Only texts up to 4 KiB are
+    kept, so the 256 kept parses stay within a few tens of MB."""
+    return copied(_parsed_short(text)) if len(text) <= 4_096 else parse_yaml(text)
 
 
 @lru_cache(maxsize=256)

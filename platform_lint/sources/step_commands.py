@@ -91,7 +91,7 @@ def matching(step: Step, pattern: AnyOf) -> tuple[str, str] | None:
 
 
 _MEMO_CHARS = 8192
-"""Steps up to this long are memoised (2,048 answers, so at most 16 MB of text kept)."""
+"""Steps up to this long are memoised (2,048 answers, so at most 16 M characters of text kept)."""
 
 
 @lru_cache(maxsize=2048)
