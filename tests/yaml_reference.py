@@ -14,14 +14,13 @@ from typing import Any
 from platform_lint import budget
 from platform_lint.budget import OverBudget
 from platform_lint.model import Path, Span
+from platform_lint.sources.yaml_events import MAX_ALIAS_NODES, AliasBomb
 from platform_lint.sources.yaml_scalars import tagged_value
 from platform_lint.sources.yaml_tree import (
     _FLOW_COLON,
-    MAX_ALIAS_NODES,
     MAX_DEPTH,
     Problem,
     YamlDocument,
-    _AliasBomb,
     _unreadable,
     bracket_depth,
 )
@@ -94,7 +93,7 @@ class _Builder:
         if repeat:
             self._repeats += 1
             if self._repeats > MAX_ALIAS_NODES:
-                raise _AliasBomb
+                raise AliasBomb
             self._expanding += 1
             try:
                 return self._build(node, path)
@@ -195,7 +194,7 @@ def _load(text: str, position: Position, *, pure: bool) -> tuple[list[YamlDocume
             builder = _Builder(position)
             try:
                 builder.doc.data = builder.build(node, ())
-            except _AliasBomb:
+            except AliasBomb:
                 problems.append(_alias_bomb(loader, text, node.start_mark.line, position))
                 continue
             except OverBudget as over:

@@ -2,9 +2,9 @@
 
 Reads ruamel.yaml's parser events (its libyaml-based C parser when
 ruamel.yaml.clib is present) and composes and builds the values itself, one
-document at a time in two passes: `_compose` links the events into nodes (a
-scalar is its own event, a collection a `_Collection`) and checks anchors and
-aliases as ruamel's composer does; `_Builder` walks the nodes into data and
+document at a time in two passes: `yaml_events.compose` links the events into
+nodes (a scalar is its own event, a collection a `Collection`) and checks
+anchors and aliases as ruamel's composer does; `_Builder` walks the nodes into data and
 spans. Skipping ruamel's node graph skips its per-scalar resolver and its node
 and tag objects, over half of the time this took; plain scalars are typed by
 their first character with YAML 1.2's core rules (`yaml_scalars`). Building
@@ -19,13 +19,14 @@ import bisect
 import gc
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint import budget
 from platform_lint.budget import OverBudget
 from platform_lint.model import Document, Path, Span, source_lines
+from platform_lint.sources.yaml_events import MAX_ALIAS_NODES, AliasBomb, Collection, compose
 from platform_lint.sources.yaml_scalars import scalar_value
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -74,20 +75,6 @@ def _place(mark: Any, position: Position | None) -> tuple[int, int]:
     return (mark.line, mark.column) if position is None else position(mark)
 
 
-class _Collection:
-    """A mapping or sequence node: `value` holds its child nodes (a mapping's
-    as key, value, key, value...); an alias is the node it names."""
-
-    __slots__ = ("end_mark", "id", "start_mark", "tag", "value")
-
-    def __init__(self, start: Any, kind: str) -> None:
-        self.id = kind
-        self.start_mark = start.start_mark
-        self.end_mark = start.end_mark
-        self.tag = start.ctag
-        self.value: list[Any] = []
-
-
 def _span(node: Any, position: Position | None = None) -> Span:
     start, end = node.start_mark, node.end_mark
     if position is None:
@@ -106,93 +93,11 @@ def _span(node: Any, position: Position | None = None) -> Span:
 
 def _is_merge(key: Any) -> bool:
     """A `<<` key (plain, or tagged `!!merge`)."""
-    scalar = type(key) is not _Collection
+    scalar = type(key) is not Collection
     tag = key.ctag if scalar else key.tag
     if tag is None or str(tag) == "!":
         return scalar and key.value == "<<" and key.implicit[0]
     return str(tag) == _MERGE_TAG
-
-
-MAX_ALIAS_NODES = 100_000
-"""How many nodes aliases may add to a document, over those written out. A few
-hundred bytes of nested aliases (`a: &a [x, x]`, `b: &b [*a, *a]`, ...) expand
-exponentially: a "billion laughs" file is refused, not built."""
-
-
-class _AliasBomb(Exception):
-    """Aliases expanded past `MAX_ALIAS_NODES`."""
-
-
-def _compose(get: Callable[[], Any], c_parser: bool) -> Iterator[tuple[Any, bool, int, int]]:
-    """Each document of the event stream `get` reads: its root node, whether it
-    has anchors, and how many nodes and scalar characters it writes out.
-    Anchors and aliases are checked as ruamel's composer checks them: an
-    unknown alias is an error; a repeated anchor is one under the C parser,
-    and the later one wins under the pure one."""
-    from ruamel.yaml.composer import ComposerError
-    from ruamel.yaml.events import (
-        AliasEvent,
-        MappingEndEvent,
-        MappingStartEvent,
-        ScalarEvent,
-        SequenceEndEvent,
-        StreamEndEvent,
-    )
-
-    get()  # the stream start
-    while type(get()) is not StreamEndEvent:  # a document start
-        anchors: dict[str, Any] = {}
-        stack: list[_Collection] = []
-        children: list[Any] | None = None  # of the innermost open collection
-        nodes = scalar_bytes = 0
-        while True:
-            event = get()
-            kind = type(event)
-            if kind is ScalarEvent:
-                nodes += 1
-                scalar_bytes += len(event.value)
-                if event.anchor is not None:
-                    _anchor(anchors, event, event, c_parser)
-                if children is None:
-                    root: Any = event
-                    break
-                children.append(event)
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                node = stack.pop()
-                node.end_mark = event.end_mark
-                if not stack:
-                    root = node
-                    break
-                children = stack[-1].value
-            elif kind is AliasEvent:
-                target = anchors.get(event.anchor)
-                if target is None:
-                    name = "" if c_parser else f" {event.anchor!r}"
-                    raise ComposerError(None, None, f"found undefined alias{name}", event.start_mark)
-                if children is None:
-                    root = target
-                    break
-                children.append(target)
-            else:
-                nodes += 1
-                node = _Collection(event, "mapping" if kind is MappingStartEvent else "sequence")
-                if event.anchor is not None:
-                    _anchor(anchors, node, event, c_parser)
-                if children is not None:
-                    children.append(node)
-                stack.append(node)
-                children = node.value
-        get()  # the document end
-        yield root, bool(anchors), nodes, scalar_bytes
-
-
-def _anchor(anchors: dict[str, Any], node: Any, event: Any, c_parser: bool) -> None:
-    from ruamel.yaml.composer import ComposerError
-
-    if c_parser and event.anchor in anchors:
-        raise ComposerError("found duplicate anchor; first occurrence", anchors[event.anchor].start_mark,
-                            "second occurrence", event.start_mark)
-    anchors[event.anchor] = node
 
 
 def _fits(meter: budget.Meter, nodes: int, scalar_bytes: int) -> bool:
@@ -230,7 +135,7 @@ class _Builder:
             if id(node) in self._seen:
                 return self._again(node, path)
             self._seen.add(id(node))
-        scalar = type(node) is not _Collection
+        scalar = type(node) is not Collection
         if self.meter is not None:
             self._count(node, False)
         else:
@@ -256,7 +161,7 @@ class _Builder:
             self._count(node, True)
         self._repeats += 1
         if self._repeats > MAX_ALIAS_NODES:
-            raise _AliasBomb
+            raise AliasBomb
         self._expanding += 1
         try:
             return self._build(node, path)
@@ -268,7 +173,7 @@ class _Builder:
         alias whose expansion crossed it (which `parse_yaml` places)."""
         assert self.meter is not None
         try:
-            self.meter.node(0 if type(node) is _Collection else len(node.value))
+            self.meter.node(0 if type(node) is Collection else len(node.value))
         except OverBudget as over:
             if repeat or self._expanding:
                 over.alias = self.aliases
@@ -282,7 +187,7 @@ class _Builder:
 
     def _build(self, node: Any, path: Path) -> Any:
         self.doc.spans[path] = _span(node, self.position)
-        if type(node) is not _Collection:
+        if type(node) is not Collection:
             return scalar_value(node)
         if id(node) in self._active:
             self.problems.append(Problem(_span(node, self.position), "recursive alias"))
@@ -296,7 +201,7 @@ class _Builder:
         finally:
             self._active.discard(id(node))
 
-    def _mapping(self, node: _Collection, path: Path) -> dict[str, Any]:
+    def _mapping(self, node: Collection, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
         items = iter(node.value)
         explicit = list(zip(items, items, strict=False))
@@ -314,7 +219,7 @@ class _Builder:
         position = self.position
         build = self.build
         for key_node, value_node in explicit:
-            if type(key_node) is not _Collection:
+            if type(key_node) is not Collection:
                 key = key_node.value
                 start, end = key_node.start_mark, key_node.end_mark
                 if start.line == end.line and end.column > start.column and position is None:
@@ -340,7 +245,7 @@ class _Builder:
         out.update(self._mapping(source, path))
 
 
-def _flow_text(node: _Collection) -> str:
+def _flow_text(node: Collection) -> str:
     return f"<{node.id} key at line {node.start_mark.line + 1}>"
 
 
@@ -397,14 +302,14 @@ def _load(text: str, position: Position | None, *, pure: bool,
     docs: list[YamlDocument] = []
     problems: list[Problem] = []
     try:
-        for node, anchored, nodes, scalar_bytes in _compose(get, c_parser):
+        for node, anchored, nodes, scalar_bytes in compose(get, c_parser):
             meter = budget.current()
             exact = meter is not None and (anchored or not _fits(meter, nodes, scalar_bytes))
             builder = _Builder(position, anchored=anchored, merges=merges,
                                meter=meter if exact else None, clock=meter)
             try:
                 builder.doc.data = builder.build(node, ())
-            except _AliasBomb:
+            except AliasBomb:
                 problems.append(_alias_bomb(text, node.start_mark.line, position, pure=pure))
                 continue
             except OverBudget as over:

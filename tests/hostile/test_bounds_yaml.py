@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from bounded import MB, assert_no_exception_text, check, measure
 
-from platform_lint.sources.yaml_tree import MAX_ALIAS_NODES, parse_yaml
+from platform_lint.sources.yaml_events import MAX_ALIAS_NODES
+from platform_lint.sources.yaml_tree import parse_yaml
 from repo_helpers import write
 
 
