@@ -25,7 +25,6 @@ Scans keeping few objects (a pre-commit run) never open the file.
 
 from __future__ import annotations
 
-import pickle
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -117,6 +116,8 @@ class KeptStore:
         if loaded is not None:
             self._loaded.move_to_end(at)
             return loaded
+        import pickle
+
         shared, model = pickle.loads(self._read(*at))
         if shared is not None:
             model = replace(model, values_files=[self._shared[i] for i in shared])
@@ -137,7 +138,9 @@ class KeptStore:
                     self._shared.append(values_file)
                 shared.append(self._shared_ids[id(values_file)])
             model = replace(model, values_files=[])
-        return self._write(_dumps((shared, model)))
+        from platform_lint.kept_pickle import dumps
+
+        return self._write(dumps((shared, model)))
 
     def _record(self, objects: Sequence[Obj]) -> bytes:
         """Objects pickled, each relocating model written first on its own and stood for
@@ -152,10 +155,13 @@ class KeptStore:
             stand_in = SpilledModel(self._spill_model(model), cheap, _names(model))
             swapped[id(doc)] = Document(doc.path, doc.kind, doc.data, doc.spans, doc.key_spans, doc.index,
                                         stand_in, doc.lines)
-        return _dumps([Obj(swapped.get(id(o.doc), o.doc), o.kind, o.name, o.path, o.value)
-                       for o in objects])
+        from platform_lint.kept_pickle import dumps
+
+        return dumps([Obj(swapped.get(id(o.doc), o.doc), o.kind, o.name, o.path, o.value) for o in objects])
 
     def _read_record(self, at: tuple[int, int]) -> list[Obj]:
+        import pickle
+
         objects: list[Obj] = pickle.loads(self._read(*at))
         for obj in objects:
             if type(obj.doc.model) is SpilledModel:
@@ -197,41 +203,3 @@ def _names(model: Any) -> frozenset[str]:
     if names is None:
         names = _NAMES[type(model)] = frozenset(n for n in dir(model) if not n.startswith("__"))
     return names
-
-
-def _dumps(value: Any) -> bytes:
-    import io
-
-    out = io.BytesIO()
-    _Pickler(out).dump(value)
-    return out.getvalue()
-
-
-class _Pickler(pickle.Pickler):
-    """Pickles frozen dataclasses with slots (`helm.trace.Origin`, thousands a chart) by their
-    fields: the default `__getstate__` of such a class is several times slower."""
-
-    def __init__(self, out: Any) -> None:
-        super().__init__(out, pickle.HIGHEST_PROTOCOL)
-
-    def reducer_override(self, obj: Any) -> Any:
-        fields = _FIELDS.get(type(obj))
-        if fields is None:
-            fields = _FIELDS[type(obj)] = _positional_fields(type(obj))
-        if not fields:
-            return NotImplemented
-        return type(obj), tuple(getattr(obj, name) for name in fields)
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _positional_fields(cls: type) -> tuple[str, ...]:
-    """The fields that rebuild a frozen dataclass with slots, in order; () for any other class."""
-    import dataclasses
-
-    params = getattr(cls, "__dataclass_params__", None)
-    if params is None or not params.frozen or "__slots__" not in cls.__dict__:
-        return ()
-    fields = dataclasses.fields(cls)
-    return tuple(f.name for f in fields) if all(f.init for f in fields) else ()
