@@ -359,7 +359,9 @@ def _verdicts(
 
     known = [cached_verdict(ctx, u) for u in units]
     todo = [u for u, v in zip(units, known, strict=True) if v is None]
-    fresh = map_units(judge_file, todo, jobs=_jobs(jobs, len(todo)), context=ctx)
+    processes = _jobs(jobs, len(todo))
+    first = _charts_first(todo, ctx.readable) if processes > 1 else []
+    fresh = map_units(judge_file, todo, jobs=processes, context=ctx, first=first)
     for verdict in known:
         yield verdict if verdict is not None else next(fresh)
 
@@ -403,6 +405,12 @@ class _Tally:
 
 # Below this many files a process pool costs more than it saves (bench/RESULTS.md).
 _FILES_PER_POOL = 64
+
+
+def _charts_first(units: Sequence[str | SourceFile], scanned: Collection[str]) -> list[int]:
+    from platform_lint.sources.helm_chart import charts_first
+
+    return charts_first([u if isinstance(u, str) else u.path for u in units], scanned)
 
 
 def _jobs(asked: int, files: int) -> int:
