@@ -291,3 +291,16 @@ def test_one_tracer_shared_by_a_charts_renderings_marks_each_origin_once() -> No
         assert [[(col, shared.origins[i]) for col, i in line] for line in s.marks or []] == [
             [(col, alone.origins[i]) for col, i in line] for line in a.marks or []]
     assert len(tracer.origins) == len(set(tracer.origins)) == 4  # lines 1, 3 (text, action) and 5
+
+
+def test_to_yaml_remembered_by_json_text_tells_every_type_apart() -> None:
+    from platform_lint.helm.goyaml import _written, to_json_data
+
+    values: list[Any] = [1, 1.0, 1.5, "1", True, "true", None, "null", "", [], {}, [1], ["1"], {"a": 1},
+                         {"a": "1"}, {"a": None}, {"1": 1}, float("inf"), float("nan"), "\ud800", 10**30,
+                         1e21, -0.0, {"b": 1, "a": [True, {"x": "y\nz"}]},
+                         {"a": [True, {"x": "y\nz"}], "b": 1}, ("t", 1), "x" * 5000]
+    for _ in range(2):  # the second round is answered from what the first remembered
+        for v in values:
+            assert dump(v) == _written(to_json_data(v))
+    assert len({dump(v) for v in values}) == len(values) - 2  # 1 is 1.0 (as in Go), keys are sorted

@@ -121,6 +121,21 @@ def charts_first(paths: Sequence[str], scanned: Collection[str]) -> list[int]:
     return sorted(sizes, key=lambda index: -sizes[index])
 
 
+def import_renderer(schemas: bool) -> None:
+    """Import what rendering and reading a chart needs (with `schemas`, the JSON Schema
+    validator too), ahead of forking the processes that render."""
+    import platform_lint.helm.dedupe
+    import platform_lint.helm.locate
+    import platform_lint.helm.render
+    import platform_lint.helm.stored
+    import platform_lint.helm.yaml_pieces  # noqa: F401
+
+    if schemas:
+        from platform_lint.safe_regex import validator_class
+
+        validator_class()
+
+
 def _value_sets(root: str, chart_files: dict[str, bytes], settings: ChartSettings) -> list[ValuesSet]:
     sets = [ValuesSet(DEFAULT_SET)] if settings.defaults else []
     if settings.ci_values:
