@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from platform_lint.engine import ScanResult
     from platform_lint.rules import Rule
+    from platform_lint.scan_result import ScanResult
 
 FORMATS = ("text", "github", "json", "sarif")
 
