@@ -13,10 +13,10 @@ rendered or built object's model (`helm.locate.Rendered`, `sources.kustomize.Bui
 where in the chart or the overlay each line came from) is needed only to relocate a
 finding, so it stays in the file behind a `SpilledModel` that answers the few
 attributes set checks ask of every object (`deploy_unit`, `sets`,
-`substituted_images`) and reads its model back on first use of any other (a copy of
-the document's data with it; a chart's values files, which all its objects share,
-stay in memory). The last `_LOADED_AT_ONCE` models read stay read, so memory stays
-bounded however many objects set rules report on.
+`substituted_images`) and reads its model back on first use of any other (with a copy
+of the document's data; a chart's values files, which all its objects share, are
+written once per file and read back on their own). The last `_LOADED_AT_ONCE`
+read stay read, so memory stays bounded however many objects set rules report on.
 
 The file is anonymous (no name on disk, readable by this process alone) and closed
 with the scan; a file in which a secret was found keeps its objects in memory.
@@ -56,8 +56,6 @@ class KeptStore:
         self._records: list[tuple[int, int] | list[Obj]] = []
         """(offset, length) of each record in the file, or objects held, in the order they came."""
         self._loaded: OrderedDict[tuple[int, int], Any] = OrderedDict()
-        self._shared: list[Any] = []
-        self._shared_ids: dict[int, int] = {}
         self.count = 0
 
     def __enter__(self) -> KeptStore:
@@ -112,51 +110,47 @@ class KeptStore:
 
     def model(self, at: tuple[int, int]) -> Any:
         """A spilled model read back (the last `_LOADED_AT_ONCE` read stay read)."""
+        model = self._load(at)
+        if isinstance(model, _WithValuesFiles):
+            values_files = [self._load(v) for v in model.values_files]
+            model = self._loaded[at] = replace(model.model, values_files=values_files)
+        return model
+
+    def _load(self, at: tuple[int, int]) -> Any:
         loaded = self._loaded.get(at)
         if loaded is not None:
             self._loaded.move_to_end(at)
             return loaded
         import pickle
 
-        shared, model = pickle.loads(self._read(*at))
-        if shared is not None:
-            model = replace(model, values_files=[self._shared[i] for i in shared])
-        self._loaded[at] = model
+        loaded = self._loaded[at] = pickle.loads(self._read(*at))
         while len(self._loaded) > _LOADED_AT_ONCE:
             self._loaded.popitem(last=False)
-        return model
-
-    def _spill_model(self, model: Any) -> tuple[int, int]:
-        """`model` written (with its document's data: a copy, read back with it); the values
-        files of a rendered object, which every object of its chart shares, stay here."""
-        shared = None
-        if getattr(model, "values_files", None):
-            shared = []
-            for values_file in model.values_files:
-                if id(values_file) not in self._shared_ids:
-                    self._shared_ids[id(values_file)] = len(self._shared)
-                    self._shared.append(values_file)
-                shared.append(self._shared_ids[id(values_file)])
-            model = replace(model, values_files=[])
-        from platform_lint.kept_pickle import dumps
-
-        return self._write(dumps((shared, model)))
+        return loaded
 
     def _record(self, objects: Sequence[Obj]) -> bytes:
         """Objects pickled, each relocating model written first on its own and stood for
-        by a `SpilledModel`."""
+        by a `SpilledModel`; a rendered object's values files, which every object of its
+        chart shares, each written once."""
+        from platform_lint.kept_pickle import dumps
+
         swapped: dict[int, Document] = {}
+        values_files: dict[int, tuple[int, int]] = {}  # by id: the objects are alive till written
         for obj in objects:
             doc = obj.doc
             if id(doc) in swapped or getattr(doc.model, "relocate", None) is None:
                 continue
             model = doc.model
             cheap = {n: getattr(model, n) for n in _CHEAP if hasattr(model, n)}
-            stand_in = SpilledModel(self._spill_model(model), cheap, _names(model))
+            if getattr(model, "values_files", None):
+                for values_file in model.values_files:
+                    if id(values_file) not in values_files:
+                        values_files[id(values_file)] = self._write(dumps(values_file))
+                model = _WithValuesFiles(replace(model, values_files=[]),
+                                         [values_files[id(v)] for v in model.values_files])
+            stand_in = SpilledModel(self._write(dumps(model)), cheap, _names(doc.model))
             swapped[id(doc)] = Document(doc.path, doc.kind, doc.data, doc.spans, doc.key_spans, doc.index,
                                         stand_in, doc.lines)
-        from platform_lint.kept_pickle import dumps
-
         return dumps([Obj(swapped.get(id(o.doc), o.doc), o.kind, o.name, o.path, o.value) for o in objects])
 
     def _read_record(self, at: tuple[int, int]) -> list[Obj]:
@@ -167,6 +161,18 @@ class KeptStore:
             if type(obj.doc.model) is SpilledModel:
                 obj.doc.model._store = self
         return objects
+
+
+class _WithValuesFiles:
+    """A spilled model without its values files, and where they were written."""
+
+    __slots__ = ("model", "values_files")
+
+    def __init__(self, model: Any, values_files: list[tuple[int, int]]) -> None:
+        self.model, self.values_files = model, values_files
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_WithValuesFiles, (self.model, self.values_files))
 
 
 class SpilledModel:
