@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from platform_lint import __version__
+from platform_lint.finding import Severity
 from platform_lint.scan_result import (
     NotStorable,
     ScanResult,
@@ -134,7 +135,10 @@ class RunMemo:
     def open(cls, root: Path, *, config_path: str | None, select: Sequence[str],
              ignore: Sequence[str], baseline: str | None, team: str | None,
              rule_dirs: Sequence[str], include_examples: bool) -> RunMemo | None:
-        """The memo of a plain whole-tree scan of `root`; None when an input cannot be read."""
+        """The memo of a plain whole-tree scan of `root`; None when an input cannot be
+        read, or on Windows, where a file's `st_ctime` is when it was made, not changed."""
+        if os.name == "nt":
+            return None
         try:
             return cls._open_keyed(root, config_path, select, ignore, baseline, team, rule_dirs,
                                    include_examples)
@@ -179,7 +183,7 @@ class RunMemo:
             if _states(self.root, exclude) != _decoded_states(entry["files"]):
                 return None
             recalled = Recalled(decode_result(entry["result"]), _LazyRules(self.rule_dirs),
-                                as_int(entry["fail_on"]))
+                                int(Severity(as_int(entry["fail_on"]))))
         except Exception:  # missing, unreadable, corrupt or foreign: a miss, never trusted
             return None
         with contextlib.suppress(OSError):
