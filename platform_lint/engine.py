@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from platform_lint.finding import Finding, Severity
 from platform_lint.globs import matcher
 from platform_lint.hit_findings import findings_of
 from platform_lint.model import Document, Obj, Span
+from platform_lint.records import field, record, replace
 from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 from platform_lint.rules import Rule
 from platform_lint.sources import classify
@@ -40,14 +40,14 @@ if TYPE_CHECKING:
     from platform_lint.result_cache import ResultCache
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Suppressed:
     finding: Finding
     by: str
     """inline, annotation, exemption or baseline; for a hidden finding, its context class"""
 
 
-@dataclass(slots=True)
+@record()
 class ScanResult:
     root: str
     findings: list[Finding] = field(default_factory=list)
@@ -87,7 +87,7 @@ class ScanResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ScanOptions:
     only: Sequence[str] | None = None
     """Scan just these files (relative to the root), as pre-commit passes them."""
@@ -364,7 +364,7 @@ def _verdicts(
         yield verdict if verdict is not None else next(fresh)
 
 
-@dataclass(slots=True)
+@record()
 class _Tally:
     """The file verdicts folded, in file order."""
 

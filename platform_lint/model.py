@@ -8,8 +8,9 @@ to a line and column late, so rules never deal with positions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from platform_lint.records import field, record
 
 PathKey = str | int
 Path = tuple[PathKey, ...]
@@ -27,7 +28,7 @@ def source_lines(text: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Span:
     """A region in a file. Lines and columns are 1-based; `end_col` is exclusive."""
 
@@ -41,7 +42,7 @@ class Span:
         return cls(line, col, line, col + 1)
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Document:
     """One parsed document from one file (a YAML file may hold several).
 
@@ -93,7 +94,7 @@ class Document:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Obj:
     """A unit a rule is applied to: a Kubernetes object, a Terraform block,
     a pipeline, a text file. `path` is where `value` lives in `doc.data`."""

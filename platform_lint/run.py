@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, check_rule_names, find_config, load_config
 from platform_lint.discovery import printable
 from platform_lint.engine import ScanOptions, ScanResult, scan, select_rules
+from platform_lint.records import record
 from platform_lint.rule_runner import rule_params
 from platform_lint.rules import Rule, load_rules
 
@@ -24,7 +24,7 @@ FINGERPRINT_KEY_VARIABLE = "PLATFORM_LINT_FINGERPRINT_KEY"
 with it, so a baseline cannot be used to test guesses of a weak password."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Run:
     root: Path
     only: list[str] | None
