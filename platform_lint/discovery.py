@@ -262,6 +262,16 @@ def _read(root: Path, name: str, max_size: int) -> SourceFile | Skipped | None:
 def read_bytes(root: Path, name: str, max_size: int) -> bytes | Skipped | None:
     """A file's bytes, text or not (a chart's `.tgz` subchart), with `read_file`'s
     bounds: no symlink out of `root`, nothing larger than `max_size`."""
+    plain = _plain_file(os.path.join(root, name))
+    if plain is not None:  # a regular file, not a symlink: one lstat, then read
+        size, full = plain
+        if size > max_size:
+            return Skipped(name, f"larger than {max_size} bytes")
+        try:
+            with open(full, "rb") as handle:
+                return handle.read()
+        except OSError as exc:
+            return Skipped(name, f"unreadable: {exc.strerror}")
     path = root / name
     problem = _symlink_problem(root, path) if path.is_symlink() else None
     if problem is not None:
@@ -275,6 +285,16 @@ def read_bytes(root: Path, name: str, max_size: int) -> bytes | Skipped | None:
         return path.read_bytes()
     except OSError as exc:
         return Skipped(name, f"unreadable: {exc.strerror}")
+
+
+def _plain_file(full: str) -> tuple[int, str] | None:
+    """(size, path) of a regular file that is no symlink; None for anything else
+    (a symlink, a FIFO, a directory, a name that is gone), which `read_bytes` looks at closer."""
+    try:
+        status = os.lstat(full)
+    except OSError:
+        return None
+    return (status.st_size, full) if stat.S_ISREG(status.st_mode) else None
 
 
 def _not_a_file(path: Path, name: str) -> Skipped | None:

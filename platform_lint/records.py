@@ -69,9 +69,11 @@ def field(*, default: Any = MISSING, default_factory: Any = MISSING, repr: bool 
 
 
 @dataclass_transform(field_specifiers=(field,))
-def record(*, frozen: bool = False, eq: bool = True) -> Callable[[type[T]], type[T]]:
-    """The class with slots and the methods `@dataclass(frozen=..., eq=..., slots=True)` adds."""
-    return lambda cls: _build(cls, frozen, eq)
+def record(*, frozen: bool = False, eq: bool = True,
+           unsafe_hash: bool = False) -> Callable[[type[T]], type[T]]:
+    """The class with slots and the methods `@dataclass(frozen=..., eq=..., unsafe_hash=...,
+    slots=True)` adds."""
+    return lambda cls: _build(cls, frozen, eq, unsafe_hash)
 
 
 def fields(value: Any) -> tuple[Field, ...] | None:
@@ -133,7 +135,7 @@ def _collect(cls: type) -> dict[str, Field]:
     return found
 
 
-def _build(cls: type[T], frozen: bool, eq: bool) -> type[T]:
+def _build(cls: type[T], frozen: bool, eq: bool, unsafe_hash: bool) -> type[T]:
     specs = _collect(cls)
     names = tuple(specs)
     inherited = {slot for base in cls.__mro__[1:-1] for slot in base.__dict__.get("__slots__", ())}
@@ -150,10 +152,16 @@ def _build(cls: type[T], frozen: bool, eq: bool) -> type[T]:
     compared = [n for n, s in specs.items() if s.compare]
     if eq:
         add("__eq__", _eq(compared))
-        explicit_hash = own.get("__hash__", MISSING) is not MISSING and not (
-            own.get("__hash__") is None and "__eq__" in own)
-        if not explicit_hash:
-            body["__hash__"] = _hash(compared) if frozen else None
+    # dataclass's table: a class body's own __hash__ is kept, else eq and frozen hash by
+    # the fields, eq alone makes instances unhashable, unsafe_hash hashes by the fields
+    explicit_hash = own.get("__hash__", MISSING) is not MISSING and not (
+        own.get("__hash__") is None and "__eq__" in own)
+    if unsafe_hash:
+        if explicit_hash:
+            raise TypeError(f"cannot overwrite attribute __hash__ in class {cls.__name__}")
+        body["__hash__"] = _hash(compared)
+    elif eq and not explicit_hash:
+        body["__hash__"] = _hash(compared) if frozen else None
     if frozen:
         for name in ("__setattr__", "__delattr__"):
             if name in own:
@@ -177,27 +185,30 @@ def _init(cls: type, specs: list[Field]) -> Callable[..., None]:
     setters = tuple(getattr(cls, s.name).__set__ for s in specs)
     post_init = getattr(cls, "__post_init__", None)
     qualname = cls.__qualname__
+    position = {s.name: i for i, s in enumerate(specs)}
+    # each position's value when not given: its default, or MISSING (required or a factory's)
+    fill = tuple(s.default for s in specs)
+    factories = [(i, s.default_factory) for i, s in enumerate(specs) if s.default_factory is not MISSING]
 
     def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
-        if len(args) > count:
+        given = len(args)
+        if given > count:
             raise TypeError(f"{qualname}.__init__() takes {count + 1} positional arguments "
-                            f"but {len(args) + 1} were given")
-        values = list(args)
-        for spec in specs[:len(args)]:
-            if spec.name in kwargs:
-                raise TypeError(f"{qualname}.__init__() got multiple values for argument {spec.name!r}")
-        for spec in specs[len(args):]:
-            if spec.name in kwargs:
-                values.append(kwargs.pop(spec.name))
-            elif spec.default is not MISSING:
-                values.append(spec.default)
-            elif spec.default_factory is not MISSING:
-                values.append(spec.default_factory())
-            else:
-                raise TypeError(f"{qualname}.__init__() missing required argument: {spec.name!r}")
-        if kwargs:
-            unexpected = next(iter(kwargs))
-            raise TypeError(f"{qualname}.__init__() got an unexpected keyword argument {unexpected!r}")
+                            f"but {given + 1} were given")
+        values = [*args, *fill[given:]]
+        for name, value in kwargs.items():
+            at = position.get(name)
+            if at is None:
+                raise TypeError(f"{qualname}.__init__() got an unexpected keyword argument {name!r}")
+            if at < given:
+                raise TypeError(f"{qualname}.__init__() got multiple values for argument {name!r}")
+            values[at] = value
+        for at, factory in factories:
+            if at >= given and specs[at].name not in kwargs:
+                values[at] = factory()
+        for at in range(given, count):
+            if values[at] is MISSING:
+                raise TypeError(f"{qualname}.__init__() missing required argument: {specs[at].name!r}")
         return values
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:

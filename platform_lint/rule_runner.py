@@ -139,6 +139,8 @@ def report_crashes(
 ) -> Iterator[tuple[Rule, Severity, Hit]]:
     """Internal errors (`crash_object`s) as findings of the `internal-error` rule when
     it is among `rules`, else (and if it fails itself) as errors of the scan."""
+    if not crashed:  # met once per file: no index of the handlers built for nothing
+        return
     handlers = [r for r in rules if CRASH in r.scope.documents]
     if handlers:
         yield from run_rules(handlers, crashed, config, errors, report=False)

@@ -66,6 +66,18 @@ class Node:
     name: str
 
 
+@record(unsafe_hash=True)
+class Pair:
+    left: int
+    right: int
+
+
+@dataclasses.dataclass(slots=True, unsafe_hash=True)
+class PairDC:
+    left: int
+    right: int
+
+
 @record(frozen=True)
 class One:
     value: float
@@ -131,6 +143,10 @@ def test_mutable_records_post_init_identity_and_unhashable() -> None:
     assert pickle.loads(pickle.dumps(box)) == box
     with pytest.raises(TypeError):
         hash(box)
+    pair = Pair(1, 2)
+    assert hash(pair) == hash(PairDC(1, 2)) and pair == Pair(1, 2)
+    pair.left = 3
+    assert hash(pair) == hash(PairDC(3, 2))
     first, second = Node("n"), Node("n")
     assert first != second and first == first and len({first, second}) == 2  # noqa: PLR0124 (identity)
 

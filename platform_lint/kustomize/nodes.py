@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from platform_lint.model import Path, Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Loc:
-    """Where a value (or key) was written: a file of the repository and its span."""
+    """Where a value (or key) was written: a file of the repository and its span.
+    Immutable by its `Final` fields, not `frozen` (see `model.Span`: a build makes one per value)."""
 
-    file: str
-    span: Span
+    file: Final[str]
+    span: Final[Span]
 
 
 @dataclass(slots=True)

@@ -177,6 +177,8 @@ def split_image(image: str) -> tuple[str, str, str]:
 
 
 def set_images(resources: Iterable[Resource], entries: Sequence[ImageEntry]) -> None:
+    if not entries:  # most kustomizations have no `images:`: no tree walked for nothing
+        return
     for res in resources:
         for _path, node in list(walk(res.node)):
             if not isinstance(node.value, dict):
