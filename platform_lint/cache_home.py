@@ -16,3 +16,13 @@ def user_cache_root() -> Path:
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "platform-lint"
+
+
+CACHE_DIR_VARIABLE = "PLATFORM_LINT_CACHE_DIR"
+
+
+def default_directory() -> Path:
+    """The result caches' folder: `$PLATFORM_LINT_CACHE_DIR`, else `results` in the
+    platform's user cache folder."""
+    explicit = os.environ.get(CACHE_DIR_VARIABLE)
+    return Path(explicit) if explicit else user_cache_root() / "results"

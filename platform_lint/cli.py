@@ -6,14 +6,19 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
 from platform_lint import __version__
 from platform_lint.report import FORMATS
+
+if TYPE_CHECKING:
+    from platform_lint.rules import Rule
+    from platform_lint.run_memo import RunMemo
+    from platform_lint.scan_result import ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -141,38 +146,41 @@ def check(
     Named files are checked as a change (what pre-commit passes); --diff,
     --changed-files and --staged describe the change instead.
     """
-    from platform_lint.changes import ChangeRequest
     from platform_lint.copies import file_digests
     from platform_lint.report import ReportContext, default_format, render
-    from platform_lint.run import Run
-    from platform_lint.scan_progress import terminal_progress
+    from platform_lint.targets import display_base, shown
 
-    request = ChangeRequest(team, diff_base, changed_files, staged)
     if (new_only or line_filter) and not (diff_base or staged):
         raise UsageError("--new-only and --filter need --diff BASE or --staged")
     target = _target(paths)
-    run = Run.prepare(target, config_path, _split(select), _split(ignore), baseline, request,
-                      rule_dirs, jobs=jobs, cache=not no_cache, progress=terminal_progress(),
-                      include_examples=include_examples)
-    _set_up_done()
-    if new_only or line_filter:
-        from platform_lint.newonly import scan_change
+    memo = None
+    if target[1] is None and not (no_cache or diff_base or changed_files or staged):
+        from platform_lint.run_memo import RunMemo  # a plain whole-tree scan, remembered
 
-        result = scan_change(run, request, new_only=new_only, line_filter=line_filter,
-                             within=target[1])
+        memo = RunMemo.open(target[0], config_path=config_path, select=_split(select),
+                            ignore=_split(ignore), baseline=baseline, team=team,
+                            rule_dirs=rule_dirs, include_examples=include_examples)
+    recalled = memo.recall() if memo is not None else None
+    if recalled is not None:
+        _set_up_done()
+        result, rules, config_fail_on = recalled
     else:
-        result = run.scan()
+        result, rules, config_fail_on = _scan(target, memo, config_path, select, ignore, baseline,
+                                              team, diff_base, changed_files, staged, rule_dirs,
+                                              new_only, line_filter, jobs, no_cache,
+                                              include_examples)
     fmt = fmt or default_format()
     terminal = output is None and fmt == "text" and sys.stdout.isatty()
+    base = display_base(target[0])
     ctx = ReportContext(
-        rules=run.all_rules,
-        display=run.display,
+        rules=rules,
+        display=lambda path: shown(base, path),
         color=terminal and "NO_COLOR" not in os.environ,
         show_skipped=show_skipped,
         env=dict(os.environ),
         group_by=group_by,
         width=_terminal_width() if terminal else None,
-        digests=file_digests(run.root, result.findings) if fmt == "text" else {},
+        digests=file_digests(target[0], result.findings) if fmt == "text" else {},
     )
     _emit(render(fmt, result, ctx), output)
     if sarif_file:
@@ -185,9 +193,38 @@ def check(
         raise SystemExit(EXIT_ERROR)
     from platform_lint.finding import Severity
 
-    threshold = Severity.parse(fail_on) if fail_on else run.config.fail_on
+    threshold = Severity.parse(fail_on) if fail_on else Severity(config_fail_on)
     failing = any(f.severity >= threshold for f in result.findings)
     raise SystemExit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
+
+
+def _scan(target: tuple[Path, list[str] | None], memo: RunMemo | None, config_path: str | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], baseline: str | None,
+          team: str | None, diff_base: str | None, changed_files: str | None, staged: bool,
+          rule_dirs: tuple[str, ...], new_only: bool, line_filter: str | None, jobs: int,
+          no_cache: bool, include_examples: bool) -> tuple[ScanResult, Mapping[str, Rule], int]:
+    """`check`'s scan, remembered in `memo` when there is one: the result, the rules
+    and the config's `fail_on`."""
+    from platform_lint.changes import ChangeRequest
+    from platform_lint.run import Run
+    from platform_lint.scan_progress import terminal_progress
+
+    request = ChangeRequest(team, diff_base, changed_files, staged)
+    run = Run.prepare(target, config_path, _split(select), _split(ignore), baseline, request,
+                      rule_dirs, jobs=jobs, cache=not no_cache, progress=terminal_progress(),
+                      include_examples=include_examples)
+    _set_up_done()
+    if new_only or line_filter:
+        from platform_lint.newonly import scan_change
+
+        return scan_change(run, request, new_only=new_only, line_filter=line_filter,
+                           within=target[1]), run.all_rules, int(run.config.fail_on)
+    if memo is not None:
+        memo.before_scan(run)
+    result = run.scan()
+    if memo is not None:
+        memo.remember(result)
+    return result, run.all_rules, int(run.config.fail_on)
 
 
 def _terminal_width() -> int:
@@ -296,7 +333,8 @@ def baseline_create(paths: tuple[str, ...], config_path: str | None, output: str
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str) -> None:
     """Who owns each PATH, which CODEOWNERS or charter line decided it, and whom to escalate to."""
-    from platform_lint.config import find_config, load_config
+    from platform_lint.config import load_config
+    from platform_lint.config_files import find_config
     from platform_lint.ownership.explain import explain as explain_owners
     from platform_lint.ownership.explain import load_model, render
 

@@ -20,7 +20,6 @@ from platform_lint.resources import schema
 from platform_lint.sources.yaml_tree import parse_yaml
 from platform_lint.validation import describe
 
-CONFIG_NAMES = (".platform-lint.yaml", ".platform-lint.yml")
 DEFAULT_CHARTERS = ("docs/charters/*.md", "charters/*.md", "**/CHARTER.md")
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 
@@ -56,16 +55,6 @@ class Config:
     """Context classes (tests, examples, docs) the config sets; see `contexts`."""
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """Topic settings (ownership, pipelines, secrets) passed through to their users."""
-
-
-def find_config(root: Path) -> Path | None:
-    for name in CONFIG_NAMES:
-        if (root / name).is_file():
-            return root / name
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file() and "[tool.platform-lint]" in pyproject.read_text(errors="replace"):
-        return pyproject
-    return None
 
 
 def load_config(path: Path | None, root: Path | None = None) -> Config:

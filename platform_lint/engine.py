@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from platform_lint.config import Config
 from platform_lint.discovery import (
@@ -23,13 +23,14 @@ from platform_lint.discovery import (
     printable,
     read_file,
 )
-from platform_lint.finding import Finding, Severity
+from platform_lint.finding import Finding
 from platform_lint.globs import matcher
 from platform_lint.hit_findings import findings_of
 from platform_lint.model import Document, Obj, Span
 from platform_lint.records import field, record, replace
 from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 from platform_lint.rules import Rule
+from platform_lint.scan_result import ScanResult, Suppressed
 from platform_lint.sources import classify
 from platform_lint.suppression import Directive, exempted_by, exemptions_document, suppressed_by
 
@@ -38,53 +39,6 @@ if TYPE_CHECKING:
     from platform_lint.kustomize.plan import DeployPlan
     from platform_lint.per_file import FileContext, FileVerdict
     from platform_lint.result_cache import ResultCache
-
-
-@record(frozen=True)
-class Suppressed:
-    finding: Finding
-    by: str
-    """inline, annotation, exemption or baseline; for a hidden finding, its context class"""
-
-
-@record()
-class ScanResult:
-    root: str
-    findings: list[Finding] = field(default_factory=list)
-    suppressed: list[Suppressed] = field(default_factory=list)
-    hidden: list[Suppressed] = field(default_factory=list)
-    """Findings in test, example or docs contexts (`contexts`), left out unless asked for."""
-    skipped: list[Skipped] = field(default_factory=list)
-    files_scanned: int = 0
-    unparseable: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    """Internal errors (a check that raised): the run fails with exit code 2."""
-    rules: list[str] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        by = {str(s): 0 for s in Severity}
-        for f in self.findings:
-            by[str(f.severity)] += 1
-        return by
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "root": self.root,
-            "summary": {
-                **self.counts(),
-                "suppressed": len(self.suppressed),
-                "hidden": len(self.hidden),
-                "files_scanned": self.files_scanned,
-                "files_skipped": len(self.skipped),
-                "files_unparseable": len(self.unparseable),
-            },
-            "findings": [f.to_dict() for f in self.findings],
-            "suppressed": [{**s.finding.to_dict(), "suppressed_by": s.by} for s in self.suppressed],
-            "hidden": [{**s.finding.to_dict(), "context": s.by} for s in self.hidden],
-            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
-            "errors": list(self.errors),
-            "rules": list(self.rules),
-        }
 
 
 @record(frozen=True)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from platform_lint import __version__
-from platform_lint.config import CONFIG_NAMES, DEFAULT_CHARTERS, find_config
+from platform_lint.config import DEFAULT_CHARTERS
+from platform_lint.config_files import CONFIG_NAMES, find_config
 from platform_lint.errors import PlatformLintError
 from platform_lint.globs import matcher
 

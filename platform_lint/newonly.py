@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from platform_lint.changes import ChangedFile, ChangeRequest, diff_files, staged_files
 from platform_lint.discovery import list_paths
-from platform_lint.engine import ScanResult, scan, scan_files
+from platform_lint.engine import scan, scan_files
 from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Finding
 from platform_lint.globs import matcher
@@ -43,6 +43,7 @@ from platform_lint.revision import (
     resolve_commit,
     tree_entries,
 )
+from platform_lint.scan_result import ScanResult
 from platform_lint.sources import classify
 
 if TYPE_CHECKING:

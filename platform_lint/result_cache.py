@@ -26,7 +26,6 @@ import datetime as dt
 import enum
 import hashlib
 import json
-import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -35,31 +34,29 @@ from typing import Any
 
 from platform_lint import __version__
 from platform_lint.config import Config
-from platform_lint.finding import Finding, Severity
 from platform_lint.model import Document, Obj, Span
 from platform_lint.per_file import FileVerdict
 from platform_lint.records import fields
 from platform_lint.rules import Rule
+from platform_lint.scan_result import (
+    NotStorable,
+    as_int,
+    as_str,
+    check_plain,
+    decode_finding,
+    decode_span,
+    encode_finding,
+    encode_span,
+)
 from platform_lint.suppression import Directive
 
 FORMAT = "platform-lint-file-verdict/3"
-CACHE_DIR_VARIABLE = "PLATFORM_LINT_CACHE_DIR"
 MAX_BYTES = 512 * 2**20
 PRUNE_INTERVAL = 3600.0
 """Seconds between prunes of the folder."""
 PRUNE_AFTER_WRITES = 2000
 """A run that writes this many entries prunes even within the interval."""
 _MARKER = "last-prune"
-
-
-def default_directory() -> Path:
-    """`$PLATFORM_LINT_CACHE_DIR`, else the platform's user cache folder."""
-    explicit = os.environ.get(CACHE_DIR_VARIABLE)
-    if explicit:
-        return Path(explicit)
-    from platform_lint.cache_home import user_cache_root
-
-    return user_cache_root() / "results"
 
 
 class ResultCache:
@@ -135,7 +132,7 @@ class ScanCache:
         try:
             text = json.dumps({"format": FORMAT, "key": key, "verdict": _encode(verdict)},
                               separators=(",", ":"), allow_nan=False)
-        except (_NotStorable, ValueError):
+        except (NotStorable, ValueError):
             return
         target = self._file(key)
         try:
@@ -239,10 +236,6 @@ def _plain(value: Any) -> Any:
 # ---------------------------------------------------------------- encoding
 
 
-class _NotStorable(Exception):
-    """A verdict holding something JSON cannot carry exactly."""
-
-
 def _encode(v: FileVerdict) -> dict[str, Any]:
     docs: dict[int, int] = {}
     encoded_docs: list[dict[str, Any]] = []
@@ -254,26 +247,20 @@ def _encode(v: FileVerdict) -> dict[str, Any]:
             docs[id(obj.doc)] = len(encoded_docs)
             encoded_docs.append(_encode_doc(obj.doc, values_table, values_files))
         if _at(obj.doc.data, obj.path) is not obj.value:
-            raise _NotStorable
+            raise NotStorable
         objs.append([docs[id(obj.doc)], obj.kind, obj.name, list(obj.path)])
     return {
         "path": v.path,
         "skipped": v.skipped,
         "unparseable": v.unparseable,
-        "findings": [_encode_finding(f) for f in v.findings],
-        "directives": [[d.rule, d.reason, _span(d.span), list(d.lines), d.path] for d in v.directives],
+        "findings": [encode_finding(f) for f in v.findings],
+        "directives": [[d.rule, d.reason, encode_span(d.span), list(d.lines), d.path] for d in v.directives],
         "docs": encoded_docs,
         "objects": objs,
         "values_files": values_files,
         "reads": v.reads,
         "listing": v.listing if v.listed else None,
     }
-
-
-def _encode_finding(f: Finding) -> list[Any]:
-    _check_plain(f.properties)
-    return [f.rule_id, int(f.severity), f.path, _span(f.span), f.message, f.fingerprint,
-            f.category, f.properties]
 
 
 def _encode_doc(doc: Document, values_table: dict[int, int], values_files: list[dict[str, Any]],
@@ -289,12 +276,12 @@ def _encode_doc(doc: Document, values_table: dict[int, int], values_files: list[
             rendered = stored.encode(doc.model, values_table, values_files, _encode_spans)
         else:
             model = _encode_model(doc.model, doc.data)
-    _check_plain(doc.data)
+    check_plain(doc.data)
     from platform_lint.packed_spans import packed_numbers
 
     packed = packed_numbers(doc.spans)
     if packed is not None and packed is not packed_numbers(doc.key_spans):
-        raise _NotStorable
+        raise NotStorable
     spans = {"packed": packed.tolist()} if packed is not None else {
         "spans": _encode_spans(doc.spans), "key_spans": _encode_spans(doc.key_spans)}
     return {
@@ -325,14 +312,14 @@ def _encode_model(model: Any, data: Any) -> dict[str, Any]:
     if isinstance(model, Built) and isinstance(model.node, PackedTree) and model.node.data is data:
         return {"built": model.overlay, "images": sorted(model.substituted_images),
                 "files": model.node.files, "numbers": model.node.numbers.tolist()}
-    raise _NotStorable
+    raise NotStorable
 
 
 def _decode_model(d: dict[str, Any], data: Any, path: str, lines: tuple[str, ...]) -> Any:
     from platform_lint.sources.kubernetes import Deployed
 
     if "deployed" in d:
-        return Deployed(frozenset(_str(i) for i in d["deployed"]))
+        return Deployed(frozenset(as_str(i) for i in d["deployed"]))
     if "codeowners" in d:
         from platform_lint.ownership import codeowners
 
@@ -343,34 +330,13 @@ def _decode_model(d: dict[str, Any], data: Any, path: str, lines: tuple[str, ...
     from platform_lint.packed_spans import unpacked_tree
     from platform_lint.sources.kustomize import Built
 
-    tree = unpacked_tree(data, [_str(f) for f in d["files"]], d["numbers"])
-    return Built(tree, _str(d["built"]), frozenset(_str(i) for i in d["images"]))
+    tree = unpacked_tree(data, [as_str(f) for f in d["files"]], d["numbers"])
+    return Built(tree, as_str(d["built"]), frozenset(as_str(i) for i in d["images"]))
 
 
 def _encode_spans(spans: Mapping[tuple[str | int, ...], Span]) -> list[Any]:
     """[paths, flat ints]: four numbers a span, decoded with one type check."""
-    return [[list(p) for p in spans], [n for s in spans.values() for n in _span(s)]]
-
-
-def _span(s: Span) -> list[int]:
-    return [s.line, s.col, s.end_line, s.end_col]
-
-
-def _check_plain(value: Any) -> None:
-    """JSON gives back exactly this: no tuples, no non-string keys, no other types."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if not isinstance(k, str):
-                raise _NotStorable
-            _check_plain(v)
-    elif isinstance(value, list):
-        for v in value:
-            _check_plain(v)
-    elif value is not None and (
-        type(value) not in (str, int, float, bool)
-        or (isinstance(value, float) and not math.isfinite(value))  # JSON has no NaN
-    ):
-        raise _NotStorable
+    return [[list(p) for p in spans], [n for s in spans.values() for n in encode_span(s)]]
 
 
 def _at(data: Any, path: Sequence[Any]) -> Any:
@@ -396,7 +362,8 @@ def _decode(entry: Any, key: str) -> FileVerdict | None:
     for index, kind, name, path in v["objects"]:
         doc = docs[index]
         steps = tuple(_path(path))
-        kept.append(Obj(doc=doc, kind=_str(kind), name=_str(name), path=steps, value=_at(doc.data, steps)))
+        kept.append(Obj(doc=doc, kind=as_str(kind), name=as_str(name), path=steps,
+                        value=_at(doc.data, steps)))
     reads = v["reads"]
     if not isinstance(reads, dict) or not all(d is None or isinstance(d, str) for d in reads.values()):
         raise ValueError("reads")
@@ -404,37 +371,29 @@ def _decode(entry: Any, key: str) -> FileVerdict | None:
     return FileVerdict(
         reads=reads,
         listed=listing is not None,
-        listing=None if listing is None else _str(listing),
-        path=_str(v["path"]),
-        skipped=None if v["skipped"] is None else _str(v["skipped"]),
+        listing=None if listing is None else as_str(listing),
+        path=as_str(v["path"]),
+        skipped=None if v["skipped"] is None else as_str(v["skipped"]),
         unparseable=v["unparseable"] is True,
-        findings=[_decode_finding(f) for f in v["findings"]],
+        findings=[decode_finding(f) for f in v["findings"]],
         directives=[
-            Directive(_str(rule), _str(reason), _decode_span(span), (_int(lines[0]), _int(lines[1])),
-                      _str(path))
+            Directive(as_str(rule), as_str(reason), decode_span(span), (as_int(lines[0]), as_int(lines[1])),
+                      as_str(path))
             for rule, reason, span, lines, path in v["directives"]
         ],
         kept=kept,
     )
 
 
-def _decode_finding(f: list[Any]) -> Finding:
-    rule, severity, path, span, message, fingerprint, category, properties = f
-    if not isinstance(properties, dict):
-        raise ValueError("properties")
-    return Finding(_str(rule), Severity(_int(severity)), _str(path), _decode_span(span),
-                   _str(message), _str(fingerprint), _str(category), properties)
-
-
 def _decode_doc(d: dict[str, Any], values_files: list[Any]) -> Document:
     model = None
-    lines = tuple(_str(line) for line in d["lines"])
+    lines = tuple(as_str(line) for line in d["lines"])
     if d["rendered"] is not None:
         from platform_lint.helm import stored
 
         model = stored.decode(d["rendered"], d["data"], values_files, _decode_spans)
     elif "model" in d:
-        model = _decode_model(d["model"], d["data"], _str(d["path"]), lines)
+        model = _decode_model(d["model"], d["data"], as_str(d["path"]), lines)
     spans: dict[tuple[Any, ...], Span]
     key_spans: dict[tuple[Any, ...], Span]
     if "packed" in d:
@@ -444,12 +403,12 @@ def _decode_doc(d: dict[str, Any], values_files: list[Any]) -> Document:
     else:
         spans, key_spans = _decode_spans(d["spans"]), _decode_spans(d["key_spans"])
     return Document(
-        path=_str(d["path"]),
-        kind=_str(d["kind"]),
+        path=as_str(d["path"]),
+        kind=as_str(d["kind"]),
         data=d["data"],
         spans=spans,
         key_spans=key_spans,
-        index=_int(d["index"]),
+        index=as_int(d["index"]),
         model=model,
         lines=lines,
     )
@@ -463,24 +422,7 @@ def _decode_spans(encoded: list[Any]) -> dict[tuple[Any, ...], Span]:
     return {tuple(p): Span(*flat[i : i + 4]) for i, p in zip(range(0, len(flat), 4), paths, strict=True)}
 
 
-def _decode_span(s: list[Any]) -> Span:
-    line, col, end_line, end_col = s
-    return Span(_int(line), _int(col), _int(end_line), _int(end_col))
-
-
 def _path(steps: list[Any]) -> list[str | int]:
     if not all(isinstance(s, (str, int)) and not isinstance(s, bool) for s in steps):
         raise ValueError("path")
     return steps
-
-
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("not a string")
-    return value
-
-
-def _int(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError("not an integer")
-    return value

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import os
-import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platform_lint.changes import ChangeRequest
-from platform_lint.config import Config, ConfigError, check_rule_names, find_config, load_config
-from platform_lint.discovery import printable
-from platform_lint.engine import ScanOptions, ScanResult, scan, select_rules
+from platform_lint.config import Config, ConfigError, check_rule_names, load_config
+from platform_lint.config_files import find_config
+from platform_lint.engine import ScanOptions, scan, select_rules
 from platform_lint.records import record
 from platform_lint.rule_runner import rule_params
 from platform_lint.rules import Rule, load_rules
+from platform_lint.scan_result import ScanResult
+from platform_lint.targets import display_base, shown
 
 if TYPE_CHECKING:
     from platform_lint.result_cache import ResultCache
@@ -79,7 +80,7 @@ class Run:
             progress=progress,
             include_examples=include_examples,
         )
-        return cls(root, only, config, rules, active, options, _display_base(root))
+        return cls(root, only, config, rules, active, options, display_base(root))
 
     def scan(self) -> ScanResult:
         result = scan(self.root, self.config, self.active, self.options)
@@ -91,16 +92,7 @@ class Run:
         """Relative to the working directory when below it, else absolute. The
         file itself is not resolved: a symlink shows as itself (and a looping
         one cannot fail), and thousands of findings cost no file-system calls."""
-        return printable(posixpath.join(self.display_base, path))
-
-
-def _display_base(root: Path) -> str:
-    full = root.resolve()
-    try:
-        rel = full.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return full.as_posix()
-    return "" if rel == "." else rel
+        return shown(self.display_base, path)
 
 
 def _check_params(active: Sequence[Rule], config: Config) -> None:
@@ -119,7 +111,8 @@ def _check_params(active: Sequence[Rule], config: Config) -> None:
 
 
 def _cache() -> ResultCache:
-    from platform_lint.result_cache import ResultCache, default_directory
+    from platform_lint.cache_home import default_directory
+    from platform_lint.result_cache import ResultCache
 
     return ResultCache(default_directory())
 

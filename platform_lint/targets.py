@@ -65,3 +65,23 @@ def repository_root(path: Path) -> Path:
         if (folder / ".git").exists():
             return folder
     return start
+
+
+def display_base(root: Path) -> str:
+    """Where `root` is, as findings show it: relative to the working directory
+    when below it ("" for the directory itself), else absolute."""
+    full = root.resolve()
+    try:
+        rel = full.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return full.as_posix()
+    return "" if rel == "." else rel
+
+
+def shown(base: str, path: str) -> str:
+    """A root-relative `path` as findings show it, below `display_base`'s `base`."""
+    import posixpath
+
+    from platform_lint.discovery import printable
+
+    return printable(posixpath.join(base, path))

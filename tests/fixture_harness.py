@@ -7,10 +7,12 @@ from collections import Counter
 from pathlib import Path
 
 from platform_lint.changes import change_from_text, full_repository
-from platform_lint.config import find_config, load_config
+from platform_lint.config import load_config
+from platform_lint.config_files import find_config
 from platform_lint.discovery import discover
-from platform_lint.engine import ScanOptions, ScanResult, scan_files
+from platform_lint.engine import ScanOptions, scan_files
 from platform_lint.rules import Rule, load_rules
+from platform_lint.scan_result import ScanResult
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 _EXPECT = re.compile(r"expect:\s*(?P<ids>[a-z0-9][a-z0-9, -]*)")

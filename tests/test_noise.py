@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 
 from platform_lint.cli import main
-from platform_lint.engine import ScanResult
 from platform_lint.finding import Finding, Severity
 from platform_lint.model import Span
 from platform_lint.report import ReportContext
 from platform_lint.report.text_report import fit, render
 from platform_lint.resources import schema
 from platform_lint.rules import load_rules
+from platform_lint.scan_result import ScanResult
 from platform_lint.validation import schema_errors
 from repo_helpers import write
 

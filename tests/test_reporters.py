@@ -12,7 +12,6 @@ import pytest
 
 from conftest import CORPUS
 from platform_lint.cli import main
-from platform_lint.engine import ScanResult
 from platform_lint.finding import Finding, Severity
 from platform_lint.model import Span
 from platform_lint.report import ReportContext, render
@@ -25,6 +24,7 @@ from platform_lint.report.github_report import (
     step_summary,
 )
 from platform_lint.run import Run
+from platform_lint.scan_result import ScanResult
 from repo_helpers import DEPLOYMENT, write
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"

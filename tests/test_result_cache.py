@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from platform_lint.engine import ScanResult
 from platform_lint.result_cache import ResultCache
 from platform_lint.run import Run
+from platform_lint.scan_result import ScanResult
 from repo_helpers import DEPLOYMENT, write
 
 TOKEN = "ghp_" + "Qv7" * 12

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixture_harness import all_rules
-from platform_lint.config import find_config, load_config
+from platform_lint.config import load_config
+from platform_lint.config_files import find_config
 from platform_lint.discovery import discover
-from platform_lint.engine import ScanOptions, ScanResult, scan_files
+from platform_lint.engine import ScanOptions, scan_files
+from platform_lint.scan_result import ScanResult
 
 TOKEN = "ghp_" + "Wm4" * 12
 RULES = all_rules()

@@ -18,9 +18,9 @@ import pytest
 
 from fixture_harness import FIXTURES, all_rules, expectations, found, scan_fixture
 from platform_lint.baseline import baseline_text
-from platform_lint.engine import ScanResult
 from platform_lint.report import FORMATS, ReportContext, render
 from platform_lint.report.github_report import step_summary
+from platform_lint.scan_result import ScanResult
 from platform_lint.secrets.patterns import CATALOGUE, by_kind
 
 LABELLED = FIXTURES / "secrets"

@@ -63,7 +63,8 @@ def per_rule(findings: list[dict[str, Any]]) -> dict[str, int]:
 
 def measure(before: Path, corpus: Path) -> list[dict[str, Any]]:
     sys.path.insert(0, str(PROJECT))
-    from platform_lint.config import find_config, load_config
+    from platform_lint.config import load_config
+    from platform_lint.config_files import find_config
     from platform_lint.contexts import classifier
 
     rows = []

@@ -12,12 +12,12 @@ from platform_lint.errors import PlatformLintError
 
 
 def export_sarif(store: Store, audit_id: int | None, directory: Path) -> list[Path]:
-    from platform_lint.engine import ScanResult
     from platform_lint.finding import Finding, Severity
     from platform_lint.model import Span
     from platform_lint.report import ReportContext
     from platform_lint.report.sarif_report import sarif
     from platform_lint.rules import load_rules
+    from platform_lint.scan_result import ScanResult
 
     audit = store.audit(audit_id)
     if audit is None:

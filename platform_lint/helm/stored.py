@@ -18,7 +18,8 @@ from typing import Any
 from platform_lint.helm.locate import Rendered, ValuesFile
 from platform_lint.helm.trace import LineMarks, Origin
 from platform_lint.model import Path, Span
-from platform_lint.result_cache import _int, _str
+from platform_lint.scan_result import as_int as _int
+from platform_lint.scan_result import as_str as _str
 
 Encode = Callable[[dict[Path, Span]], list[Any]]
 Decode = Callable[[list[Any]], dict[Path, Span]]

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from platform_lint.records import field, record
 
 if TYPE_CHECKING:
-    from platform_lint.engine import ScanResult
     from platform_lint.rules import Rule
+    from platform_lint.scan_result import ScanResult
 
 FORMATS = ("text", "github", "json", "sarif")
 

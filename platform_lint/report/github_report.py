@@ -20,8 +20,8 @@ from platform_lint.finding import Finding, Severity
 from platform_lint.report import text_report
 
 if TYPE_CHECKING:
-    from platform_lint.engine import ScanResult
     from platform_lint.report import ReportContext
+    from platform_lint.scan_result import ScanResult
 
 MAX_PER_LEVEL = 10
 SUMMARY_LIMIT = 1024 * 1024

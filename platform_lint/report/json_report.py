@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from platform_lint import __version__
 
 if TYPE_CHECKING:
-    from platform_lint.engine import ScanResult
     from platform_lint.report import ReportContext
+    from platform_lint.scan_result import ScanResult
 
 
 def render(result: ScanResult, ctx: ReportContext) -> str:

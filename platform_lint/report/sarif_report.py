@@ -18,9 +18,9 @@ from platform_lint.finding import Finding, Severity
 from platform_lint.rule_docs import help_uri, markdown
 
 if TYPE_CHECKING:
-    from platform_lint.engine import ScanResult
     from platform_lint.report import ReportContext
     from platform_lint.rules import Rule
+    from platform_lint.scan_result import ScanResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://platform-lint.dev"

@@ -16,8 +16,8 @@ from platform_lint.copies import group_copies
 from platform_lint.finding import Finding, Severity
 
 if TYPE_CHECKING:
-    from platform_lint.engine import ScanResult
     from platform_lint.report import ReportContext
+    from platform_lint.scan_result import ScanResult
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.NOTE: "\x1b[36m"}
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"

@@ -35,9 +35,10 @@ from hypothesis import strategies as st
 from platform_lint.changes import full_repository
 from platform_lint.config import Config
 from platform_lint.discovery import SourceFile
-from platform_lint.engine import ScanOptions, ScanResult, scan_files
+from platform_lint.engine import ScanOptions, scan_files
 from platform_lint.model import Obj, source_lines
 from platform_lint.rules import Rule, load_rules
+from platform_lint.scan_result import ScanResult
 
 settings.register_profile(
     "ci", max_examples=100, derandomize=True, deadline=None, database=None, print_blob=True,
