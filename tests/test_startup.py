@@ -31,6 +31,8 @@ NEVER = (
     "jsonschema", "referencing", "pathspec", "shutil", "sqlite3",
     # `records` builds the start-up path's classes; dataclass compiles each method at import
     "dataclasses",
+    # a plain call (flags and paths) runs without click (`check_cmd`), nor what click imports
+    "click", "inspect", "gettext", "uuid",
 )
 
 YAML_NEVER = ("platform_lint.sources.hcl_lark", "platform_lint.sources.hcl_tree_sitter",
@@ -39,9 +41,10 @@ TERRAFORM_NEVER = ("platform_lint.sources.kubernetes", "platform_lint.sources.pi
 
 _LIST_IMPORTS = """
 import json, sys
-from platform_lint.cli import main
-code = main(sys.argv[2:])
-with open(sys.argv[1], "w") as out:
+from platform_lint.console import main
+listing = sys.argv.pop(1)
+code = main()
+with open(listing, "w") as out:
     json.dump(sorted(sys.modules), out)
 raise SystemExit(code)
 """
