@@ -134,7 +134,10 @@ class RunMemo:
     def open(cls, root: Path, *, config_path: str | None, select: Sequence[str],
              ignore: Sequence[str], baseline: str | None, team: str | None,
              rule_dirs: Sequence[str], include_examples: bool) -> RunMemo | None:
-        """The memo of a plain whole-tree scan of `root`; None when an input cannot be read."""
+        """The memo of a plain whole-tree scan of `root`; None when an input cannot be
+        read, or on Windows, where a file's `st_ctime` is when it was made, not changed."""
+        if os.name == "nt":
+            return None
         try:
             return cls._open_keyed(root, config_path, select, ignore, baseline, team, rule_dirs,
                                    include_examples)

@@ -277,6 +277,20 @@ def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(
     assert json.loads(entry.read_text()) == stored
 
 
+def test_a_temporary_file_left_by_a_run_that_died_is_passed_over_then_pruned(
+    repo: Path, memo_dir: Path, prepared: Prepared, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cold = check(capsys, str(repo))
+    (entry,) = memo_dir.glob("*.json")
+    left = memo_dir / f"{entry.name}.4242.0badc0de.tmp"
+    left.write_text('{"format": "platform-lint-run-memo/1", "key": "half')
+    assert check(capsys, str(repo)) == cold and prepared.count == 1
+    old = time.time() - 7200
+    os.utime(left, (old, old))
+    check(capsys, "--select", "recreate-deploy-strategy", str(repo))  # a new entry: the folder is pruned
+    assert not left.exists() and entry.exists()
+
+
 def test_no_entry_holds_a_secret(
     repo: Path, memo_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
