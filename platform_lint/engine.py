@@ -8,6 +8,7 @@ discover -> parse each file once -> objects -> rules (checks yield Hits)
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -313,7 +314,9 @@ def _verdicts(
 
     known = [cached_verdict(ctx, u) for u in units]
     todo = [u for u, v in zip(units, known, strict=True) if v is None]
-    fresh = map_units(judge_file, todo, jobs=_jobs(jobs, len(todo)), context=ctx)
+    processes = _jobs(jobs, len(todo))
+    first = _before_pool(todo, ctx.readable) if processes > 1 else []
+    fresh = map_units(judge_file, todo, jobs=processes, context=ctx, first=first)
     for verdict in known:
         yield verdict if verdict is not None else next(fresh)
 
@@ -357,6 +360,22 @@ class _Tally:
 
 # Below this many files a process pool costs more than it saves (bench/RESULTS.md).
 _FILES_PER_POOL = 64
+
+
+def _before_pool(units: Sequence[str | SourceFile], scanned: Collection[str]) -> list[int]:
+    """The units a pool starts first (charts, the largest first), once this process has
+    imported the sources they need: forked workers share those instead of each importing
+    its own."""
+    from platform_lint.sources import source_for
+    from platform_lint.sources.helm_chart import charts_first, import_renderer
+
+    paths = [u if isinstance(u, str) else u.path for u in units]
+    for kind in sorted({kind for kind in map(classify, paths) if kind is not None}):
+        source_for(kind)
+    first = charts_first(paths, scanned)
+    if first:
+        import_renderer(any(posixpath.basename(p) == "values.schema.json" for p in scanned))
+    return first
 
 
 def _jobs(asked: int, files: int) -> int:

@@ -49,14 +49,16 @@ def available_cores() -> int:
 
 
 def map_units(
-    fn: Callable[[C, U], R], units: Sequence[U], *, jobs: int, context: C
+    fn: Callable[[C, U], R], units: Sequence[U], *, jobs: int, context: C, first: Sequence[int] = ()
 ) -> Iterator[R | Failed]:
-    """`fn(context, unit)` for each unit, in the order of `units`."""
+    """`fn(context, unit)` for each unit, in the order of `units`. `first`: the indices of
+    units to start before the others, each on its own (the largest, so that no worker is
+    left running one of them after the rest are done); the results stay in order."""
     if jobs <= 1 or len(units) <= 1:
         for index, unit in enumerate(units):
             yield _call(fn, context, index, unit)
         return
-    yield from _Pool(fn, context, min(jobs, len(units))).run(units)
+    yield from _Pool(fn, context, min(jobs, len(units))).run(units, first)
 
 
 def _call(fn: Callable[[C, U], R], context: C, index: int, unit: U) -> R | Failed:
@@ -74,9 +76,9 @@ def _install(fn: Callable[..., Any], context: Any) -> None:
     _WORKER.update(fn=fn, context=context)
 
 
-def _run_chunk(start: int, chunk: Sequence[Any]) -> list[Any]:
+def _run_chunk(indices: Sequence[int], chunk: Sequence[Any]) -> list[Any]:
     fn, context = _WORKER["fn"], _WORKER["context"]
-    return [_call(fn, context, start + i, unit) for i, unit in enumerate(chunk)]
+    return [_call(fn, context, index, unit) for index, unit in zip(indices, chunk, strict=True)]
 
 
 def _mp_context() -> Any:
@@ -102,59 +104,78 @@ class _Pool(Generic[C, U, R]):
             initargs=(self.fn, self.context),
         )
 
-    def run(self, units: Sequence[U]) -> Iterator[R | Failed]:
+    def run(self, units: Sequence[U], first: Sequence[int]) -> Iterator[R | Failed]:
         # Chunks amortise pickling; several per worker keep the load balanced.
         size = max(1, min(64, len(units) // (self.workers * 8)))
-        done = 0
-        while done < len(units):
-            done = yield from self._run_from(units, done, size)
+        chunks = _plan(len(units), first, size)
+        while chunks:
+            chunks = yield from self._run_chunks(units, chunks)
 
-    def _run_from(
-        self, units: Sequence[U], begin: int, size: int
-    ) -> Generator[R | Failed, None, int]:
-        """Run units from `begin` on; returns where the next attempt starts. When
-        the pool breaks, the chunk that was waited on is re-run one unit at a
-        time and the rest starts again in a fresh pool."""
+    def _run_chunks(
+        self, units: Sequence[U], chunks: list[list[int]]
+    ) -> Generator[R | Failed, None, list[list[int]]]:
+        """Run the chunks (started in their order; together they hold every unit not yet
+        yielded, each chunk a run of consecutive ones) and yield the results in the units'
+        order; returns the chunks left to run. When the pool breaks, the chunk that was
+        waited on is re-run one unit at a time and the rest is left for a fresh pool."""
         from concurrent.futures.process import BrokenProcessPool
 
-        starts = iter(range(begin, len(units), size))
+        owner = {index: c for c, chunk in enumerate(chunks) for index in chunk}
+        order = sorted(owner)
         pending: dict[int, Future[list[Any]]] = {}
-        position = begin
+        started = 0
+        waited = 0
         with self._executor(self.workers) as pool:
-
-            def submit() -> None:
-                start = next(starts, None)
-                if start is not None:
-                    pending[start] = pool.submit(_run_chunk, start, units[start : start + size])
-
             try:
-                for _ in range(self.workers * 4):  # chunks in flight bound the results held
-                    submit()
-                while pending:
-                    results = pending.pop(position).result()
+                position = 0
+                while position < len(order):
+                    waited = owner[order[position]]
+                    # chunks in flight bound the results held; the one waited on is always started
+                    while started < len(chunks) and (len(pending) < self.workers * 4 or waited >= started):
+                        pending[started] = pool.submit(_run_chunk, chunks[started],
+                                                       [units[i] for i in chunks[started]])
+                        started += 1
+                    results = pending.pop(waited).result()
                     yield from results
                     position += len(results)
-                    submit()
             except BrokenProcessPool:
                 for other in pending.values():
                     other.cancel()
             else:
-                return position
-        end = min(position + size, len(units))
-        yield from self._isolated(units, position, end)
-        return end
+                return []
+        yield from self._isolated(units, chunks[waited])
+        return [chunk for c, chunk in enumerate(chunks) if c != waited and (c in pending or c >= started)]
 
-    def _isolated(self, units: Sequence[U], begin: int, end: int) -> Iterator[R | Failed]:
+    def _isolated(self, units: Sequence[U], indices: Sequence[int]) -> Iterator[R | Failed]:
         from concurrent.futures.process import BrokenProcessPool
 
         pool = self._executor(1)
         try:
-            for index in range(begin, end):
+            for index in indices:
                 try:
-                    yield pool.submit(_run_chunk, index, [units[index]]).result()[0]
+                    yield pool.submit(_run_chunk, [index], [units[index]]).result()[0]
                 except BrokenProcessPool:
                     yield Failed(index, "the worker process died")
                     pool.shutdown(wait=True)
                     pool = self._executor(1)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _plan(count: int, first: Sequence[int], size: int) -> list[list[int]]:
+    """The chunks to start, in order: each of `first` alone, then runs of at most `size`
+    consecutive other units."""
+    alone = [index for index in dict.fromkeys(first) if 0 <= index < count]
+    chunks = [[index] for index in alone]
+    skip = set(alone)
+    run: list[int] = []
+    for index in range(count):
+        if index in skip or len(run) == size:
+            if run:
+                chunks.append(run)
+            run = []
+        if index not in skip:
+            run.append(index)
+    if run:
+        chunks.append(run)
+    return chunks

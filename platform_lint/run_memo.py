@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from platform_lint import __version__
+from platform_lint.finding import Severity
 from platform_lint.scan_result import (
     NotStorable,
     ScanResult,
@@ -182,7 +183,7 @@ class RunMemo:
             if _states(self.root, exclude) != _decoded_states(entry["files"]):
                 return None
             recalled = Recalled(decode_result(entry["result"]), _LazyRules(self.rule_dirs),
-                                as_int(entry["fail_on"]))
+                                int(Severity(as_int(entry["fail_on"]))))
         except Exception:  # missing, unreadable, corrupt or foreign: a miss, never trusted
             return None
         with contextlib.suppress(OSError):

@@ -31,3 +31,21 @@ def test_a_unit_that_kills_its_worker_fails_alone() -> None:
     assert [o for i, o in enumerate(outcomes) if i not in (5, 9)] == [
         i for i in range(40) if i not in (5, 9)
     ]
+
+
+def test_units_started_first_still_come_back_in_order() -> None:
+    units = list(range(40))
+    first = [33, 9, 12, 33, 99]  # a dead worker among them; a repeat and an index out of range ignored
+    outcomes = list(map_units(_triple_unless_bad, units, jobs=2, context=2, first=first))
+    assert outcomes[9] == Failed(9, "the worker process died")
+    assert outcomes[5] == Failed(5, "ValueError: five is bad")
+    assert [o for i, o in enumerate(outcomes) if i not in (5, 9)] == [
+        2 * i for i in range(40) if i not in (5, 9)
+    ]
+
+
+def test_plan_starts_the_first_alone_then_runs_of_the_rest() -> None:
+    from platform_lint.executor import _plan
+
+    assert _plan(7, [4, 1], 2) == [[4], [1], [0], [2, 3], [5, 6]]
+    assert _plan(3, [], 5) == [[0, 1, 2]]

@@ -236,3 +236,14 @@ def test_an_ignore_annotation_in_a_template_covers_the_rendered_objects_findings
     invalid = [(f["path"], f["line"]) for f in report["findings"] if f["rule"] == "invalid-suppression"]
     assert invalid == [("chart/templates/deployment.yaml", 6)]
     assert at(report["findings"], "single-replica-workload") == [("chart/values.yaml", 1)]
+
+
+def test_a_pool_starts_the_charts_first_the_largest_first() -> None:
+    from platform_lint.sources.helm_chart import charts_first
+
+    scanned = ["Chart.yaml", "templates/a.yaml", "small/Chart.yaml", "big/Chart.yaml", "big/values.yaml",
+               "big/templates/a.yaml", "big/charts/sub/Chart.yaml", "big/charts/sub/values.yaml",
+               "bigger/x.yaml", "small/templates/a.yaml"]
+    units = ["README.md", "big/Chart.yaml", "big/charts/sub/Chart.yaml", "small/Chart.yaml", "Chart.yaml"]
+    # the chart at the root holds every file; a vendored subchart is rendered by its parent
+    assert charts_first(units, frozenset(scanned)) == [4, 1, 3]

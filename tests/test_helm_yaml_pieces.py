@@ -39,6 +39,7 @@ TEXTS = [
     "a: &x {b: 1}\n---\nc: *x\n",  # an anchor does not cross documents
     "kind: A\r\n---\r\nkind: B\r\n",
     "kind: A\n---\nkind: B\n---\nkind: A\n---\nkind: B",
+    "kind: A\n----\nkind: B\n--- \nkind: C\n---\tkind: D\n---",  # no marker, then markers, one at the end
 ]
 
 

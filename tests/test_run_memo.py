@@ -256,7 +256,8 @@ def test_a_file_written_within_the_racy_window_is_not_trusted(
     assert not list(memo_dir.glob("*.json")), "a stat that may not show the next write is not used"
 
 
-@pytest.mark.parametrize("damage", ["garbage", "other-key", "other-format", "wrong-type", "empty"])
+@pytest.mark.parametrize("damage", ["garbage", "other-key", "other-format", "wrong-type", "empty",
+                                    "no-such-severity"])
 def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(
     damage: str, repo: Path, memo_dir: Path, prepared: Prepared,
     capsys: pytest.CaptureFixture[str],
@@ -270,6 +271,7 @@ def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(
         "other-format": json.dumps({**stored, "format": "platform-lint-run-memo/0"}).encode(),
         "wrong-type": json.dumps({**stored, "result": {**stored["result"], "files_scanned": "2"}}).encode(),
         "empty": b"",
+        "no-such-severity": json.dumps({**stored, "fail_on": 7}).encode(),
     }[damage]
     entry.write_bytes(damaged)
     assert check(capsys, str(repo)) == cold

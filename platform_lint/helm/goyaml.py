@@ -11,6 +11,7 @@ every byte counts.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from decimal import Decimal
@@ -342,8 +343,26 @@ def _value_after_key(out: _Out, v: Any, indent: int) -> None:
 
 def dump(v: Any) -> str:
     """yaml.Marshal's text (ending in a newline), as Helm's toYaml sees it before trimming."""
+    data = to_json_data(v)
+    # Templates write the same small values (labels, resources, a security context) in
+    # every values set: the text of one is remembered by its JSON text, which tells
+    # apart every value and type the writer does (`to_json_data` leaves only JSON's).
+    key = json.dumps(data)
+    return _dumped(key) if len(key) <= _REMEMBERED else _written(data)
+
+
+_REMEMBERED = 4_096
+"""JSON texts up to this long have their YAML remembered (256 of them: a few MB at most)."""
+
+
+@lru_cache(maxsize=256)
+def _dumped(key: str) -> str:
+    return _written(json.loads(key))
+
+
+def _written(data: Any) -> str:
     out = _Out()
-    _emit(out, to_json_data(v), 0, "top")
+    _emit(out, data, 0, "top")
     out.put("\n")
     return "".join(out.parts)
 

@@ -18,6 +18,7 @@ from platform_lint.helm.chart import Chart
 from platform_lint.helm.errors import TemplateError
 from platform_lint.helm.executor import Budget, Executor, Func, Template
 from platform_lint.helm.funcs_helm import Capabilities, Files, helm_funcs, parse_cached
+from platform_lint.helm.trace import Tracer
 from platform_lint.helm.values import (
     coalesce_globals,
     coalesce_tables,
@@ -54,6 +55,9 @@ class Options:
     set_string_values: list[str] = field(default_factory=list)
     trace: bool = False
     """Record which template line (and values path) wrote each output line."""
+    tracer: Tracer | None = None
+    """With `trace`: the tracer to record with, shared by a chart's renderings (each
+    template line is worked out once for all its values sets); else a new one."""
 
 
 @dataclass
@@ -210,8 +214,18 @@ def render(chart: Chart, options: Options) -> Rendering:
 
     executor = Executor(templates, funcs, Budget())
     holder.append(executor)
+    try:
+        _render_templates(executor, parsed_units, options, result)
+    finally:
+        holder.clear()  # the functions hold the executor: no cycle is left for the collector
+    return result
+
+
+def _render_templates(executor: Executor, parsed_units: list[tuple[_Unit, str, str, Any]], options: Options,
+                      result: Rendering) -> None:
+    """Every template that is not a helper or NOTES.txt, in name order, into `result`."""
     if options.trace:
-        executor.tracer = trace.Tracer()
+        executor.tracer = options.tracer or Tracer()
         result.origins = executor.tracer.origins
     caps = Capabilities(options.kube_version, options.api_versions)
     release = {"Name": options.release_name, "Namespace": options.namespace, "IsInstall": True,
@@ -230,11 +244,11 @@ def render(chart: Chart, options: Options) -> Rendering:
         except TemplateError as exc:
             if not exc.file:
                 exc.file, exc.line = executor.file or fpath, executor.line
-            errors.append(exc)
+            result.errors.append(exc)
             executor.depth = 0
             continue
         except RecursionError:
-            errors.append(TemplateError("template recursion too deep", fpath, executor.line))
+            result.errors.append(TemplateError("template recursion too deep", fpath, executor.line))
             executor.depth = 0
             continue
         text = text.replace("<no value>", "")
@@ -242,4 +256,3 @@ def render(chart: Chart, options: Options) -> Rendering:
         if options.trace:
             text, marks = trace.split(text)
         result.manifests.append(Manifest(tname, fpath, text, marks, unit.scope))
-    return result

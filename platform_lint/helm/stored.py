@@ -41,7 +41,8 @@ def compact(model: Rendered) -> Rendered:
         return ids[index]
 
     marks: list[LineMarks] = [[(0, local(carry))] if carry is not None else []]
-    marks.extend([(col, local(index)) for col, index in line] for line in model.marks[first:last])
+    marks.extend([(col, local(index)) for col, index in line] if line else []
+                 for line in model.marks[first:last])
     lines: dict[str, list[str]] = {}
     for origin in origins:
         text = model.template_lines.get(origin.file)

@@ -44,7 +44,7 @@ class Tracer:
     def __init__(self) -> None:
         self.origins: list[Origin] = []
         self._ids: dict[Origin, str] = {}
-        self._texts: dict[tuple[int, str], str] = {}
+        self._texts: dict[tuple[int, str], tuple[Text, str]] = {}
         self._actions: dict[tuple[int, str, int, ValuesPath | None], tuple[Pipe, str]] = {}
         self._paths: dict[tuple[int, ValuesPath | None], tuple[Pipe, ValuesPath | None]] = {}
 
@@ -61,13 +61,13 @@ class Tracer:
 
     def text(self, node: Text, file: str) -> str:
         key = (id(node), file)
-        found = self._texts.get(key)
-        if found is None:
+        held = self._texts.get(key)
+        if held is None:  # the node is kept, so its id names no other
             lines = node.text.split("\n")
-            found = "\n".join((self.mark(Origin(file, node.line + i)) if part else "") + part
-                              for i, part in enumerate(lines))
-            self._texts[key] = found
-        return found
+            held = self._texts[key] = (node, "\n".join(
+                (self.mark(Origin(file, node.line + i)) if part else "") + part
+                for i, part in enumerate(lines)))
+        return held[1]
 
     def action(self, pipe: Pipe, file: str, line: int, dot: ValuesPath | None) -> str:
         key = (id(pipe), file, line, dot)

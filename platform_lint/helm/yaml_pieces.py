@@ -12,14 +12,23 @@ any problem is parsed whole instead, as `parse_yaml` would.
 
 from __future__ import annotations
 
-import re
-
 from platform_lint.helm.yaml_subtrees import Subtrees
 from platform_lint.model import Path, Span
 from platform_lint.sources.yaml_tree import MAX_DEPTH, Problem, YamlDocument, bracket_depth, parse_yaml
 
-_DOC_START = re.compile(r"^---(?=[ \t\n]|$)", re.M)
 _ODD_BREAKS = "\r\x85\u2028\u2029"
+
+
+def _document_starts(text: str) -> list[int]:
+    """0, and where each later line that is `---`, alone or before a space or a tab, begins."""
+    starts = [0]
+    found = text.find("\n---")
+    while found >= 0:
+        start = found + 1
+        if start + 3 == len(text) or text[start + 3] in " \t\n":
+            starts.append(start)
+        found = text.find("\n---", start)
+    return starts
 
 
 def _unsplittable(text: str) -> bool:
@@ -50,7 +59,7 @@ class ParseCache:
     def _placed(self, text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
         if _unsplittable(text) or bracket_depth(text) > MAX_DEPTH:
             return _whole(text)
-        starts = [0, *(m.start() for m in _DOC_START.finditer(text) if m.start() > 0)]
+        starts = _document_starts(text)
         out: list[tuple[YamlDocument, int]] = []
         line = 0
         for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
