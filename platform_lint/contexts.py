@@ -52,10 +52,17 @@ def classifier(
     classes = [(name, path_matcher(globs)) for name, globs in contexts_of(configured).items()]
     is_charter = matcher(charters)
 
-    def classify(path: str) -> str | None:
+    known: dict[str, str | None] = {}  # a file's findings share its path
+
+    def class_of(path: str) -> str | None:
         if path in _NEVER_CLASSED or (is_charter is not None and is_charter(path)):
             return None
         return next((name for name, match in classes if match is not None and match(path)), None)
+
+    def classify(path: str) -> str | None:
+        if path not in known:
+            known[path] = class_of(path)
+        return known[path]
 
     return classify
 

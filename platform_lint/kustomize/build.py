@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.kustomize import generators, json6902, strategic
-from platform_lint.kustomize.load import Reader, is_remote, kustomization_in, resolve
+from platform_lint.kustomize.load import Reader, is_remote, kustomization_in, parsed, resolve
 from platform_lint.kustomize.nodes import Loc, Node, SpanMap, from_yaml, to_plain
 from platform_lint.kustomize.transforms import (
     ImageEntry,
@@ -36,7 +36,6 @@ from platform_lint.kustomize.transforms import (
     update_references,
 )
 from platform_lint.model import Span
-from platform_lint.sources.yaml_tree import parse_yaml
 
 MAX_DEPTH = 20
 MAX_OBJECTS = 5000
@@ -99,7 +98,7 @@ class _Builder:
                       accumulated: list[Resource] | None = None) -> list[Resource]:
         """The objects of one kustomization; a component's are added to `accumulated`,
         which its patches and transformers change too."""
-        docs, problems = parse_yaml(text)
+        docs, problems = parsed(text)
         if problems or not docs or not isinstance(docs[0].data, dict):
             self.fault(Loc(path, problems[0].span if problems else Span.point(1)),
                        "this kustomization is not a YAML mapping", path)
@@ -165,7 +164,7 @@ class _Builder:
 
     def objects(self, file: str, text: str, at: Loc | None, path: str,
                 where: SpanMap | None = None) -> list[Resource]:
-        docs, problems = parse_yaml(text)
+        docs, problems = parsed(text)
         for problem in problems:
             self.fault((where or SpanMap(file))(problem.span), f"not YAML: {problem.message}", path)
         out: list[Resource] = []
@@ -271,7 +270,7 @@ class _Builder:
                 self.fault(ref.loc, f"patch {ref.value!r} is not in the repository", path)
                 return
             where, text = SpanMap(file), found
-        docs, problems = parse_yaml(text)
+        docs, problems = parsed(text)
         for problem in problems:
             self.fault(where(problem.span) or ref.loc, f"the patch is not YAML: {problem.message}", path)
         for d in docs:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from platform_lint import budget
 from platform_lint.sources import is_kustomization
-from platform_lint.sources.yaml_tree import YamlDocument, parse_yaml
+from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml
 
 __all__ = ["is_kustomization"]
 
@@ -57,6 +59,42 @@ def parse(text: str) -> YamlDocument | None:
     if problems or not docs or not isinstance(docs[0].data, dict):
         return None
     return docs[0]
+
+
+MEMO_ENTRIES = 64
+MEMO_TEXT = 32 * 1024
+"""The memo of `parsed` keeps the last `MEMO_ENTRIES` texts of at most `MEMO_TEXT` characters."""
+_MEMO: OrderedDict[str, tuple[list[YamlDocument], list[Problem], int, int]] = OrderedDict()
+
+
+def parsed(text: str) -> tuple[list[YamlDocument], list[Problem]]:
+    """`parse_yaml(text)` for a file a build reads. Overlays build the same bases,
+    components and patches, so a text is parsed once while it is among the last
+    few (a memo: the builds only read the documents, `nodes.from_yaml` copies them).
+    A text met again is charged to the file's budget as its parse was, or parsed
+    afresh when that could cross the budget (which then stops at the node, as it would)."""
+    meter = budget.current()
+    known = _MEMO.get(text)
+    if known is not None:
+        docs, problems, nodes, scalar_bytes = known
+        if meter is None:
+            return docs, problems
+        limits = meter.budgets
+        if meter.nodes + nodes <= limits.nodes and meter.scalar_bytes + scalar_bytes <= limits.scalar_bytes:
+            meter.nodes += nodes
+            meter.scalar_bytes += scalar_bytes
+            _MEMO.move_to_end(text)
+            return docs, problems
+    if meter is None:  # outside a file's judging: no charge to remember
+        return parse_yaml(text)
+    nodes, scalar_bytes = meter.nodes, meter.scalar_bytes
+    docs, problems = parse_yaml(text)
+    if len(text) <= MEMO_TEXT:
+        _MEMO[text] = (docs, problems, meter.nodes - nodes, meter.scalar_bytes - scalar_bytes)
+        _MEMO.move_to_end(text)
+        while len(_MEMO) > MEMO_ENTRIES:
+            _MEMO.popitem(last=False)
+    return docs, problems
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,6 +151,10 @@ class CodeOwners:
         return {e.line: frozenset(found[e.line]) if e.line in found else none for e in self.entries}
 
 
+MAX_REMEMBERED = 100_000
+"""Paths whose matching entries a `Matcher` keeps, at most."""
+
+
 class Matcher:
     """The entries that match a path, found without trying each entry in turn.
 
@@ -171,6 +175,8 @@ class Matcher:
         self._by_gram: dict[str, list[tuple[Entry, str]]] = {}
         self._always: list[Entry] = []
         self._folded: dict[int, Regex] = {}
+        self._matched: dict[str, list[Entry]] = {}
+        """`matching` by path: the ownership rules of a scan ask of every file, each in turn."""
         wild: list[tuple[Entry, str]] = []
         for entry in entries:
             pattern = entry.pattern
@@ -193,6 +199,14 @@ class Matcher:
 
     def matching(self, path: str) -> list[Entry]:
         """Every entry matching `path`, in no particular order."""
+        found = self._matched.get(path)
+        if found is None:
+            found = self._matching(path)
+            if len(self._matched) < MAX_REMEMBERED:
+                self._matched[path] = found
+        return list(found)
+
+    def _matching(self, path: str) -> list[Entry]:
         path = path.lstrip("/")
         cased = self._case(path)
         segments = tuple(cased.split("/"))

@@ -37,7 +37,11 @@ _OPENSSL_PASS = frozenset({"-passin", "-passout", "-pass"})
 _CURL_USER = frozenset({"-u", "--user", "--proxy-user"})
 _WRAPPERS = frozenset({"sudo", "exec", "time", "command", "env", "nohup", "doas"})
 _ENV_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*")
-_KEYWORDS = ("pass", "pwd", "token", "key", "secret", "-p", "-a", "-u", "-storepass", "-keypass")
+_KEYWORDS = ("pass", "pwd", "token", "key", "secret")
+"""In every long option the scan reads (`--password`, `--api-key`, `-storepass`, `pass:`), in any case."""
+_SHORT_OPTION = re.compile(r"(?:^|[\s\"'`;&|()<>])-[pau]|-user")
+"""`-p`, `-a` and `-u` where a shell word starts (before them a space, a quote, an
+operator, or nothing), and curl's `--user`/`--proxy-user`: the options without a keyword."""
 
 
 @cache
@@ -63,9 +67,12 @@ def find_credential_arguments(text: str) -> list[Secret]:
 
 def may_hold_arguments(text: str) -> bool:
     """Whether `find_credential_arguments` could find anything in `text`: every
-    option it reads holds one of its keywords (in any case)."""
+    option it reads holds one of its keywords (in any case) or is a short option
+    at the start of a word (`-p` inside `app-prod` or `kube-apiserver` is not)."""
     lowered = text.lower()
-    return any(k in lowered for k in _KEYWORDS)
+    if any(k in lowered for k in _KEYWORDS):
+        return True
+    return ("-p" in text or "-a" in text or "-u" in text) and _SHORT_OPTION.search(text) is not None
 
 
 def _in_text(text: str, start: int, end: int) -> Iterator[Secret]:

@@ -83,7 +83,8 @@ def classify(path: str, charter_globs: Callable[[str], bool] | None = None) -> s
     YAML that is not a pipeline goes to the Kubernetes source, which keeps
     the documents that are Kubernetes objects and ignores the rest.
     """
-    if any(p.search(path) for p in _PIPELINE_PATTERNS):
+    yaml = path.endswith((".yaml", ".yml"))
+    if yaml and any(p.search(path) for p in _PIPELINE_PATTERNS):  # each ends in `\.ya?ml$`
         return "pipeline"
     if path.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json")):
         return "terraform"  # variable files (`.tfvars`) are documents of kind `tfvars`
@@ -95,9 +96,7 @@ def classify(path: str, charter_globs: Callable[[str], bool] | None = None) -> s
         return "kustomize"  # the overlay is built and its objects judged
     if path == "Chart.yaml" or path.endswith("/Chart.yaml"):
         return "helm"  # the chart is rendered and its objects judged
-    if path.endswith((".yaml", ".yml")):
-        return "kubernetes"
-    return None
+    return "kubernetes" if yaml else None
 
 
 def is_kustomization(path: str) -> bool:
