@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +27,9 @@ from platform_lint.discovery import (
 from platform_lint.finding import Finding
 from platform_lint.globs import matcher
 from platform_lint.hit_findings import findings_of
+from platform_lint.kept_store import KeptStore
 from platform_lint.model import Document, Obj, Span
+from platform_lint.records import field, record, replace
 from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 from platform_lint.rules import Rule
 from platform_lint.scan_result import ScanResult, Suppressed
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from platform_lint.result_cache import ResultCache
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ScanOptions:
     only: Sequence[str] | None = None
     """Scan just these files (relative to the root), as pre-commit passes them."""
@@ -278,13 +279,14 @@ def _scan(
     for doc in extra:
         spanning.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
     hits = [*run_rules(rules, spanning, config, errors),
-            *run_rules(rules, [*tally.kept, *spanning], config, errors, over="set"),
+            *run_rules(rules, [*tally.kept.objects(), *spanning], config, errors, over="set"),
             *report_crashes(crashes, rules, config, errors)]
     for _rule, _severity, hit in hits:
         if hit.secret and len(hit.secret) >= 6:
             path = hit.obj.doc.path
             secrets[path] = secrets.get(path, frozenset()) | {hit.secret}
     found = findings_of(hits, options.fingerprint_key, secrets)
+    tally.kept.close()  # the spilled models relocated what set rules found
     if any("valuesSets" in f.properties for f in found):
         from platform_lint.helm.dedupe import merge_value_sets
 
@@ -321,7 +323,7 @@ def _verdicts(
         yield verdict if verdict is not None else next(fresh)
 
 
-@dataclass(slots=True)
+@record()
 class _Tally:
     """The file verdicts folded, in file order."""
 
@@ -330,7 +332,7 @@ class _Tally:
     discovery_skipped: list[Skipped]
     source_skipped: list[Skipped] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    kept: list[Obj] = field(default_factory=list)
+    kept: KeptStore = field(default_factory=KeptStore)
     directives: dict[str, list[Directive]] = field(default_factory=dict)
     secrets: dict[str, frozenset[str]] = field(default_factory=dict)
     read_paths: list[str] = field(default_factory=list)
@@ -342,7 +344,7 @@ class _Tally:
             return
         self.read_paths.append(verdict.path)
         self.errors.extend(verdict.errors)
-        self.kept.extend(verdict.kept)
+        self.kept.add(verdict.kept, spill=not verdict.secrets)
         if verdict.secrets:
             self.secrets[verdict.path] = verdict.secrets
         for directive in verdict.directives:  # a chart's rendered objects: at the template's path
