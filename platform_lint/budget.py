@@ -20,10 +20,10 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from platform_lint.model import Span
+from platform_lint.records import record
 
 if TYPE_CHECKING:
     from platform_lint.model import Obj
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 CPU = "cpu_seconds"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Budgets:
     """The limits for one file (`budgets:` in the config). The defaults are far
     above what real files need (the largest chart of the corpus: well under a

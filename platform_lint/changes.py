@@ -20,12 +20,12 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from platform_lint.errors import PlatformLintError
 from platform_lint.model import Document, Span
+from platform_lint.records import record
 
 Status = Literal["added", "modified", "deleted", "renamed"]
 Mode = Literal["change", "full"]
@@ -39,7 +39,7 @@ class ChangeError(PlatformLintError, RuntimeError):
     """git could not say what changed (not a repository, unknown base...)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ChangedFile:
     path: str
     status: Status = "modified"
@@ -49,7 +49,7 @@ class ChangedFile:
         return {"path": self.path, "status": self.status, "old_path": self.old_path}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Acting:
     """Who is making the change, as far as the command line, env and git tell."""
 
@@ -203,7 +203,7 @@ def change_from_text(text: str) -> Document:
     return change_document(parse_changed_files("\n".join(rest)), acting)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ChangeRequest:
     """What the command line says about the change under check."""
 

@@ -3,24 +3,19 @@ pick a reporter, return the exit code (0 clean, 1 findings, 2 error)."""
 
 from __future__ import annotations
 
-import gc
-import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar
 
 import click
 
-from platform_lint import __version__
+from platform_lint import __version__, check_cmd
+from platform_lint.check_cmd import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from platform_lint.console import set_up_done
 from platform_lint.report import FORMATS
 
-if TYPE_CHECKING:
-    from platform_lint.rules import Rule
-    from platform_lint.run_memo import RunMemo
-    from platform_lint.scan_result import ScanResult
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+__all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "cli", "main"]
 
 
 class UsageError(click.UsageError):
@@ -56,20 +51,13 @@ class _Commands(click.Group):
 def cli(ctx: click.Context) -> None:
     """Policy-as-code guardrails: ownership, secrets, deploy safety, delivery pipelines."""
     if ctx.invoked_subcommand != "check":
-        _set_up_done()  # `check` holds the collector off through its own set-up
-
-
-def _split(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+        set_up_done()  # `check` holds the collector off through its own set-up
 
 
 def _target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
-    """The scan root and, when files rather than one directory were named, those files."""
-    from platform_lint.targets import TargetError, scan_target
-
     try:
-        return scan_target(paths)
-    except TargetError as exc:
+        return check_cmd.targets(paths)
+    except check_cmd.CheckUsage as exc:
         raise UsageError(str(exc)) from None
 
 
@@ -117,127 +105,17 @@ RULE_DIR_OPTION = click.option(
 @click.option("--no-cache", is_flag=True,
               help="Neither read nor write the per-file result cache (in the user cache folder, "
               "or $PLATFORM_LINT_CACHE_DIR).")
-def check(
-    paths: tuple[str, ...],
-    fmt: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    config_path: str | None,
-    output: str | None,
-    baseline: str | None,
-    exit_zero: bool,
-    show_skipped: bool,
-    team: str | None,
-    diff_base: str | None,
-    changed_files: str | None,
-    staged: bool,
-    rule_dirs: tuple[str, ...],
-    new_only: bool,
-    line_filter: str | None,
-    fail_on: str | None,
-    sarif_file: str | None,
-    jobs: int,
-    group_by: str | None,
-    include_examples: bool,
-    no_cache: bool,
-) -> None:
+def check(**params: Any) -> None:
     """Check PATHS (default: the current directory) against the policy pack.
 
     Named files are checked as a change (what pre-commit passes); --diff,
     --changed-files and --staged describe the change instead.
     """
-    from platform_lint.copies import file_digests
-    from platform_lint.report import ReportContext, default_format, render
-    from platform_lint.targets import display_base, shown
-
-    if (new_only or line_filter) and not (diff_base or staged):
-        raise UsageError("--new-only and --filter need --diff BASE or --staged")
-    target = _target(paths)
-    memo = None
-    if target[1] is None and not (no_cache or diff_base or changed_files or staged):
-        from platform_lint.run_memo import RunMemo  # a plain whole-tree scan, remembered
-
-        memo = RunMemo.open(target[0], config_path=config_path, select=_split(select),
-                            ignore=_split(ignore), baseline=baseline, team=team,
-                            rule_dirs=rule_dirs, include_examples=include_examples)
-    recalled = memo.recall() if memo is not None else None
-    if recalled is not None:
-        _set_up_done()
-        result, rules, config_fail_on = recalled
-    else:
-        result, rules, config_fail_on = _scan(target, memo, config_path, select, ignore, baseline,
-                                              team, diff_base, changed_files, staged, rule_dirs,
-                                              new_only, line_filter, jobs, no_cache,
-                                              include_examples)
-    fmt = fmt or default_format()
-    terminal = output is None and fmt == "text" and sys.stdout.isatty()
-    base = display_base(target[0])
-    ctx = ReportContext(
-        rules=rules,
-        display=lambda path: shown(base, path),
-        color=terminal and "NO_COLOR" not in os.environ,
-        show_skipped=show_skipped,
-        env=dict(os.environ),
-        group_by=group_by,
-        width=_terminal_width() if terminal else None,
-        digests=file_digests(target[0], result.findings) if fmt == "text" else {},
-    )
-    _emit(render(fmt, result, ctx), output)
-    if sarif_file:
-        _emit(render("sarif", result, ctx), sarif_file)
-    if fmt == "github":
-        from platform_lint.report.github_report import write_step_summary
-
-        write_step_summary(result, ctx)
-    if result.errors:
-        raise SystemExit(EXIT_ERROR)
-    from platform_lint.finding import Severity
-
-    threshold = Severity.parse(fail_on) if fail_on else Severity(config_fail_on)
-    failing = any(f.severity >= threshold for f in result.findings)
-    raise SystemExit(EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN)
-
-
-def _scan(target: tuple[Path, list[str] | None], memo: RunMemo | None, config_path: str | None,
-          select: tuple[str, ...], ignore: tuple[str, ...], baseline: str | None,
-          team: str | None, diff_base: str | None, changed_files: str | None, staged: bool,
-          rule_dirs: tuple[str, ...], new_only: bool, line_filter: str | None, jobs: int,
-          no_cache: bool, include_examples: bool) -> tuple[ScanResult, Mapping[str, Rule], int]:
-    """`check`'s scan, remembered in `memo` when there is one: the result, the rules
-    and the config's `fail_on`."""
-    from platform_lint.changes import ChangeRequest
-    from platform_lint.run import Run
-    from platform_lint.scan_progress import terminal_progress
-
-    request = ChangeRequest(team, diff_base, changed_files, staged)
-    run = Run.prepare(target, config_path, _split(select), _split(ignore), baseline, request,
-                      rule_dirs, jobs=jobs, cache=not no_cache, progress=terminal_progress(),
-                      include_examples=include_examples)
-    _set_up_done()
-    if new_only or line_filter:
-        from platform_lint.newonly import scan_change
-
-        return scan_change(run, request, new_only=new_only, line_filter=line_filter,
-                           within=target[1]), run.all_rules, int(run.config.fail_on)
-    if memo is not None:
-        memo.before_scan(run)
-    result = run.scan()
-    if memo is not None:
-        memo.remember(result)
-    return result, run.all_rules, int(run.config.fail_on)
-
-
-def _terminal_width() -> int:
-    import shutil  # with bz2 and lzma: not for a run whose output is not a terminal
-
-    return shutil.get_terminal_size().columns
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
+    try:
+        code = check_cmd.run_check(check_cmd.CheckArgs(**params))
+    except check_cmd.CheckUsage as exc:
+        raise UsageError(str(exc)) from None
+    raise SystemExit(code)
 
 
 @cli.command("rules")
@@ -352,28 +230,18 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
         click.echo(render(answers), nl=False)
 
 
-collector_paused: set[str] = set()
-"""Holds "console" from when `console.main` turns the cycle collector off to the end of set-up."""
-
-
-def _set_up_done() -> None:
-    """Set-up built what lives as long as the process (modules, rules, config): it is left
-    out of every later collection, the one at exit too (`gc.freeze`), and the collector
-    runs from here on. Nothing changes unless `console.main` turned the collector off: a
-    program calling `main` keeps its own collector settings."""
-    if collector_paused:
-        collector_paused.clear()
-        gc.freeze()
-        gc.enable()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code; no traceback ever reaches the user."""
-    from platform_lint.errors import PlatformLintError
+    """Run the CLI and return its exit code; no traceback ever reaches the user. A plain
+    `check` call runs without click (`check_cmd.main`)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    code = check_cmd.main(args)
+    return code if code is not None else click_main(args)
 
+
+def click_main(args: list[str]) -> int:
+    """Any call, read by click."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="platform-lint",
-                 standalone_mode=False)
+        cli.main(args=args, prog_name="platform-lint", standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     except click.exceptions.Exit as exc:
@@ -384,17 +252,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return EXIT_ERROR
-    except PlatformLintError as exc:
-        _error(str(exc))
-        return EXIT_ERROR
-    except Exception as exc:  # its text could quote a file or a secret: only its type is shown
-        _error(f"internal error ({type(exc).__name__}), a bug in platform-lint: please report it")
-        return EXIT_ERROR
+    except Exception as exc:
+        return check_cmd.failed(exc)
     return EXIT_CLEAN
-
-
-def _error(message: str) -> None:
-    """Report on stderr; an error quoting a config or rule value may quote a secret."""
-    from platform_lint.secrets.identity import scrub
-
-    click.echo(f"platform-lint: {scrub(message)}", err=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from platform_lint.budget import Budgets
 from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Severity
 from platform_lint.model import Document, Span
+from platform_lint.records import field, record
 from platform_lint.resources import schema
 from platform_lint.sources.yaml_tree import parse_yaml
 from platform_lint.validation import describe
@@ -28,7 +28,7 @@ class ConfigError(PlatformLintError, ValueError):
     """An invalid configuration; the message names the file, line and key."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Exemption:
     rule: str
     paths: tuple[str, ...]
@@ -37,7 +37,7 @@ class Exemption:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Config:
     source: str | None = None
     select: tuple[str, ...] = ()

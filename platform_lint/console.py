@@ -1,19 +1,42 @@
 """The installed `platform-lint` command (and `python -m platform_lint`).
 
 The cyclic garbage collector is off from the first import to the end of set-up
-(`cli._set_up_done`): all that set-up builds (modules, classes, the rules, the
+(`set_up_done`): all that set-up builds (modules, classes, the rules, the
 config) lives as long as the process, so passes over it are wasted work, which
-in a one-file run came to about a twentieth of the whole.
+in a one-file run came to about a twentieth of the whole. A plain `check` call
+(flags and paths, as pre-commit makes it) runs without importing click
+(`check_cmd`).
 """
 
 from __future__ import annotations
 
+import gc
+
+collector_paused: set[str] = set()
+"""Holds "console" from when `main` turns the cycle collector off to the end of set-up."""
+
 
 def main() -> int:
-    import gc
+    import sys
 
     gc.disable()
-    from platform_lint import cli
+    collector_paused.add("console")
+    from platform_lint import check_cmd
 
-    cli.collector_paused.add("console")
-    return cli.main()
+    code = check_cmd.main(sys.argv[1:])
+    if code is not None:
+        return code
+    from platform_lint.cli import click_main
+
+    return click_main(sys.argv[1:])
+
+
+def set_up_done() -> None:
+    """Set-up built what lives as long as the process (modules, rules, config): it is left
+    out of every later collection, the one at exit too (`gc.freeze`), and the collector
+    runs from here on. Nothing changes unless `main` turned the collector off: a program
+    calling `cli.main` keeps its own collector settings."""
+    if collector_paused:
+        collector_paused.clear()
+        gc.freeze()
+        gc.enable()

@@ -14,9 +14,10 @@ import re
 import stat
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
+
+from platform_lint.records import record
 
 BINARY_PROBE = 8192
 PathMatcher = Callable[[str], bool]
@@ -38,7 +39,7 @@ def printable(name: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SourceFile:
     path: str
     """Relative to the scan root, with forward slashes; `printable` (a name that is
@@ -49,7 +50,7 @@ class SourceFile:
         object.__setattr__(self, "path", printable(self.path))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Skipped:
     path: str
     reason: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from platform_lint.globs import matcher
 from platform_lint.hit_findings import findings_of
 from platform_lint.kept_store import KeptStore
 from platform_lint.model import Document, Obj, Span
+from platform_lint.records import field, record, replace
 from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 from platform_lint.rules import Rule
 from platform_lint.scan_result import ScanResult, Suppressed
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from platform_lint.result_cache import ResultCache
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ScanOptions:
     only: Sequence[str] | None = None
     """Scan just these files (relative to the root), as pre-commit passes them."""
@@ -323,7 +323,7 @@ def _verdicts(
         yield verdict if verdict is not None else next(fresh)
 
 
-@dataclass(slots=True)
+@record()
 class _Tally:
     """The file verdicts folded, in file order."""
 

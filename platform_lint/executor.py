@@ -20,8 +20,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from platform_lint.records import record
 
 if TYPE_CHECKING:  # imported when a pool is started: one process needs neither
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,7 +32,7 @@ U = TypeVar("U")
 R = TypeVar("R")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Failed:
     """A unit that raised or whose worker died: `index` into the units, and why."""
 

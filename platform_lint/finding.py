@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.model import Obj, Path, Span
+from platform_lint.records import field, record
 
 
 class Severity(enum.IntEnum):
@@ -24,7 +24,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Hit:
     """A check's report: what is wrong and where, relative to `obj`.
 
@@ -46,7 +46,7 @@ class Hit:
     secret: str | None = field(default=None, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Finding:
     """A rule violation ready for reporting: everything is plain and serialisable."""
 

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import IO, Any
 
 from platform_lint.model import Document, Obj
+from platform_lint.records import replace
 
 SPILL_AFTER = 1024
 """Kept objects held in memory before the store starts writing them to its file: about

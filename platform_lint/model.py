@@ -8,8 +8,9 @@ to a line and column late, so rules never deal with positions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Final
+
+from platform_lint.records import field, record
 
 PathKey = str | int
 Path = tuple[PathKey, ...]
@@ -27,26 +28,30 @@ def source_lines(text: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@record(unsafe_hash=True)
 class Span:
     """A region in a file. Lines and columns are 1-based; `end_col` is exclusive.
 
     Immutable as far as the type checker goes (`Final` fields), and hashed by its
-    fields, but not `frozen`: a frozen dataclass sets each field through
+    fields, but not `frozen`: a frozen class sets each field through
     `object.__setattr__`, which made building one 3.5x slower, and a scan builds
-    a span for every key and value it parses (about 100,000 on the corpus)."""
+    a span for every key and value it parses (about 100,000 on the corpus); its
+    `__init__` is written out for the same reason (a record's takes any arguments)."""
 
     line: Final[int]
     col: Final[int]
     end_line: Final[int]
     end_col: Final[int]
 
+    def __init__(self, line: int, col: int, end_line: int, end_col: int) -> None:
+        self.line, self.col, self.end_line, self.end_col = line, col, end_line, end_col
+
     @classmethod
     def point(cls, line: int, col: int = 1) -> Span:
         return cls(line, col, line, col + 1)
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Document:
     """One parsed document from one file (a YAML file may hold several).
 
@@ -98,7 +103,7 @@ class Document:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Obj:
     """A unit a rule is applied to: a Kubernetes object, a Terraform block,
     a pipeline, a text file. `path` is where `value` lives in `doc.data`."""

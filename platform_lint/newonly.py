@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Finding
 from platform_lint.globs import matcher
 from platform_lint.model import source_lines
+from platform_lint.records import replace
 from platform_lint.revision import (
     EMPTY_TREE,
     added_lines,

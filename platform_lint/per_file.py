@@ -15,7 +15,6 @@ below `FileContext.root`, or a `SourceFile` already read.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from platform_lint.finding import Finding, Hit, Severity
 from platform_lint.globs import matcher
 from platform_lint.kustomize.plan import PATCH, RESOURCE
 from platform_lint.model import Document, Obj, Span
+from platform_lint.records import field, record, replace
 from platform_lint.rules import Rule
 from platform_lint.sources import (
     Parsed,
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from platform_lint.result_cache import ScanCache
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class FileContext:
     """What judging any file of one scan needs; the same for every file."""
 
@@ -71,7 +71,7 @@ class FileContext:
     cache: ScanCache | None = None
 
 
-@dataclass(slots=True)
+@record()
 class FileVerdict:
     path: str
     skipped: str | None = None

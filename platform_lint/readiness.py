@@ -16,13 +16,14 @@ The criteria are data (`readiness/levels.yaml`, replaceable with
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Finding, Severity
 from platform_lint.globs import matches
+from platform_lint.records import replace
 from platform_lint.resources import data_dir, schema
 from platform_lint.rules import Rule, Scope
 

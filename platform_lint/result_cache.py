@@ -22,7 +22,6 @@ three quarters of `MAX_BYTES`, least recently used first.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import enum
 import hashlib
@@ -37,6 +36,7 @@ from platform_lint import __version__
 from platform_lint.config import Config
 from platform_lint.model import Document, Obj, Span
 from platform_lint.per_file import FileVerdict
+from platform_lint.records import fields
 from platform_lint.rules import Rule
 from platform_lint.scan_result import (
     NotStorable,
@@ -217,8 +217,9 @@ def _tool_digest() -> bytes:
 
 
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    named = None if isinstance(value, type) else fields(value)
+    if named is not None:  # a record or a dataclass
+        return {f.name: _plain(getattr(value, f.name)) for f in named}
     if isinstance(value, enum.Enum):
         return str(value)
     if isinstance(value, Mapping):

@@ -8,7 +8,6 @@ platform-lint import or run code of its own.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Severity
 from platform_lint.globs import matches
 from platform_lint.model import Document, Span
+from platform_lint.records import field, record
 from platform_lint.resources import data_dir, schema
 from platform_lint.safe_regex import unsafe_patterns
 from platform_lint.sources.yaml_tree import one_document
@@ -28,7 +28,7 @@ class RuleError(PlatformLintError, ValueError):
     """A rule file that is not valid; the message names file, line and key."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Scope:
     documents: frozenset[str]
     kinds: frozenset[str] = frozenset()
@@ -41,7 +41,7 @@ class Scope:
         return not any(matches(path, g) for g in self.exclude_paths)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Rule:
     id: str
     title: str

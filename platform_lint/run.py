@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +11,7 @@ from platform_lint.changes import ChangeRequest
 from platform_lint.config import Config, ConfigError, check_rule_names, load_config
 from platform_lint.config_files import find_config
 from platform_lint.engine import ScanOptions, scan, select_rules
+from platform_lint.records import record
 from platform_lint.rule_runner import rule_params
 from platform_lint.rules import Rule, load_rules
 from platform_lint.scan_result import ScanResult
@@ -25,7 +25,7 @@ FINGERPRINT_KEY_VARIABLE = "PLATFORM_LINT_FINGERPRINT_KEY"
 with it, so a baseline cannot be used to test guesses of a weak password."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Run:
     root: Path
     only: list[str] | None

@@ -15,6 +15,8 @@ The result is a function of the inputs the key covers, and only of them:
 - the environment the scan reads (`PLATFORM_LINT_FINGERPRINT_KEY`, hashed
   with the rest, never stored; the acting-team variables), today's date
   (exemptions expire, the repository document is dated);
+- who runs (effective user, group and groups: what the scan may read; a
+  listed file this process may not read turns the memo off);
 - the config file found, the baseline and every user rule file: path, stat
   and a digest of the bytes;
 - in the entry, checked before use: every file the scan lists (listed again
@@ -27,8 +29,13 @@ and it is taken before the scan reads anything, so a file written during or
 after the scan has a later change time and misses. A run where a file is
 racy, is not a regular file (a symlink, a FIFO) or where the config names
 rule directories (resolved through links the key does not follow) is not
-remembered; a result with internal errors or over-budget files (they depend
-on CPU time) is not either.
+remembered; a result with internal errors, over-budget files (they depend
+on CPU time) or unreadable files is not either, nor one whose day turned or
+whose root resolved elsewhere by its end. A config or baseline that is not a
+regular file (a pipe reads once) or a config found outside the root (the scan
+refuses it unread) turns the memo off before anything is read. An entry
+another user wrote (a shared cache folder) is never read; `runs/` is made
+private to its owner.
 
 Output stays outside the memo: the `ScanResult` is stored and the reporters
 run on it, so terminal width, colour and format never reach the key, and the
@@ -76,6 +83,8 @@ ENVIRONMENT = ("PLATFORM_LINT_FINGERPRINT_KEY", "PLATFORM_LINT_TEAM", "GITHUB_AC
                "GITHUB_ACTIONS")
 """Every variable a scan reads (`run.FINGERPRINT_KEY_VARIABLE`, `changes.acting_team`)."""
 _UNSTABLE = frozenset({"internal-error", "file-too-complex"})
+_UNREADABLE = "unreadable:"
+"""A skip reason (`discovery`) that depends on who runs, not on the files."""
 _FINE_NS = 100_000_000
 """A change time this close to the run's start may share a clock tick with a later write."""
 _COARSE_NS = 2_000_000_000
@@ -121,13 +130,15 @@ class _LazyRules(Mapping[str, "Rule"]):
 class RunMemo:
     """One run's memo: `recall` before the set-up, or `before_scan` and `remember` around it."""
 
-    def __init__(self, root: Path, key: str, directory: Path, started: int, racy: bool,
-                 rule_dirs: list[Path]) -> None:
+    def __init__(self, written: Path, root: Path, key: str, directory: Path, started: int,
+                 racy: bool, rule_dirs: list[Path], today: dt.date) -> None:
+        self.written = written
         self.root = root
         self.key = key
         self.file = directory / f"{key}.json"
         self.started = started
         self.rule_dirs = rule_dirs
+        self.today = today
         self._open = not racy
         self._entry: dict[str, Any] | None = None
 
@@ -157,11 +168,15 @@ class RunMemo:
         inputs = _Inputs(digest, started)
         inputs.add(*_tool(inputs))
         resolved = root.resolve()
-        inputs.add(os.fspath(root), os.fspath(resolved), os.getcwd(), _today().isoformat())
+        today = _today()
+        inputs.add(os.fspath(root), os.fspath(resolved), os.getcwd(), today.isoformat())
+        inputs.add(repr((os.geteuid(), os.getegid(), sorted(os.getgroups()))))  # what it may read
         inputs.add(repr((tuple(select), tuple(ignore), team, include_examples, tuple(rule_dirs))))
         for name in ENVIRONMENT:
             inputs.add(name, repr(os.environ.get(name)))
         config = Path(config_path) if config_path else find_config(root)
+        if config is not None and not config_path and not config.resolve().is_relative_to(resolved):
+            raise OSError("a config outside the repository: the scan refuses it unread")
         inputs.file("config", config)
         inputs.file("baseline", Path(baseline) if baseline else None)
         dirs = [Path(d).resolve() for d in rule_dirs]
@@ -170,13 +185,16 @@ class RunMemo:
             for name in sorted(os.listdir(directory)):
                 if name.endswith((".yaml", ".yml")):
                     inputs.file(name, directory / name)
-        return cls(resolved, inputs.digest.hexdigest(), default_directory() / "runs", started,
-                   inputs.racy, dirs)
+        return cls(root, resolved, inputs.digest.hexdigest(), default_directory() / "runs",
+                   started, inputs.racy, dirs, today)
 
     def recall(self) -> Recalled | None:
         """The remembered result, if every file is as it was; else None."""
         try:
-            entry = json.loads(self.file.read_bytes())
+            with open(self.file, "rb") as handle:
+                if os.fstat(handle.fileno()).st_uid != os.geteuid():
+                    return None  # written by someone else (a shared cache folder): not trusted
+                entry = json.loads(handle.read())
             if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != self.key:
                 return None
             exclude = [as_str(p) for p in entry["exclude"]]
@@ -208,7 +226,11 @@ class RunMemo:
 
     def remember(self, result: ScanResult) -> None:
         """Store `result` for the next run, when `before_scan` found the run can be."""
-        if self._entry is None or result.errors or any(
+        if (self._entry is None or result.errors or _today() != self.today
+                or self.written.resolve() != self.root
+                or any(s.reason.startswith(_UNREADABLE) for s in result.skipped)):
+            return  # the day turned, the root moved, or a file could not be read: not stable
+        if any(
                 f.rule_id in _UNSTABLE for f in (*result.findings, *(s.finding for s in result.suppressed),
                                                  *(s.finding for s in result.hidden))):
             return
@@ -219,7 +241,7 @@ class RunMemo:
             return
         directory = self.file.parent
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             temporary = directory / f"{self.file.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
             temporary.write_text(text, encoding="ascii")
             os.replace(temporary, self.file)  # atomic: a reader sees all of an entry or none
@@ -271,6 +293,8 @@ class _Inputs:
             self.add(label, "-")
             return
         info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a pipe reads once: the scan must have its bytes
+            raise OSError(f"{path}: not a regular file")
         self.racy = self.racy or _racy(info.st_ctime_ns, self.started)
         self.add(label, os.fspath(path.resolve()), repr(_state(info)),
                  hashlib.sha256(path.read_bytes()).hexdigest())
@@ -318,6 +342,8 @@ def _states(root: Path, exclude: list[str]) -> dict[str, State | None] | None:
         if stat.S_ISDIR(info.st_mode):  # a submodule: listed, never read
             out[name] = _DIRECTORY
         elif stat.S_ISREG(info.st_mode):
+            if not os.access(root / name, os.R_OK):
+                return None  # the scan would skip it as unreadable
             out[name] = _state(info)
         else:
             return None

@@ -171,20 +171,29 @@ class AnyOf:
     def _regexes(self) -> tuple[Any, re.Pattern[str] | None, str]:
         """Compiled when first used: a module holds dozens and a run may consult few."""
         if self._compiled is None:
-            linear, other = [], []
-            for part in self._parts:
-                try:
-                    compile_pattern(part)
-                    linear.append(part)
-                except UnsafePattern:
-                    other.append(part)
-            flags = "(?i)" if self._ignore_case else ""
-            self._compiled = (
-                compile_pattern(flags + "|".join(f"(?:{p})" for p in linear)) if linear else None,
-                re.compile("|".join(other), re.I if self._ignore_case else 0) if other else None,
-                "|".join([*linear, *other]),
-            )
+            self._compiled = self._compile()
         return self._compiled
+
+    def _compile(self) -> tuple[Any, re.Pattern[str] | None, str]:
+        """RE2 usually takes every alternative: one compile. Else one per alternative
+        finds those it leaves to `re`."""
+        flags = "(?i)" if self._ignore_case else ""
+        try:
+            return compile_pattern(flags + _union(self._parts)), None, "|".join(self._parts)
+        except UnsafePattern:
+            pass
+        linear, other = [], []
+        for part in self._parts:
+            try:
+                compile_pattern(part)
+                linear.append(part)
+            except UnsafePattern:
+                other.append(part)
+        return (
+            compile_pattern(flags + _union(linear)) if linear else None,
+            re.compile("|".join(other), re.I if self._ignore_case else 0) if other else None,
+            "|".join([*linear, *other]),
+        )
 
     @property
     def pattern(self) -> str:
@@ -209,3 +218,7 @@ class AnyOf:
             (linear is not None and linear.match(text) is not None)
             or (other is not None and other.match(text) is not None)
         )
+
+
+def _union(parts: Iterable[str]) -> str:
+    return "|".join(f"(?:{p})" for p in parts)

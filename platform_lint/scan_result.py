@@ -10,22 +10,22 @@ plain form of the wrong shape is refused with `ValueError`, never trusted.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.discovery import Skipped
 from platform_lint.finding import Finding, Severity
 from platform_lint.model import Span
+from platform_lint.records import field, record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Suppressed:
     finding: Finding
     by: str
     """inline, annotation, exemption or baseline; for a hidden finding, its context class"""
 
 
-@dataclass(slots=True)
+@record()
 class ScanResult:
     root: str
     findings: list[Finding] = field(default_factory=list)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 
 from platform_lint.config import Exemption
 from platform_lint.finding import Finding
 from platform_lint.model import Document, Obj, Span
+from platform_lint.records import record
 
 # No `[` in the ids: from every `ignore[` the search would scan to the next `]`.
 # `{{/* ... */}}` is a Go template comment: in a Helm template it leaves no trace in the output.
@@ -22,7 +22,7 @@ _INLINE = re.compile(r"(?P<open>#|//|/\*)\s*platform-lint:\s*ignore\[(?P<ids>[^\
 ANNOTATION = "platform-lint.io/ignore"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Directive:
     rule: str
     reason: str

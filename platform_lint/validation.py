@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,10 @@ from typing import Any
 from platform_lint import __version__
 from platform_lint.model import Path as DataPath
 from platform_lint.model import Span
+from platform_lint.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SchemaError:
     path: DataPath
     message: str

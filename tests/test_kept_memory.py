@@ -6,7 +6,6 @@ from __future__ import annotations
 import gc
 import pickle
 import tracemalloc
-from dataclasses import replace
 from pathlib import Path
 
 from platform_lint import packed_spans
@@ -15,6 +14,7 @@ from platform_lint.kustomize.plan import survey
 from platform_lint.model import Document
 from platform_lint.packed_spans import PackedSpans, pack, unpacked_from
 from platform_lint.per_file import FileContext, FileVerdict, judge_file
+from platform_lint.records import replace
 from platform_lint.run import Run
 from platform_lint.sources import classify, source_for
 

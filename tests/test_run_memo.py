@@ -326,3 +326,59 @@ def test_the_warm_path_imports_no_engine_parser_or_rule(repo: Path, memo_dir: Pa
                   "platform_lint.checks", "platform_lint.config'", "platform_lint.per_file"):
         assert heavy not in modules, heavy
     assert "platform_lint.run_memo" in modules
+
+
+def test_a_config_or_baseline_that_is_not_a_regular_file_turns_the_memo_off(
+    repo: Path, memo_dir: Path, tmp_path: Path
+) -> None:
+    """A pipe (`--config <(...)`) reads once: the memo must not take its bytes from the scan."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for option in ("config_path", "baseline"):
+        opened = run_memo.RunMemo.open(repo, **{"config_path": None, "baseline": None, option: str(pipe)},
+                                       select=(), ignore=(), team=None, rule_dirs=(),
+                                       include_examples=False)
+        assert opened is None, option
+
+
+def test_a_config_found_outside_the_repository_is_not_read_for_the_key(
+    repo: Path, memo_dir: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("ignore: [recreate-deploy-strategy]\n")
+    (repo / ".platform-lint.yaml").symlink_to(outside)
+    assert run_memo.RunMemo.open(repo, config_path=None, baseline=None, select=(), ignore=(),
+                                 team=None, rule_dirs=(), include_examples=False) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_an_entry_someone_else_wrote_is_never_trusted(
+    repo: Path, memo_dir: Path, prepared: Prepared, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cold = check(capsys, str(repo))
+    (entry,) = memo_dir.glob("*.json")
+    os.chown(entry, 65534, 65534)
+    assert check(capsys, str(repo)) == cold
+    assert prepared.count == 2
+    assert memo_dir.stat().st_mode & 0o077 == 0, "the memo folder is the user's alone"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(),
+                    reason="needs root and setpriv to drop the right to read others' files")
+def test_a_file_the_run_cannot_read_is_not_answered_from_another_runs_memo(
+    repo: Path, memo_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret_file = repo / "k8s" / "web.yaml"
+    os.chown(secret_file, 65534, 65534)
+    secret_file.chmod(0o600)
+    _aged()
+    check(capsys, str(repo))  # remembered by a run that may read every file
+    assert list(memo_dir.glob("*.json"))
+    env = {**os.environ, "PLATFORM_LINT_CACHE_DIR": str(memo_dir.parent)}
+    limited = ["/usr/bin/setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps",
+               "-dac_override,-dac_read_search", sys.executable, "-m", "platform_lint",
+               "check", "--show-skipped", str(repo)]
+    warm = subprocess.run(limited, env=env, capture_output=True, text=True, check=False)
+    cold = subprocess.run([*limited, "--no-cache"], env=env, capture_output=True, text=True, check=False)
+    assert "unreadable" in cold.stdout
+    assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)

@@ -60,7 +60,8 @@ def run_command(inventory: str | None, discover_dir: str | None, store_path: str
     from platform_lint.audit.reports import headline
     from platform_lint.audit.runner import Policy, default_jobs, run_audit
     from platform_lint.audit.store import Store
-    from platform_lint.cli import EXIT_CLEAN, EXIT_FINDINGS, UsageError, _split
+    from platform_lint.check_cmd import split
+    from platform_lint.cli import EXIT_CLEAN, EXIT_FINDINGS, UsageError
     from platform_lint.run import FINGERPRINT_KEY_VARIABLE
 
     if inventory and discover_dir:
@@ -74,7 +75,7 @@ def run_command(inventory: str | None, discover_dir: str | None, store_path: str
         entries = discover_repositories(Path(discover_dir))
     elif inventory:
         entries = read_inventory(inventory, sys.stdin.read() if inventory == "-" else None)
-    policy = Policy(Path(config_path) if config_path else None, _split(select), _split(ignore),
+    policy = Policy(Path(config_path) if config_path else None, split(select), split(ignore),
                     os.environ.get(FINGERPRINT_KEY_VARIABLE, ""))
     executor: Executor = (DaskExecutor(scheduler, time_limit) if scheduler
                           else ProcessPool(jobs or default_jobs(), time_limit))
@@ -99,11 +100,11 @@ def report_command(store_path: str, audit_id: int | None, fmt: str, output: str 
     """Findings per repository, rule and owning team; new and fixed ones; the trend over audits."""
     from platform_lint.audit.report_data import report_data
     from platform_lint.audit.reports import render
-    from platform_lint.cli import _emit
+    from platform_lint.check_cmd import emit
 
     store = _open(store_path)
     try:
-        _emit(render(fmt, report_data(store, audit_id)), output)
+        emit(render(fmt, report_data(store, audit_id)), output)
     finally:
         store.close()
 

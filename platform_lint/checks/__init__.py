@@ -17,10 +17,10 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from platform_lint.finding import Hit
+from platform_lint.records import field, record
 
 _NAME = re.compile(r"^(?P<module>[a-z][a-z0-9_]*)\.(?P<check>[a-z][a-z0-9-]*)$")
 
@@ -29,7 +29,7 @@ class UnknownCheck(LookupError):
     """A rule names a check that is not part of the installed package."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class CheckSpec:
     name: str
     fn: Callable[..., Iterable[Hit]]

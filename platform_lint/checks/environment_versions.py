@@ -25,12 +25,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
+from platform_lint.records import record
 from platform_lint.sources.deploys import Policy
 from platform_lint.sources.terraform import is_expression
 
@@ -54,7 +54,7 @@ _REF = re.compile(r"[?&]ref=([^&#]+)")
 _MAX_DEPTH = 16
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _Pin:
     """One environment's choice for one thing: `what` is `value`, at `path` below `obj`."""
 

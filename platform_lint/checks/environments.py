@@ -13,12 +13,12 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
+from platform_lint.records import record
 
 CHECKS = Registry()
 
@@ -39,7 +39,7 @@ def environment(path: str, dirs: Sequence[str]) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _Call:
     obj: Obj
     env: str

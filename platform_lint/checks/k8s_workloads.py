@@ -18,11 +18,11 @@ each grow their own exceptions:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from platform_lint.model import Obj, Path
+from platform_lint.records import record
 
 _POD_SPEC_PATHS: dict[str, Path] = {
     "Pod": ("spec",),
@@ -87,7 +87,7 @@ class ImageProblem(Enum):
     MUTABLE_TAG = "mutable-tag"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ImageRef:
     repository: str
     tag: str | None

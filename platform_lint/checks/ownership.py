@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.checks import Registry
@@ -31,6 +30,7 @@ from platform_lint.ownership.model import (
     describe,
     surface_pattern,
 )
+from platform_lint.records import record
 
 CHECKS = Registry()
 
@@ -65,7 +65,7 @@ _PROTECTED_ITEM = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Context:
     change: Mapping[str, Any] | None
     model: OwnershipModel

@@ -14,12 +14,12 @@ built. Each list is in the order of a depth-first walk, keys in their order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.budget import checkpoint
 from platform_lint.checks.command_values import ARGV_KEYS, SCRIPT_KEYS, Words, argv, script_lines
 from platform_lint.model import Path
+from platform_lint.records import field, record
 from platform_lint.secrets.arguments import may_hold_arguments
 from platform_lint.secrets.detect import may_hold_assignment
 from platform_lint.secrets.names import is_secret_name
@@ -28,7 +28,7 @@ _CHECK_EVERY = 1024
 """Mappings and lists walked between two CPU-budget checkpoints."""
 
 
-@dataclass(slots=True)
+@record()
 class Literals:
     named: list[tuple[str, str, Path]] = field(default_factory=list)
     """(name, literal, path) for every string under a secret-like name."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from platform_lint.finding import Finding
 from platform_lint.helm.settings import DEFAULT_SET
+from platform_lint.records import replace
 
 
 def merge_value_sets(findings: Sequence[Finding]) -> list[Finding]:

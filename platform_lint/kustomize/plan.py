@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 
+from platform_lint.records import field, record
 from platform_lint.sources import is_kustomization
 
 PATCH = "patch"
@@ -23,7 +23,7 @@ OVERLAY = "overlay"
 _SKAFFOLD = ("skaffold.yaml", "skaffold.yml")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class DeployPlan:
     roles: Mapping[str, str] = field(default_factory=dict)
     """path -> PATCH, RESOURCE, BASE or OVERLAY (absent: a plain file)."""

@@ -21,10 +21,10 @@ so findings land on the exact line and column:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.model import Path, Span, source_lines
+from platform_lint.records import field, record
 from platform_lint.sources.yaml_tree import Problem, parse_yaml
 
 # The title runs to the line's end here; `_heading` cuts the closing `#`s. A lazy
@@ -47,7 +47,7 @@ _DESC_LEAD = re.compile(r"^(?:[\s,:;\-\u2013\u2014]|\band\b|&)+", re.I)
 _DESC_TAIL_REVERSED = re.compile(r"(?:[\s,:;.]|\b(?:rednu|ni|ta|nihtiw|dna)\b)+", re.I)
 
 
-@dataclass(slots=True)
+@record()
 class ParsedCharter:
     data: dict[str, Any]
     spans: dict[Path, Span] = field(default_factory=dict)

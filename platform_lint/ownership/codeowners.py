@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from platform_lint.model import source_lines
+from platform_lint.records import field, record
 
 Flavour = Literal["github", "gitlab"]
 
@@ -35,7 +35,7 @@ _GITLAB_OWNER = re.compile(r"^@@?[A-Za-z0-9_.][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.][A
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Token:
     """A word of a line with its 1-based start column and exclusive end column."""
 
@@ -50,7 +50,7 @@ class Regex(Protocol):
     def fullmatch(self, text: str) -> object | None: ...
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Pattern:
     text: str
     segments: tuple[str, ...]
@@ -78,7 +78,7 @@ class Pattern:
         return self.regex.fullmatch(path) is not None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Entry:
     """One valid rule line: a pattern and its owners (empty: explicitly unowned)."""
 
@@ -98,7 +98,7 @@ class Entry:
         return self.pattern.matches(path)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Section:
     """A GitLab section; GitHub files have none."""
 
@@ -109,7 +109,7 @@ class Section:
     defaults: tuple[Token, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SyntaxIssue:
     line: int
     col: int
@@ -117,7 +117,7 @@ class SyntaxIssue:
     message: str
 
 
-@dataclass(slots=True)
+@record()
 class CodeOwners:
     path: str
     flavour: Flavour

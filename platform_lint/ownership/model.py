@@ -11,17 +11,17 @@ team slug equal to the team's name (`@acme/platform-engineering-team` is the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from platform_lint.model import Document, Span
 from platform_lint.ownership import codeowners as co
 from platform_lint.ownership.charters import slug
+from platform_lint.records import field, record
 
 State = Literal["owned", "unowned", "unmatched"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Where:
     """A deciding line: a CODEOWNERS entry or a charter's owned surface."""
 
@@ -34,14 +34,14 @@ class Where:
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Protected:
     paths: tuple[co.Pattern, ...]
     requires: tuple[str, ...]
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Team:
     name: str
     owner: str | None = None
@@ -75,7 +75,7 @@ class Team:
         return self.is_member(owner)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Decision:
     """A CODEOWNERS entry that decided a path (one per GitLab section)."""
 
@@ -84,7 +84,7 @@ class Decision:
     section: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Ownership:
     path: str
     state: State
@@ -111,7 +111,7 @@ class Ownership:
         ]
 
 
-@dataclass(slots=True)
+@record()
 class OwnershipModel:
     codeowners: co.CodeOwners | None = None
     teams: list[Team] = field(default_factory=list)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from platform_lint.records import field, record
 
 if TYPE_CHECKING:
     from platform_lint.rules import Rule
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 FORMATS = ("text", "github", "json", "sarif")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ReportContext:
     rules: Mapping[str, Rule]
     display: Callable[[str], str] = str

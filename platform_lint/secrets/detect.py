@@ -23,16 +23,16 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cache
 
+from platform_lint.records import field, record
 from platform_lint.secrets import names, placeholders
 from platform_lint.secrets.entropy import looks_like_password, looks_random
 from platform_lint.secrets.patterns import CATALOGUE, Provider, regex
 from platform_lint.secrets.prefilter import Occurrences, Prefilter, line_bounds, occurrences, stems
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Secret:
     """A secret found in a text: its kind and where it is (offsets, end exclusive).
 

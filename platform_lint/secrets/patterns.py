@@ -16,16 +16,16 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 
+from platform_lint.records import record
 from platform_lint.secrets.entropy import looks_random
 
 _ASSIGN = r"""["']?\s*(?:=>|:=|[:=])\s*["']?"""
 """Between a name and its value, in YAML, JSON, HCL, shell, INI and Ruby."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Provider:
     kind: str
     title: str

@@ -14,10 +14,10 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from platform_lint.model import Document, Obj, source_lines
+from platform_lint.records import field, record
 from platform_lint.sources.yaml_tree import Problem
 
 FileReader = Callable[[str], str | None]
@@ -39,7 +39,7 @@ class TreeReader(Protocol):
         """A scanned file's bytes, text or not (bounded like any file)."""
 
 
-@dataclass(slots=True)
+@record()
 class Parsed:
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.model import Path
+from platform_lint.records import field, record
 from platform_lint.sources.pipeline_model import Environment, Job, Pipeline, Step
 from platform_lint.sources.pipeline_values import (
     _fields,
@@ -30,7 +30,7 @@ def _bitbucket_script(nodes: Any, base: Path, file: str, key: str) -> list[Step]
     return found
 
 
-@dataclass
+@record()
 class _BitbucketReader:
     path: str
     image: tuple[str, Path] | None

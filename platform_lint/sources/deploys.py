@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from platform_lint.records import record
 from platform_lint.sources.artifacts import publish
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 from platform_lint.sources.step_commands import (
@@ -30,7 +30,7 @@ from platform_lint.sources.step_commands import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Policy:
     """What the organisation calls its environments and its default branch."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.model import Document, Obj, source_lines
+from platform_lint.records import record
 from platform_lint.sources import FileReader, Parsed
 from platform_lint.sources.templated import REASON as TEMPLATE
 from platform_lint.sources.templated import is_template
@@ -67,7 +67,7 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
     return parsed
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Deployed:
     """`Document.model` of a manifest under a skaffold config: the images skaffold builds
     and tags at deploy time (see `checks.k8s_workloads.image_problem`)."""

@@ -26,14 +26,14 @@ finding can point at the line that runs `kubectl apply`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from platform_lint.model import Path
+from platform_lint.records import field, record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Environment:
     """A deployment target a job names (GitHub/GitLab `environment`, Azure
     deployment job `environment`, Bitbucket `deployment`)."""
@@ -46,7 +46,7 @@ class Environment:
     """GitLab `environment.action`: start (default), prepare, stop, verify, access."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Include:
     """Configuration pulled in from elsewhere (GitLab `include:`)."""
 
@@ -60,7 +60,7 @@ class Include:
     file: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Step:
     """One step: a command (`run`), a used action/orb/task/pipe (`uses`), or both absent
     (a checkout or an unknown shorthand)."""
@@ -86,7 +86,7 @@ class Step:
         return self.fields.get(name, self.path)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Job:
     """A unit of scheduling: a GitHub job, a GitLab job, an Azure job or
     deployment job, a CircleCI job (as a workflow runs it), a Bitbucket step."""
@@ -127,7 +127,7 @@ class Job:
         return self.fields.get(name, self.path)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Pipeline:
     system: str
     path: str

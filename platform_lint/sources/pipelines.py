@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.model import Document, Obj, Path, Span, source_lines
+from platform_lint.records import record
 from platform_lint.sources import FileReader, Parsed
 from platform_lint.sources.ci_azure import _build_azure
 from platform_lint.sources.ci_bitbucket import _build_bitbucket
@@ -217,7 +217,7 @@ _GITLAB_JOB = {"needs": "needs", "dependencies": "needs", "rules": "condition", 
                "trigger": "uses", "id_tokens": "id_tokens"}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class _Origin:
     """Where a GitLab value was written: file, and path of its key in that file's data."""
 
@@ -225,7 +225,7 @@ class _Origin:
     path: Path
 
 
-@dataclass
+@record()
 class _GitlabFile:
     path: str
     data: dict[str, Any]

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from platform_lint.model import Document, Obj, Path, Span
+from platform_lint.records import record
 
 if TYPE_CHECKING:  # the PromQL parser: only for a rule file's expressions, not to tell its kind
     from platform_lint.sources.promql import Expression, PromQLError
@@ -79,7 +79,7 @@ def _alertmanager_configs(data: Any, at: Path) -> Iterator[Path]:
 # ---------------------------------------------------------------- rules
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class PromRule:
     """One alerting or recording rule; `path` is relative to its object's value."""
 
@@ -161,7 +161,7 @@ def offset_span(doc: Document, path: Path, text: str, offset: int) -> Span | Non
 # ---------------------------------------------------------------- alertmanager
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Alertmanager:
     """An Alertmanager configuration; `path` is where it sits in its object's value."""
 

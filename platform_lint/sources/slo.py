@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.model import Obj, Path
+from platform_lint.records import field, record
 
 SLOTH_KIND = "sloth-slos"
 OBJECT_KINDS = ("SLO", "PrometheusServiceLevel", "ServiceLevelObjective", SLOTH_KIND,
@@ -25,7 +25,7 @@ def is_sloth_file(data: Any) -> bool:
             and isinstance(data.get("slos"), list))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SLO:
     obj: Obj
     name: str

@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Collection
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from platform_lint.model import Path
+from platform_lint.records import record
 from platform_lint.safe_regex import AnyOf
 from platform_lint.sources.pipeline_model import Step
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Evidence:
     """Why an answer is yes: a label, and where it was seen (`path` in `file`).
 

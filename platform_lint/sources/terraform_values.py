@@ -16,10 +16,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.model import Obj, Path
+from platform_lint.records import field, record
 from platform_lint.sources.terraform import is_expression
 
 
@@ -34,7 +34,7 @@ UNKNOWN: Any = _Unknown()
 _REFERENCE = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Argument:
     """What one module block passes for one variable: `value` as written at `path`
     below the block `call`, to be resolved in `scope`, the caller's context."""
@@ -45,7 +45,7 @@ class Argument:
     scope: Module
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Module:
     """One Terraform module (a directory) in one context: alone, or as a call passes
     its inputs (`arguments`, which win over the variables' literal defaults)."""
@@ -113,7 +113,7 @@ MAX_CONTEXTS = 32
 _META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Call:
     """A `module` block: the directory it calls, or why it is not evaluated."""
 

@@ -20,19 +20,19 @@ import gc
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint import budget
 from platform_lint.budget import OverBudget
 from platform_lint.model import Document, Path, Span, source_lines
+from platform_lint.records import field, record
 from platform_lint.sources.yaml_events import MAX_ALIAS_NODES, AliasBomb, Collection, compose
 from platform_lint.sources.yaml_scalars import scalar_value
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Problem:
     """A syntax or structure problem found while reading a file."""
 
@@ -40,7 +40,7 @@ class Problem:
     message: str
 
 
-@dataclass(slots=True)
+@record()
 class YamlDocument:
     data: Any
     spans: dict[Path, Span] = field(default_factory=dict)

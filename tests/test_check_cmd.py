@@ -1,0 +1,82 @@
+"""A plain `check` call runs without click (`check_cmd`) exactly as click runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from platform_lint import check_cmd, cli
+from platform_lint.records import fields
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "fixtures" / "example-repo"
+
+
+def _click_args(argv: list[str]) -> check_cmd.CheckArgs:
+    command = cli.cli.get_command(click.Context(cli.cli), "check")
+    assert command is not None
+    with command.make_context("check", argv) as ctx:
+        return check_cmd.CheckArgs(**ctx.params)
+
+
+def test_parameters_and_flags_are_cli_options() -> None:
+    command = cli.cli.get_command(click.Context(cli.cli), "check")
+    assert command is not None
+    named = fields(check_cmd.CheckArgs)
+    assert named is not None and [f.name for f in named] == [p.name for p in command.params]
+    flags = {o: p.name for p in command.params if isinstance(p, click.Option) and p.is_flag for o in p.opts}
+    assert flags == check_cmd.FLAGS
+    assert _click_args([]) == check_cmd.CheckArgs()  # the same defaults
+
+
+@pytest.mark.parametrize("argv", [
+    ["check"], ["check", "a.yaml"], ["check", "--no-cache", "a.yaml", "b.tf"],
+    ["check", "a", "--exit-zero", "a"],
+    ["check", "--staged", "--new-only"], ["check", "--include-examples", "--show-skipped", "--no-cache", ""],
+])
+def test_plain_calls_read_as_click_reads_them(argv: list[str]) -> None:
+    assert check_cmd.plain_check(argv) == _click_args(argv[1:])
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["rules"], ["check", "-h"], ["check", "--help"], ["check", "--jobs", "1", "a"], ["check", "--jobs=1"],
+    ["check", "--", "a"], ["check", "-"], ["check", "-o", "x"], ["check", "--no-cach"], ["--version"],
+])
+def test_other_calls_go_to_click(argv: list[str]) -> None:
+    assert check_cmd.plain_check(argv) is None
+
+
+def _run(args: list[str], *, plain: bool, tmp_path: Path) -> tuple[int, str, str]:
+    """The installed command's way (`console.main`), or click's for the same call."""
+    code = ("import sys; from platform_lint import cli, console; how = sys.argv.pop(1)\n"
+            "raise SystemExit(console.main() if how == 'plain' else cli.click_main(sys.argv[1:]))")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    how = "plain" if plain else "click"
+    done = subprocess.run([sys.executable, "-c", code, how, *args], check=False, cwd=EXAMPLE, env=env,
+                          capture_output=True, text=True, timeout=120)
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--no-cache", "k8s/gateway/deployment.yaml", "terraform/database.tf"],
+    ["check", "--exit-zero", ".github/workflows/deploy.yml"],
+    ["check", "--new-only", "k8s/gateway/deployment.yaml"],  # a usage error: click reports it
+    ["check", "../../README.md"],  # outside the current directory: a usage error
+], ids=["findings", "exit-zero", "usage-error", "dash"])
+def test_plain_calls_print_and_exit_as_click_does(args: list[str], tmp_path: Path) -> None:
+    plain = _run(args, plain=True, tmp_path=tmp_path)
+    assert plain == _run(args, plain=False, tmp_path=tmp_path)
+    assert plain[1] or plain[2]  # something was said
+
+
+@pytest.mark.parametrize("text", ["plain\n", "", "é ✓ \u2028 no newline", "\x1b[31mred\x1b[0m\n"])
+def test_reports_are_written_as_click_echo_writes_them(text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    click.echo(text, nl=False)
+    theirs = capsys.readouterr()
+    check_cmd.emit(text, None)  # escapes off a terminal: left to click, which strips them
+    assert capsys.readouterr() == theirs
