@@ -101,9 +101,9 @@ def test_the_object_budget_counts_objects_and_blocks(
 
 
 def _slow_manifest() -> str:
-    """About 400 KB, 80,000 nodes: seconds of building and judging."""
+    """About 1 MB, 200,000 nodes: well over a second of building and judging."""
     return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: slow}\ndata:\n" + "".join(
-        f"  k{i}: [a, b, c]\n" for i in range(20000))
+        f"  k{i}: [a, b, c]\n" for i in range(50000))
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
