@@ -65,8 +65,8 @@ FLAGS = {"--exit-zero": "exit_zero", "--show-skipped": "show_skipped", "--staged
 def plain_check(argv: Sequence[str]) -> CheckArgs | None:
     """`check` with only flags and paths, read as click reads it; None for any other call
     (another command, an option with a value, `--help`, `--`, a path `click.Path` refuses)."""
-    if not argv or argv[0] != "check":
-        return None
+    if not argv or argv[0] != "check" or "_PLATFORM_LINT_COMPLETE" in os.environ:
+        return None  # another command, or click's shell completion asking
     flags: dict[str, Any] = {}
     paths: list[str] = []
     for arg in argv[1:]:
@@ -79,6 +79,8 @@ def plain_check(argv: Sequence[str]) -> CheckArgs | None:
             os.stat(arg)
         except OSError:
             pass
+        except ValueError:
+            return None  # a NUL in the name: click reports it
         else:
             if not os.access(arg, os.R_OK):
                 return None  # click.Path says it is not readable
@@ -110,13 +112,30 @@ def main(argv: Sequence[str]) -> int | None:
 
         if exc.errno != errno.EPIPE:
             return failed(exc)
-        from click import utils  # a closed pipe, as click's main handles it
-
-        pacify: Any = utils.PacifyFlushWrapper
-        sys.stdout, sys.stderr = pacify(sys.stdout), pacify(sys.stderr)
+        # a closed pipe, as click's main handles it: the flush at exit must not report it
+        sys.stdout, sys.stderr = _QuietOnClosedPipe(sys.stdout), _QuietOnClosedPipe(sys.stderr)
         return 1
     except Exception as exc:
         return failed(exc)
+
+
+class _QuietOnClosedPipe:
+    """A stream whose `flush` passes over a reader that has gone away (EPIPE)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def flush(self) -> None:
+        import errno
+
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def failed(exc: Exception) -> int:

@@ -46,6 +46,7 @@ def test_plain_calls_read_as_click_reads_them(argv: list[str]) -> None:
 @pytest.mark.parametrize("argv", [
     [], ["rules"], ["check", "-h"], ["check", "--help"], ["check", "--jobs", "1", "a"], ["check", "--jobs=1"],
     ["check", "--", "a"], ["check", "-"], ["check", "-o", "x"], ["check", "--no-cach"], ["--version"],
+    ["check", "a\x00b"],  # no file system takes the name: click reports it
 ])
 def test_other_calls_go_to_click(argv: list[str]) -> None:
     assert check_cmd.plain_check(argv) is None
@@ -80,3 +81,26 @@ def test_reports_are_written_as_click_echo_writes_them(text: str, capsys: pytest
     theirs = capsys.readouterr()
     check_cmd.emit(text, None)  # escapes off a terminal: left to click, which strips them
     assert capsys.readouterr() == theirs
+
+
+def test_shell_completion_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_PLATFORM_LINT_COMPLETE", "bash_source")
+    assert check_cmd.plain_check(["check", "a.yaml"]) is None
+
+
+def test_a_closed_pipe_ends_quietly_as_under_click(tmp_path: Path) -> None:
+    """A reader that went away (`platform-lint check . | head -0`): exit 1, nothing on
+    stderr, no warning even with warnings as errors."""
+    code = ("import sys; from platform_lint import cli, console; how = sys.argv.pop(1)\n"
+            "raise SystemExit(console.main() if how == 'plain' else cli.click_main(sys.argv[1:]))")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    outcomes = []
+    for how in ("plain", "click"):
+        read, write = os.pipe()
+        os.close(read)
+        done = subprocess.run([sys.executable, "-W", "error", "-c", code, how, "check", "--no-cache",
+                               "k8s/gateway/deployment.yaml"], check=False, cwd=EXAMPLE, env=env,
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=120)
+        os.close(write)
+        outcomes.append((done.returncode, done.stderr))
+    assert outcomes[0] == outcomes[1] == (1, "")
