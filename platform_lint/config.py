@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from platform_lint.budget import Budgets
+from platform_lint.config_files import outside
 from platform_lint.errors import PlatformLintError
 from platform_lint.finding import Severity
 from platform_lint.model import Document, Span
@@ -63,7 +64,7 @@ def load_config(path: Path | None, root: Path | None = None) -> Config:
     `root`: a scanned repository cannot make a run read `/etc`."""
     if path is None:
         return Config()
-    if root is not None and _outside(path, root):
+    if root is not None and outside(path, root):
         raise ConfigError(f"{path}: a symlink to a file outside the repository; not read")
     try:
         content = path.read_bytes()
@@ -181,7 +182,7 @@ def _rule_dirs(path: Path, data: Mapping[str, Any], doc: Document, root: Path | 
                               "that loops or leads nowhere") from None
         if root is not None:
             files = sorted(directory.glob("*.y*ml")) if directory.is_dir() else []
-            escaping = next((f for f in [directory, *files] if _outside(f, root)), None)
+            escaping = next((f for f in [directory, *files] if outside(f, root)), None)
             if escaping is not None:
                 span = doc.locate(("rule_dirs", i))
                 raise ConfigError(
@@ -189,18 +190,6 @@ def _rule_dirs(path: Path, data: Mapping[str, Any], doc: Document, root: Path | 
                     "repository; a rule directory elsewhere must be given with --rule-dir")
         out.append(directory)
     return tuple(out)
-
-
-def _outside(path: Path, root: Path) -> bool:
-    """Whether `path` resolves outside `root`; a looping symlink does not resolve
-    at all, and reading it fails with its own clear error."""
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return True
-    except (OSError, RuntimeError):
-        return False
-    return False
 
 
 def _check_patterns(path: Path, data: Mapping[str, Any], doc: Document) -> None:

@@ -17,3 +17,15 @@ def find_config(root: Path) -> Path | None:
     if pyproject.is_file() and "[tool.platform-lint]" in pyproject.read_text(errors="replace"):
         return pyproject
     return None
+
+
+def outside(path: Path, root: Path) -> bool:
+    """Whether `path` resolves outside `root`; a looping symlink does not resolve
+    at all, and reading it fails with its own clear error."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return True
+    except (OSError, RuntimeError):
+        return False
+    return False

@@ -161,7 +161,7 @@ class RunMemo:
                     ignore: Sequence[str], baseline: str | None, team: str | None,
                     rule_dirs: Sequence[str], include_examples: bool) -> RunMemo:
         from platform_lint.cache_home import default_directory
-        from platform_lint.config_files import find_config
+        from platform_lint.config_files import find_config, outside
 
         started = time.time_ns()
         digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}\0".encode())
@@ -175,7 +175,7 @@ class RunMemo:
         for name in ENVIRONMENT:
             inputs.add(name, repr(os.environ.get(name)))
         config = Path(config_path) if config_path else find_config(root)
-        if config is not None and not config_path and not config.resolve().is_relative_to(resolved):
+        if config is not None and not config_path and outside(config, resolved):
             raise OSError("a config outside the repository: the scan refuses it unread")
         inputs.file("config", config)
         inputs.file("baseline", Path(baseline) if baseline else None)
