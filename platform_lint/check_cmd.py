@@ -1,11 +1,11 @@
 """`platform-lint check` without click: the command's work, and a plain call run directly.
 
 click, with what it imports (inspect, gettext, uuid), was about a seventh of a one-file
-run's instructions. `cli.check` hands its parameters to `run_check`. A call of only flags
-and paths (`platform-lint check --no-cache a.yaml`, as pre-commit makes it) is read by
-`plain_check` as click reads it and run by `main` without importing click; any other
-call, and a usage error, goes to click, which reads or reports it.
-"""
+run's instructions. `cli.check` hands its parameters to `run_check`. A call of flags,
+options with values and paths (`check --no-cache a.yaml`, as pre-commit makes it, or
+`check --jobs 1 --format json .`) is read by `plain_check` as click reads it and run by
+`main` without importing click; any other call, and a usage error, goes to click, which
+reads or reports it."""
 
 from __future__ import annotations
 
@@ -62,30 +62,130 @@ FLAGS = {"--exit-zero": "exit_zero", "--show-skipped": "show_skipped", "--staged
 """`check`'s options that take no value (`tests/test_check_cmd.py` holds them to cli's)."""
 
 
+@record(frozen=True)
+class OptionValue:
+    """How click reads the value of one of `check`'s options: the parameter it sets, whether
+    it repeats, and its type's checks (a `Choice`'s choices, an `IntRange`'s minimum, or a
+    `Path`'s exists, file_okay, dir_okay and allow_dash)."""
+
+    name: str
+    multiple: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    path: tuple[bool, bool, bool, bool] | None = None
+
+    def read(self, value: str) -> str | int:
+        """The value as click's type converts it; ValueError where click refuses it."""
+        if self.choices:
+            if value not in self.choices:
+                raise ValueError(value)
+        elif self.minimum is not None:
+            number = int(value)  # click's `INT` is `int`
+            if number < self.minimum:
+                raise ValueError(value)
+            return number
+        elif self.path is not None:
+            _check_path(value, *self.path)
+        return value
+
+
+def _options() -> dict[str, OptionValue]:
+    from platform_lint.report import FORMATS
+
+    def path(exists: bool = False, file_okay: bool = True, dir_okay: bool = True,
+             allow_dash: bool = False) -> tuple[bool, bool, bool, bool]:
+        return exists, file_okay, dir_okay, allow_dash
+
+    output = OptionValue("output", path=path(dir_okay=False))
+    jobs = OptionValue("jobs", minimum=0)
+    return {
+        "--format": OptionValue("fmt", choices=tuple(FORMATS)),
+        "--select": OptionValue("select", multiple=True),
+        "--ignore": OptionValue("ignore", multiple=True),
+        "--config": OptionValue("config_path", path=path(exists=True, dir_okay=False)),
+        "--output": output, "-o": output,
+        "--baseline": OptionValue("baseline", path=path(exists=True, dir_okay=False)),
+        "--team": OptionValue("team"),
+        "--diff": OptionValue("diff_base"),
+        "--changed-files": OptionValue("changed_files", path=path(dir_okay=False, allow_dash=True)),
+        "--rule-dir": OptionValue("rule_dirs", multiple=True, path=path(exists=True, file_okay=False)),
+        "--filter": OptionValue("line_filter", choices=("added-lines",)),
+        "--fail-on": OptionValue("fail_on", choices=("error", "warning", "note")),
+        "--sarif-file": OptionValue("sarif_file", path=path(dir_okay=False)),
+        "--jobs": jobs, "-j": jobs,
+        "--group-by": OptionValue("group_by", choices=("rule", "file")),
+    }
+
+
+def _check_path(value: str, exists: bool = False, file_okay: bool = True, dir_okay: bool = True,
+                allow_dash: bool = False) -> None:
+    """ValueError where `click.Path` refuses the value (readable, the default, included)."""
+    import stat
+
+    if allow_dash and file_okay and value == "-":
+        return
+    try:
+        mode = os.stat(value).st_mode  # a NUL in the name raises ValueError
+    except OSError:
+        if exists:
+            raise ValueError(value) from None
+        return
+    if (not file_okay and stat.S_ISREG(mode)) or (not dir_okay and stat.S_ISDIR(mode)) \
+            or not os.access(value, os.R_OK):
+        raise ValueError(value)
+
+
 def plain_check(argv: Sequence[str]) -> CheckArgs | None:
-    """`check` with only flags and paths, read as click reads it; None for any other call
-    (another command, an option with a value, `--help`, `--`, a path `click.Path` refuses)."""
+    """`check` read as click reads it, for a call of flags, options with values and paths;
+    None for any other call (another command, `--help`, `--`, a value starting with `-`,
+    one that click's type refuses, and anything else click would report)."""
     if not argv or argv[0] != "check" or "_PLATFORM_LINT_COMPLETE" in os.environ:
         return None  # another command, or click's shell completion asking
-    flags: dict[str, Any] = {}
+    params: dict[str, Any] = {}
+    repeated: dict[str, list[Any]] = {}
     paths: list[str] = []
-    for arg in argv[1:]:
-        if arg in FLAGS:
-            flags[FLAGS[arg]] = True
-            continue
-        if arg.startswith("-"):
-            return None
-        try:
-            os.stat(arg)
-        except OSError:
-            pass
-        except ValueError:
-            return None  # a NUL in the name: click reports it
-        else:
-            if not os.access(arg, os.R_OK):
-                return None  # click.Path says it is not readable
-        paths.append(arg)
-    return CheckArgs(paths=tuple(paths), **flags)
+    options: dict[str, OptionValue] | None = None
+    rest = list(reversed(argv[1:]))
+    try:
+        while rest:
+            arg = rest.pop()
+            if arg in FLAGS:
+                params[FLAGS[arg]] = True
+                continue
+            if not arg.startswith("-"):
+                _check_path(arg)
+                paths.append(arg)
+                continue
+            options = options or _options()
+            name, value = _option(arg, options, rest)
+            if name is None:
+                return None
+            option = options[name]
+            if option.multiple:
+                repeated.setdefault(option.name, []).append(option.read(value))
+            else:
+                params[option.name] = option.read(value)
+    except ValueError:
+        return None
+    params.update((name, tuple(values)) for name, values in repeated.items())
+    return CheckArgs(paths=tuple(paths), **params)
+
+
+def _option(arg: str, options: Mapping[str, OptionValue], rest: list[str]) -> tuple[str | None, str]:
+    """The option `arg` names and its value, taken as click's parser takes them (`--opt=v`,
+    `--opt v`, `-ov`, `-o v`; the next argument is taken off `rest`); (None, "") for
+    anything else, and for a value starting with `-`, which click may read otherwise."""
+    if arg.startswith("--"):
+        name, equals, value = arg.partition("=")
+        attached = bool(equals)
+    else:
+        name, value = arg[:2], arg[2:]
+        attached = bool(value)
+    if name not in options:
+        return None, ""
+    if not attached:
+        value = rest.pop() if rest else "-"  # none left: click reports it
+    return (None, "") if value.startswith("-") else (name, value)
 
 
 def main(argv: Sequence[str]) -> int | None:

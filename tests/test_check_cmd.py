@@ -43,10 +43,69 @@ def test_plain_calls_read_as_click_reads_them(argv: list[str]) -> None:
     assert check_cmd.plain_check(argv) == _click_args(argv[1:])
 
 
+def _reading(param: click.Option) -> check_cmd.OptionValue:
+    """What `check_cmd` must know of an option's type to read its value as click does."""
+    kind = param.type
+    assert param.nargs == 1 and param.envvar is None and param.callback is None and not param.secondary_opts
+    if isinstance(kind, click.Choice):
+        assert kind.case_sensitive
+        return check_cmd.OptionValue(param.name or "", param.multiple, choices=tuple(kind.choices))
+    if isinstance(kind, click.IntRange):
+        assert kind.max is None and not kind.min_open and not kind.clamp and isinstance(kind.min, int)
+        return check_cmd.OptionValue(param.name or "", param.multiple, minimum=kind.min)
+    if isinstance(kind, click.Path):
+        assert kind.readable and not (kind.writable or kind.executable or kind.resolve_path or kind.type)
+        return check_cmd.OptionValue(param.name or "", param.multiple,
+                                     path=(kind.exists, kind.file_okay, kind.dir_okay, kind.allow_dash))
+    assert kind is click.STRING
+    return check_cmd.OptionValue(param.name or "", param.multiple)
+
+
+def test_options_with_values_are_read_as_their_click_types_read_them() -> None:
+    command = cli.cli.get_command(click.Context(cli.cli), "check")
+    assert command is not None
+    options = {o: _reading(p) for p in command.params if isinstance(p, click.Option) and not p.is_flag
+               for o in p.opts}
+    assert options == check_cmd._options()
+    paths = command.params[0]
+    assert isinstance(paths, click.Argument) and _reading_path(paths) == (False, True, True, False)
+
+
+def _reading_path(param: click.Argument) -> tuple[bool, bool, bool, bool]:
+    kind = param.type
+    assert isinstance(kind, click.Path) and kind.readable and not (kind.writable or kind.resolve_path)
+    return kind.exists, kind.file_okay, kind.dir_okay, kind.allow_dash
+
+
+CONFIG, RULES = str(ROOT / "pyproject.toml"), str(ROOT / "rules")
+
+
 @pytest.mark.parametrize("argv", [
-    [], ["rules"], ["check", "-h"], ["check", "--help"], ["check", "--jobs", "1", "a"], ["check", "--jobs=1"],
-    ["check", "--", "a"], ["check", "-"], ["check", "-o", "x"], ["check", "--no-cach"], ["--version"],
+    ["check", "--jobs", "1", "a"], ["check", "--jobs=2", "-j", "3"], ["check", "-j0"],
+    ["check", "-j", " +1_0 "],
+    ["check", "--format", "json", "-o", "out.json", "."], ["check", "--format=sarif", "-oout", "--output=o2"],
+    ["check", "--select", "a,b", "--select=c", "--ignore", "d", "x", "--ignore", "e"],
+    ["check", "--config", CONFIG, "--baseline", CONFIG, "--team", "", "--diff", "main", "--staged"],
+    ["check", "--changed-files", "list.txt", "--rule-dir", RULES, "--rule-dir", str(EXAMPLE)],
+    ["check", "--filter", "added-lines", "--fail-on", "note", "--sarif-file", "s", "--group-by", "file"],
+    ["check", "--team=", "--diff=a=b", "-o=x", "--format", "text", "--format", "github"],
+])
+def test_options_with_values_read_as_click_reads_them(argv: list[str]) -> None:
+    assert check_cmd.plain_check(argv) == _click_args(argv[1:])
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["rules"], ["check", "-h"], ["check", "--help"], ["check", "--", "a"], ["check", "-"],
+    ["check", "--no-cach"], ["--version"], ["check", "--no-cache=1"], ["check", "-x"],
     ["check", "a\x00b"],  # no file system takes the name: click reports it
+    ["check", "--jobs"], ["check", "-o"], ["check", "--jobs", "-1"], ["check", "--jobs", "x"],
+    ["check", "-j=1"],
+    ["check", "--format", "xml"], ["check", "--format="], ["check", "--fail-on", "Error"],
+    ["check", "--config", "no-such-file"], ["check", "--config", str(EXAMPLE)],
+    ["check", "--baseline", RULES],
+    ["check", "--rule-dir", CONFIG], ["check", "--output", str(EXAMPLE)], ["check", "--config", "a\x00b"],
+    ["check", "--team", "--no-cache"],  # a value starting with `-`: left to click
+    ["check", "--changed-files", "-"], ["check", "--jobs", "1", "--new-only", "-j"],
 ])
 def test_other_calls_go_to_click(argv: list[str]) -> None:
     assert check_cmd.plain_check(argv) is None
@@ -66,9 +125,10 @@ def _run(args: list[str], *, plain: bool, tmp_path: Path) -> tuple[int, str, str
 @pytest.mark.parametrize("args", [
     ["check", "--no-cache", "k8s/gateway/deployment.yaml", "terraform/database.tf"],
     ["check", "--exit-zero", ".github/workflows/deploy.yml"],
+    ["check", "--no-cache", "--jobs", "1", "--format=json", "--fail-on", "error", "--select", "secrets", "."],
     ["check", "--new-only", "k8s/gateway/deployment.yaml"],  # a usage error: click reports it
     ["check", "../../README.md"],  # outside the current directory: a usage error
-], ids=["findings", "exit-zero", "usage-error", "dash"])
+], ids=["findings", "exit-zero", "options", "usage-error", "dash"])
 def test_plain_calls_print_and_exit_as_click_does(args: list[str], tmp_path: Path) -> None:
     plain = _run(args, plain=True, tmp_path=tmp_path)
     assert plain == _run(args, plain=False, tmp_path=tmp_path)
