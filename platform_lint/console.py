@@ -4,7 +4,7 @@ The cyclic garbage collector is off from the first import to the end of set-up
 (`set_up_done`): all that set-up builds (modules, classes, the rules, the
 config) lives as long as the process, so passes over it are wasted work, which
 in a one-file run came to about a twentieth of the whole. A plain `check` call
-(flags and paths, as pre-commit makes it) runs without importing click
+(flags, options with values and paths) runs without importing click
 (`check_cmd`).
 """
 

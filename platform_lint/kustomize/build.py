@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from platform_lint.kustomize import generators, json6902, strategic
@@ -36,18 +35,19 @@ from platform_lint.kustomize.transforms import (
     update_references,
 )
 from platform_lint.model import Span
+from platform_lint.records import field, record
 
 MAX_DEPTH = 20
 MAX_OBJECTS = 5000
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Fault:
     loc: Loc
     message: str
 
 
-@dataclass(slots=True)
+@record()
 class Build:
     """What a build produced: the objects, the faults, the remote bases it left out."""
 

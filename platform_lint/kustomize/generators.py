@@ -13,10 +13,10 @@ import hashlib
 import json
 import posixpath
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.kustomize.nodes import Loc, Node
+from platform_lint.records import record
 
 _HASH_LETTERS = str.maketrans({"0": "g", "1": "h", "3": "k", "a": "m", "e": "t"})
 
@@ -33,7 +33,7 @@ def name_hash(kind: str, name: str, data: dict[str, str], secret_type: str | Non
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10].translate(_HASH_LETTERS)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Entry:
     key: str
     value: str

@@ -12,10 +12,10 @@ import posixpath
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from platform_lint import budget
+from platform_lint.records import record
 from platform_lint.sources import is_kustomization
 from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml
 
@@ -97,7 +97,7 @@ def parsed(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     return docs, problems
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Reference:
     field: str
     """`resources`, `bases` or `components`."""

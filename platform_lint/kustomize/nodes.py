@@ -8,22 +8,26 @@ variable shifted by a deletion still points at the line that wrote it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 
 from platform_lint.model import Path, Span
+from platform_lint.records import record
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@record(unsafe_hash=True)
 class Loc:
     """Where a value (or key) was written: a file of the repository and its span.
-    Immutable by its `Final` fields, not `frozen` (see `model.Span`: a build makes one per value)."""
+    Immutable by its `Final` fields, not `frozen` (see `model.Span`: a build makes one per value,
+    which is also why `__init__` is written out)."""
 
     file: Final[str]
     span: Final[Span]
 
+    def __init__(self, file: str, span: Span) -> None:
+        self.file, self.span = file, span
 
-@dataclass(slots=True)
+
+@record()
 class Node:
     """A value: a `dict[str, Node]`, a `list[Node]` or a scalar, and where it was written."""
 
@@ -31,6 +35,9 @@ class Node:
     loc: Loc | None = None
     key_loc: Loc | None = None
     """For a mapping member, where its key was written."""
+
+    def __init__(self, value: Any, loc: Loc | None = None, key_loc: Loc | None = None) -> None:
+        self.value, self.loc, self.key_loc = value, loc, key_loc  # one a value: written out
 
     def get(self, *path: str | int) -> Node | None:
         node: Node | None = self

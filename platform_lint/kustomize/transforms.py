@@ -8,9 +8,9 @@ asked for it (the `newTag:` of an `images:` entry, the `count:` of a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
 from platform_lint.kustomize.nodes import Loc, Node, ensure_map, walk
+from platform_lint.records import record
 
 _CLUSTER_SCOPED = frozenset({
     "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
@@ -25,7 +25,7 @@ _SELECTS_BY_MATCH_LABELS = frozenset({"Deployment", "StatefulSet", "DaemonSet", 
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
-@dataclass(slots=True)
+@record()
 class Resource:
     """One object of a build; `original` is its name before prefixes, suffixes and hashes."""
 
@@ -155,7 +155,7 @@ def _put(parent: Node, key: str, pairs: Mapping[str, str], loc: Loc | None) -> N
         target.value[k] = Node(v, loc, loc)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ImageEntry:
     """One `images:` entry and where its fields were written."""
 

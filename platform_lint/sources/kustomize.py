@@ -13,14 +13,14 @@ fetched and the overlay is listed as skipped for it, with its objects judged.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from platform_lint.model import Document, Obj, Path, Span, source_lines
+from platform_lint.records import field, record, replace
 from platform_lint.sources import FileReader, Parsed
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Relocated:
     """Where a finding on a built object belongs (the engine's relocation protocol)."""
 
@@ -31,7 +31,7 @@ class Relocated:
     sets: list[str] = field(default_factory=list)
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Built:
     """`Document.model` of an object a kustomization built."""
 

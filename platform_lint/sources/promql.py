@@ -17,7 +17,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+
+from platform_lint.records import field, record
 
 _TOKEN = re.compile(
     r"""(?P<ws>\s+|\#[^\n]*)
@@ -54,14 +55,14 @@ class PromQLError(ValueError):
         self.offset = offset
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Matcher:
     label: str
     op: str
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Selector:
     metric: str | None
     matchers: tuple[Matcher, ...]
@@ -72,7 +73,7 @@ class Selector:
         return [(m.op, m.value) for m in self.matchers if m.label == label]
 
 
-@dataclass(slots=True)
+@record()
 class Expression:
     """What an expression watches, once parsed."""
 
@@ -96,7 +97,7 @@ class Expression:
 Value = list[float] | float | None  # None: depends on series, or unknown
 
 
-@dataclass(slots=True)
+@record()
 class _Tok:
     kind: str
     text: str
