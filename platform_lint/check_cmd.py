@@ -282,7 +282,7 @@ def run_check(args: CheckArgs) -> int:
     else:
         result, rules, config_fail_on = _scan(target, memo, args)
     fmt = args.fmt or default_format()
-    terminal = args.output is None and fmt == "text" and sys.stdout.isatty()
+    terminal = args.output is None and fmt == "text" and sys.stdout is not None and sys.stdout.isatty()
     base = display_base(target[0])
     ctx = ReportContext(
         rules=rules,
@@ -360,7 +360,13 @@ def _terminal_width() -> int:
 def emit(text: str, output: str | None) -> None:
     """The report to `output`, else to standard output as `click.echo` writes it there."""
     if output is not None:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:  # a path the user gave: their error, not a bug of ours
+            from platform_lint.errors import PlatformLintError
+
+            reason = exc.strerror or type(exc).__name__
+            raise PlatformLintError(f"cannot write the report to {output}: {reason}") from None
         return
     stream = sys.stdout
     if "\x1b" in text or not _written_as_is(stream):

@@ -164,3 +164,31 @@ def test_a_closed_pipe_ends_quietly_as_under_click(tmp_path: Path) -> None:
         os.close(write)
         outcomes.append((done.returncode, done.stderr))
     assert outcomes[0] == outcomes[1] == (1, "")
+
+
+@pytest.mark.parametrize("how", ["plain", "click"])
+def test_a_report_that_cannot_be_written_is_a_user_error(how: str, tmp_path: Path) -> None:
+    """`-o` into a missing folder, or onto a full device: exit 2 with the reason, not "a bug"."""
+    code = ("import sys; from platform_lint import cli, console; how = sys.argv.pop(1)\n"
+            "raise SystemExit(console.main() if how == 'plain' else cli.click_main(sys.argv[1:]))")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    cases = [(tmp_path / "missing" / "report.txt", "No such file or directory")]
+    if Path("/dev/full").exists():
+        cases.append((Path("/dev/full"), "No space left on device"))
+    for target, reason in cases:
+        done = subprocess.run([sys.executable, "-c", code, how, "check", "--no-cache", "-o", str(target),
+                               "k8s/gateway/deployment.yaml"], check=False, cwd=EXAMPLE, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2
+        assert done.stderr == f"platform-lint: cannot write the report to {target}: {reason}\n"
+
+
+def test_no_standard_output_at_all_is_no_crash(tmp_path: Path) -> None:
+    """Started with standard output closed (`>&-`): nothing to write to, as click.echo sees it."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "platform_lint", "check", "--no-cache",
+                           "k8s/gateway/deployment.yaml"], check=False, cwd=EXAMPLE, env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=120,
+                          preexec_fn=lambda: os.close(1))
+    assert done.returncode == 1
+    assert done.stderr == ""
