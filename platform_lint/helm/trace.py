@@ -22,6 +22,7 @@ _BASE = 0xE100
 _RADIX = 3840
 _LAST = 0xF0FF
 _MARKER = re.compile("\ue000[\ue100-\uf0ff]{2}")
+_MARKER_ID = re.compile("\ue000([\ue100-\uf0ff]{2})")
 
 # Functions whose string results keep their arguments' text (so markers stay meaningful).
 # (trim and friends are not: a marker between two spaces would stop them early.)
@@ -123,18 +124,14 @@ def split(text: str) -> tuple[str, list[LineMarks]]:
             out_lines.append(line)
             marks.append([])
             continue
-        chunks = line.split(MARK)
-        parts = [chunks[0]]
+        # text, id, text, id, ..., text: a marker character that begins no marker stays text
+        pieces = _MARKER_ID.split(line)
         found: LineMarks = []
-        col = len(chunks[0])
-        for chunk in chunks[1:]:
-            if len(chunk) >= 2 and _BASE <= ord(chunk[0]) <= _LAST and _BASE <= ord(chunk[1]) <= _LAST:
-                found.append((col, (ord(chunk[0]) - _BASE) * _RADIX + ord(chunk[1]) - _BASE))
-                rest = chunk[2:]
-            else:  # a marker character that begins no marker is text
-                rest = MARK + chunk
-            parts.append(rest)
-            col += len(rest)
-        out_lines.append("".join(parts))
+        col = 0
+        for i in range(1, len(pieces), 2):
+            col += len(pieces[i - 1])
+            mark = pieces[i]
+            found.append((col, (ord(mark[0]) - _BASE) * _RADIX + ord(mark[1]) - _BASE))
+        out_lines.append("".join(pieces[::2]))
         marks.append(found)
     return "\n".join(out_lines), marks
