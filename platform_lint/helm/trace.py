@@ -12,6 +12,7 @@ when an action printed one) wrote each column range.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,27 +112,33 @@ def values_path(pipe: Pipe, dot: ValuesPath | None = None) -> ValuesPath | None:
     return None
 
 
-LineMarks = list[tuple[int, int]]
+LineMarks = Sequence[tuple[int, int]]
 """(column, origin index) pairs of one output line, in column order."""
+
+_NO_MARKS: LineMarks = ()
 
 
 def split(text: str) -> tuple[str, list[LineMarks]]:
-    """The text without markers, and each line's markers at their clean columns."""
-    out_lines: list[str] = []
-    marks: list[LineMarks] = []
-    for line in text.split("\n"):
-        if MARK not in line:
-            out_lines.append(line)
-            marks.append([])
-            continue
-        # text, id, text, id, ..., text: a marker character that begins no marker stays text
-        pieces = _MARKER_ID.split(line)
-        found: LineMarks = []
-        col = 0
-        for i in range(1, len(pieces), 2):
-            col += len(pieces[i - 1])
-            mark = pieces[i]
-            found.append((col, (ord(mark[0]) - _BASE) * _RADIX + ord(mark[1]) - _BASE))
-        out_lines.append("".join(pieces[::2]))
-        marks.append(found)
-    return "\n".join(out_lines), marks
+    """The text without markers, and each line's markers at their clean columns (most lines,
+    written by one action's value, have none: they share one empty tuple)."""
+    # text, id, text, id, ..., text: a marker character that begins no marker stays text
+    pieces = _MARKER_ID.split(text)
+    clean = "".join(pieces[::2]) if len(pieces) > 1 else text
+    marks: list[LineMarks] = [_NO_MARKS] * (clean.count("\n") + 1)
+    found: list[tuple[int, int]] = []
+    row = col = 0
+    filling = -1
+    for i in range(1, len(pieces), 2):
+        before = pieces[i - 1]
+        lines = before.count("\n")
+        if lines:
+            row += lines
+            col = len(before) - before.rindex("\n") - 1
+        else:
+            col += len(before)
+        if row != filling:
+            marks[row] = found = []
+            filling = row
+        mark = pieces[i]
+        found.append((col, (ord(mark[0]) - _BASE) * _RADIX + ord(mark[1]) - _BASE))
+    return clean, marks
