@@ -230,10 +230,19 @@ def _required(msg: Any, v: Any) -> Any:
     return v
 
 
-@lru_cache(maxsize=512)
 def parse_cached(text: str, name: str, funcs: frozenset[str] | None = None) -> Parsed:
-    """Templates parse once per process: a later render of the same text reuses the tree."""
-    return parse(text, name, funcs)
+    """Templates parse once per process: a later render of the same text reuses the tree,
+    whatever file it is in (copies of a chart share one; the tree holds no file name). A
+    text that does not parse is parsed again under its name, for the error's file."""
+    try:
+        return _parsed(text, funcs)
+    except TemplateError:
+        return parse(text, name, funcs)
+
+
+@lru_cache(maxsize=512)
+def _parsed(text: str, funcs: frozenset[str] | None) -> Parsed:
+    return parse(text, "", funcs)
 
 
 def _function_names() -> frozenset[str]:
