@@ -5,8 +5,7 @@ turned into an internal error at the object instead of a crash of the scan."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import partial
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from platform_lint.budget import checkpoint
@@ -47,21 +46,19 @@ def run_rules(
     for obj in objects:
         by_doc_kind[obj.doc.kind].append(obj)
     index = _index(rules)
-    in_scope_of: dict[Scope, list[Obj]] = {}  # many rules share a scope
-    for rule in index.for_kinds(frozenset(by_doc_kind)):
-        candidates = in_scope_of.get(rule.scope)
+    in_scope_of: dict[int, list[Obj]] = {}  # many rules share a scope: by its number in the index
+    for position in index.for_kinds(frozenset(by_doc_kind)):
+        rule, scope = index.rules[position], index.scopes[position]
+        candidates = in_scope_of.get(scope)
         if candidates is None:
-            candidates = in_scope_of[rule.scope] = _candidates(rule.scope, by_doc_kind)
+            candidates = in_scope_of[scope] = _candidates(rule.scope, index.documents[scope], by_doc_kind)
         if not candidates:
             continue
-        spec = index.spec(rule)
+        spec, severity, params = index.settings(position, config)
         if (spec.over if spec is not None else "object") != over:
             if keep is not None and over == "object":
                 keep.update(map(id, candidates))
             continue
-        setting = config.rules.get(rule.id, {})
-        severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
-        params = _params(rule, spec, config)
         for hit in _hits(rule, spec, candidates, params, crashed):
             yield rule, severity, hit
     if crashed:
@@ -70,17 +67,27 @@ def run_rules(
 
 class _RuleIndex:
     """What `run_rules` looks up for one rule sequence (a scan's, met once per file):
-    the rules whose scope names any of a set of document kinds, in their order, and
-    each rule's check, resolved the first time a rule has objects."""
+    the positions of the rules whose scope names any of a set of document kinds, in
+    their order; each rule's scope as a number (rules with equal scopes share one)
+    and the document kinds it names, in name order; and each rule's check, severity
+    and params under a config, resolved the first time a rule has objects."""
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.source, self.rules = rules, tuple(rules)
         self._by_kind: dict[str, list[int]] = defaultdict(list)
+        numbers: dict[Scope, int] = {}
+        self.scopes: list[int] = []
+        self.documents: list[list[str]] = []
         for position, rule in enumerate(self.rules):
             for kind in rule.scope.documents:
                 self._by_kind[kind].append(position)
-        self._for: dict[frozenset[str], list[Rule]] = {}
-        self._specs: dict[str, CheckSpec] = {}
+            if rule.scope not in numbers:
+                numbers[rule.scope] = len(numbers)
+                self.documents.append(sorted(rule.scope.documents))
+            self.scopes.append(numbers[rule.scope])
+        self._for: dict[frozenset[str], list[int]] = {}
+        self._config: Config | None = None
+        self._settings: dict[int, tuple[CheckSpec | None, Severity, dict[str, Any]]] = {}
 
     def serves(self, rules: Sequence[Rule]) -> bool:
         """`rules` are this index's: the very tuple (immutable), or the same rules one by one."""
@@ -88,20 +95,25 @@ class _RuleIndex:
             return True
         return len(rules) == len(self.rules) and all(a is b for a, b in zip(rules, self.rules, strict=True))
 
-    def for_kinds(self, kinds: frozenset[str]) -> list[Rule]:
+    def for_kinds(self, kinds: frozenset[str]) -> list[int]:
         found = self._for.get(kinds)
         if found is None:
-            positions = sorted({p for kind in kinds for p in self._by_kind.get(kind, ())})
-            found = self._for[kinds] = [self.rules[p] for p in positions]
+            found = self._for[kinds] = sorted({p for kind in kinds for p in self._by_kind.get(kind, ())})
         return found
 
-    def spec(self, rule: Rule) -> CheckSpec | None:
-        if rule.check is None:
-            return None
-        spec = self._specs.get(rule.check)
-        if spec is None:
-            spec = self._specs[rule.check] = rule.spec()
-        return spec
+    def settings(self, position: int, config: Config) -> tuple[CheckSpec | None, Severity, dict[str, Any]]:
+        """The rule's check (None for a schema rule), and its severity and params
+        under `config` (a scan's, the same for every file: kept until another comes)."""
+        if config is not self._config:
+            self._config, self._settings = config, {}
+        found = self._settings.get(position)
+        if found is None:
+            rule = self.rules[position]
+            spec = None if rule.check is None else rule.spec()
+            setting = config.rules.get(rule.id, {})
+            severity = Severity.parse(setting["severity"]) if "severity" in setting else rule.severity
+            found = self._settings[position] = (spec, severity, _params(rule, spec, config))
+        return found
 
 
 _INDEX: list[_RuleIndex] = []
@@ -114,13 +126,16 @@ def _index(rules: Sequence[Rule]) -> _RuleIndex:
     return _INDEX[0]
 
 
-def _candidates(scope: Scope, by_doc_kind: Mapping[str, Sequence[Obj]]) -> list[Obj]:
-    """The objects `in_scope` of a rule, by document kind in name order and then in
-    their own order; each file's path is matched against the rule's globs once."""
+def _candidates(scope: Scope, documents: list[str], by_doc_kind: Mapping[str, Sequence[Obj]]) -> list[Obj]:
+    """The objects `in_scope` of a rule, by document kind in name order (`documents`:
+    the scope's, sorted) and then in their own order; each file's path is matched
+    against the rule's globs once."""
     found: list[Obj] = []
     globs = bool(scope.paths or scope.exclude_paths)
     admitted: dict[str, bool] = {}
-    for kind in sorted(k for k in by_doc_kind if k in scope.documents):
+    for kind in documents:
+        if kind not in by_doc_kind:
+            continue
         for obj in by_doc_kind[kind]:
             if scope.kinds and obj.kind not in scope.kinds:
                 continue
@@ -172,19 +187,15 @@ def _hits(
     its hits there (it may have stopped half way) and the object joins `crashed`;
     the other objects are still checked. A set check runs once, blamed on the
     first candidate when it fails."""
-    units: list[tuple[Obj, Callable[[], Iterable[Hit]]]]
-    if rule.schema is not None:
-        units = [(obj, partial(_schema_hits, rule, obj)) for obj in candidates]
-    else:
-        assert spec is not None  # a rule without a schema names a check
-        if spec.over == "set":
-            units = [(candidates[0], partial(spec.fn, candidates, params))]
-        else:
-            units = [(obj, partial(spec.fn, obj, params)) for obj in candidates]
-    for obj, run in units:
+    whole_set = spec is not None and spec.over == "set" and rule.schema is None
+    for obj in candidates[:1] if whole_set else candidates:
         checkpoint(obj)  # past the file's CPU budget, judging stops here
         try:
-            hits = list(run())
+            if rule.schema is not None:
+                hits = list(_schema_hits(rule, obj))
+            else:
+                assert spec is not None  # a rule without a schema names a check
+                hits = list(spec.fn(candidates if whole_set else obj, params))
         except Exception:
             what = f"rule {rule.id} failed on {obj.kind} {obj.name}, which it did not check"
             crashed.append(crash_object(obj.doc.path, obj, what))

@@ -4,8 +4,11 @@ leave out one that holds a secret."""
 
 from __future__ import annotations
 
+import copy
+
 from fixture_harness import FIXTURES
-from platform_lint.checks.secret_values import literals
+from platform_lint import budget
+from platform_lint.checks.secret_values import Literals, literals
 from platform_lint.secrets.arguments import find_credential_arguments, may_hold_arguments
 from platform_lint.secrets.detect import (
     find_assignments,
@@ -77,3 +80,36 @@ def test_one_walk_finds_named_literals_strings_and_command_lines_in_walk_order()
 def test_a_string_alone_is_walked_too() -> None:
     assert literals("password: hunter2xyz").strings == [("password: hunter2xyz", ())]
     assert literals(42).strings == []
+
+
+def _schema(size: int) -> dict[str, object]:
+    """A CRD-like subtree of `size` mappings holding nothing the secret checks keep."""
+    return {"properties": {f"field{i}": {"type": "string", "description": f"field {i}"} for i in range(size)}}
+
+
+def _as_found(found: Literals) -> tuple[object, ...]:
+    return found.named, found.strings, found.commands
+
+
+def test_a_shared_subtree_that_held_nothing_is_passed_over_only_where_it_is_walked_alike() -> None:
+    barren = _schema(400)
+    login = {"command": ["sh", "-c", "docker login -p Hunter22x reg.io"], "schema": barren}
+    # Under `args` no command line is looked for: there `login` holds nothing, elsewhere it does.
+    node = {"a": barren, "b": [barren], "args": [login], "spec": login, "env": {"TOKEN": {"value": "t0ken9"}}}
+    found = literals(node)
+    assert found.commands == [[("sh", ("spec", "command", 0)), ("-c", ("spec", "command", 1)),
+                               ("docker login -p Hunter22x reg.io", ("spec", "command", 2))]]
+    for arguments in (False, True):
+        alike = literals(copy.deepcopy(node), arguments=arguments)
+        assert _as_found(literals(node, arguments=arguments)) == _as_found(alike)
+
+
+def test_what_a_file_walked_is_remembered_while_that_file_is_judged_only() -> None:
+    """Documents never change once parsed; this one does, to show where the walk looks again."""
+    barren = _schema(400)
+    with budget.metered(budget.Budgets()):
+        assert _as_found(literals({"x": barren})) == ([], [], [])
+        barren["password"] = "Hunter22xyz"
+        assert literals({"y": barren}).named == []  # passed over: it held nothing in this file
+    with budget.metered(budget.Budgets()):
+        assert literals({"z": barren}).named == [("password", "Hunter22xyz", ("z", "password"))]
