@@ -59,12 +59,6 @@ def is_pathlike(text: str) -> bool:
     return _PATHLIKE.fullmatch(text) is not None and ("/" in text or "*" in text)
 
 
-def slug(text: str) -> str:
-    """A comparable name: `@org/Platform Team` and `platform-team` give `platform-team`."""
-    tail = text.strip().lstrip("@").rsplit("/", 1)[-1]
-    return re.sub(r"[^a-z0-9]+", "-", tail.lower()).strip("-")
-
-
 def parse(text: str) -> ParsedCharter:
     lines = list(source_lines(text))
     out = ParsedCharter(data=_empty())

@@ -10,15 +10,21 @@ team slug equal to the team's name (`@acme/platform-engineering-team` is the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from platform_lint.model import Document, Span
 from platform_lint.ownership import codeowners as co
-from platform_lint.ownership.charters import slug
 from platform_lint.records import field, record
 
 State = Literal["owned", "unowned", "unmatched"]
+
+
+def slug(text: str) -> str:
+    """A comparable name: `@org/Platform Team` and `platform-team` give `platform-team`."""
+    tail = text.strip().lstrip("@").rsplit("/", 1)[-1]
+    return re.sub(r"[^a-z0-9]+", "-", tail.lower()).strip("-")
 
 
 @record(frozen=True)
