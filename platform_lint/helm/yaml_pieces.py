@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from platform_lint.helm.yaml_subtrees import Subtrees
 from platform_lint.model import Path, Span
-from platform_lint.sources.yaml_tree import MAX_DEPTH, Problem, YamlDocument, bracket_depth, parse_yaml
+from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml, too_deep
 
 _ODD_BREAKS = "\r\x85\u2028\u2029"
 
@@ -57,7 +57,7 @@ class ParseCache:
         return self._texts[text]
 
     def _placed(self, text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
-        if _unsplittable(text) or bracket_depth(text) > MAX_DEPTH:
+        if _unsplittable(text) or too_deep(text):
             return _whole(text)
         starts = _document_starts(text)
         out: list[tuple[YamlDocument, int]] = []
