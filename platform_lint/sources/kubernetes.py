@@ -17,7 +17,7 @@ from platform_lint.records import record
 from platform_lint.sources import FileReader, Parsed
 from platform_lint.sources.templated import REASON as TEMPLATE
 from platform_lint.sources.templated import is_template
-from platform_lint.sources.yaml_tree import parse_yaml
+from platform_lint.sources.yaml_memo import parse_manifest
 
 
 def _has_action(text: str) -> bool:
@@ -102,7 +102,7 @@ def load_resource(path: str, text: str, overlay: str | None) -> Parsed:
 
 
 def _documents(path: str, text: str, kind_of: Callable[[Any], str]) -> Parsed:
-    docs, problems = parse_yaml(text)
+    docs, problems = parse_manifest(text)
     lines = source_lines(text)
     out = [
         Document(
