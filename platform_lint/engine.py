@@ -32,6 +32,7 @@ from platform_lint.model import Document, Obj, Span
 from platform_lint.records import field, record, replace
 from platform_lint.rule_runner import crash_object, report_crashes, run_rules
 from platform_lint.rules import Rule
+from platform_lint.scan_memo import scan_memo
 from platform_lint.scan_result import ScanResult, Suppressed
 from platform_lint.sources import classify
 from platform_lint.suppression import Directive, exempted_by, exemptions_document, suppressed_by
@@ -278,9 +279,10 @@ def _scan(
         spanning.append(Obj(doc=doc, kind="config", name=doc.path, value=doc.data))
     for doc in extra:
         spanning.append(Obj(doc=doc, kind=doc.kind, name=doc.path, value=doc.data))
-    hits = [*run_rules(rules, spanning, config, errors),
-            *run_rules(rules, [*tally.kept.objects(), *spanning], config, errors, over="set"),
-            *report_crashes(crashes, rules, config, errors)]
+    with scan_memo():  # what several set rules ask of the same objects, answered once
+        hits = [*run_rules(rules, spanning, config, errors),
+                *run_rules(rules, [*tally.kept.objects(), *spanning], config, errors, over="set"),
+                *report_crashes(crashes, rules, config, errors)]
     for _rule, _severity, hit in hits:
         if hit.secret and len(hit.secret) >= 6:
             path = hit.obj.doc.path

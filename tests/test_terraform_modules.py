@@ -10,6 +10,7 @@ import pytest
 from fixture_harness import FIXTURES, all_rules, scan_fixture
 from platform_lint.model import Obj
 from platform_lint.report import ReportContext, render
+from platform_lint.scan_memo import scan_memo
 from platform_lint.sources.terraform import load, objects
 from platform_lint.sources.terraform_values import MAX_CALL_DEPTH, MAX_CONTEXTS, call_of, contexts
 
@@ -120,3 +121,18 @@ def test_corpus_module_calls_scan_without_errors() -> None:
     terraform = [r for r in RULES.values() if "terraform" in r.scope.documents]
     result = scan_fixture(repo, terraform, frozenset(RULES))
     assert not result.errors
+
+
+def test_rules_over_the_same_modules_share_one_answer_within_a_scan_only() -> None:
+    live = call("db", "../modules/rds", "  days = 7\n") + 'resource "aws_s3_bucket" "b" {}\n'
+    files = {"live/main.tf": live, "modules/rds/main.tf": RDS}
+    objs = objs_of(files)
+    fewer = [o for o in objs if o.kind != "aws_s3_bucket"]  # another rule's scope, same modules
+    with scan_memo():
+        assert contexts(objs) is contexts(fewer)
+        other = [o for o in objs if o.kind != "module"]  # without the call: computed anew
+        assert contexts(other) is not contexts(objs)
+        assert [dict(m.arguments) for m in contexts(other)[0]["modules/rds"]] == [{}]
+        assert [list(m.arguments) for m in contexts(objs)[0]["modules/rds"]] == [["days"]]
+    assert contexts(objs) is not contexts(objs)  # no memo outlives the scan
+    assert contexts(objs) == contexts(fewer)

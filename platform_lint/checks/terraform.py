@@ -27,7 +27,7 @@ from platform_lint.checks import tf_reading as tf
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
 from platform_lint.sources.terraform import is_expression
-from platform_lint.sources.terraform_values import UNKNOWN, Module, contexts, module_of
+from platform_lint.sources.terraform_values import UNKNOWN, Module, contexts, directories
 
 CHECKS = Registry()
 
@@ -93,7 +93,8 @@ def settings(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
     `forbid`. `{value}` in `message` is the value found. `unless` skips objects
     whose attribute has one of the listed values (or is set at all, without `in`);
     `unless_module_has` skips modules holding an object of one of those kinds."""
-    kinds_present = {(module_of(o), o.kind) for o in objs}
+    where = directories(objs)
+    kinds_present = {(where[o.doc.path], o.kind) for o in objs}
     for obj, module in tf.scoped(objs):
         for cond in params["conditions"]:
             if "kinds" in cond and obj.kind not in cond["kinds"]:

@@ -13,10 +13,9 @@ from typing import Any
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
 from platform_lint.sources.terraform import is_expression
-from platform_lint.sources.terraform_values import Module, contexts, module_of
+from platform_lint.sources.terraform_values import SUPPORT, Module, contexts, directories
 
 MISSING: Any = object()
-SUPPORT = ("variable", "locals", "module")
 
 
 
@@ -24,9 +23,10 @@ SUPPORT = ("variable", "locals", "module")
 def scoped(objs: Sequence[Obj]) -> Iterator[tuple[Obj, Module]]:
     """Each resource among `objs` with its module, in every context it is judged in."""
     by_dir = contexts(objs)[0]
+    where = directories(objs)
     for obj in objs:
         if obj.kind not in SUPPORT and isinstance(obj.value, dict):
-            for module in by_dir[module_of(obj)]:
+            for module in by_dir[where[obj.doc.path]]:
                 yield obj, module
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from platform_lint.model import Obj, Path
 from platform_lint.records import field, record
+from platform_lint.scan_memo import remembered
 from platform_lint.sources.terraform import is_expression
 
 
@@ -86,6 +87,11 @@ def module_of(obj: Obj) -> str:
     return posixpath.dirname(obj.doc.path)
 
 
+def directories(objs: Iterable[Obj]) -> dict[str, str]:
+    """The directory (`module_of`) of each file holding one of `objs`, by path."""
+    return {path: posixpath.dirname(path) for path in {obj.doc.path for obj in objs}}
+
+
 def modules(objs: Iterable[Obj]) -> dict[str, Module]:
     """A `Module` for each directory holding one of `objs`, alone: from its variable
     and locals objects."""
@@ -110,6 +116,9 @@ trees are 2-4 deep)."""
 MAX_CONTEXTS = 32
 """Contexts one directory is judged in, at most: a module called from many places
 (or through many paths) is judged with the first 32 callers' values."""
+SUPPORT = frozenset({"variable", "locals", "module"})
+"""The kinds of object `contexts` reads: of the others only their directories count,
+and checks judge those others."""
 _META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
@@ -158,12 +167,23 @@ def contexts(objs: Iterable[Obj]) -> tuple[dict[str, list[Module]], list[Call]]:
     """Every context each directory holding one of `objs` is judged in, and the calls
     that were not evaluated (with the reason). A directory that local calls reach
     is judged once per call (per chain of calls from a root module), with the
-    caller's values; any other directory alone."""
+    caller's values; any other directory alone. Rules over the same modules get
+    the same answer, computed once per scan (`scan_memo`)."""
     objs = list(objs)
-    alone = modules(objs)
+    support = [obj for obj in objs if obj.kind in SUPPORT]
+    held = frozenset(directories(objs).values())
+    key = ("terraform_values.contexts", tuple(map(id, support)), held)
+    return remembered(key, support, lambda: _contexts(support, held))
+
+
+def _contexts(support: list[Obj], held: frozenset[str]) -> tuple[dict[str, list[Module]], list[Call]]:
+    """`contexts` of the directories `held` from their variable, locals and module objects."""
+    alone = modules(support)
+    for directory in held - alone.keys():
+        alone[directory] = Module(directory, {}, {})
     calls: dict[str, list[Call]] = {}
     refused: list[Call] = []
-    for obj in objs:
+    for obj in support:
         call = call_of(obj) if obj.kind == "module" else None
         if call is None:
             continue
