@@ -230,10 +230,19 @@ def _required(msg: Any, v: Any) -> Any:
     return v
 
 
-@lru_cache(maxsize=512)
 def parse_cached(text: str, name: str, funcs: frozenset[str] | None = None) -> Parsed:
-    """Templates parse once per process: a later render of the same text reuses the tree."""
-    return parse(text, name, funcs)
+    """Templates parse once per process: a later render of the same text reuses the tree,
+    whatever file it is in (copies of a chart share one; the tree holds no file name). A
+    text that does not parse is parsed again under its name, for the error's file."""
+    try:
+        return _parsed(text, funcs)
+    except TemplateError:
+        return parse(text, name, funcs)
+
+
+@lru_cache(maxsize=512)
+def _parsed(text: str, funcs: frozenset[str] | None) -> Parsed:
+    return parse(text, "", funcs)
 
 
 def _function_names() -> frozenset[str]:
@@ -246,7 +255,7 @@ def helm_funcs(executor_ref: Callable[[], Executor]) -> dict[str, Func]:
     """Functions that need the running executor (include, tpl) plus the stateless Helm ones."""
 
     def include(name: str, data: Any = None) -> str:
-        return executor_ref().execute(strval(name), data)
+        return executor_ref().included(strval(name), data)
 
     def tpl(text: Any, data: Any) -> str:
         ex = executor_ref()
@@ -256,6 +265,7 @@ def helm_funcs(executor_ref: Callable[[], Executor]) -> dict[str, Func]:
             parsed = parse_cached(strval(text), file, _function_names())
             for dname, body in parsed.defines.items():
                 ex.templates[dname] = Template(body, file)
+                ex.effects += 1
             return ex.run_nodes(parsed.nodes, file, data)
         except RenderLimit:
             raise

@@ -12,6 +12,7 @@ when an action printed one) wrote each column range.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ _BASE = 0xE100
 _RADIX = 3840
 _LAST = 0xF0FF
 _MARKER = re.compile("\ue000[\ue100-\uf0ff]{2}")
+_MARKER_ID = re.compile("\ue000([\ue100-\uf0ff]{2})")
 
 # Functions whose string results keep their arguments' text (so markers stay meaningful).
 # (trim and friends are not: a marker between two spaces would stop them early.)
@@ -110,31 +112,33 @@ def values_path(pipe: Pipe, dot: ValuesPath | None = None) -> ValuesPath | None:
     return None
 
 
-LineMarks = list[tuple[int, int]]
+LineMarks = Sequence[tuple[int, int]]
 """(column, origin index) pairs of one output line, in column order."""
+
+_NO_MARKS: LineMarks = ()
 
 
 def split(text: str) -> tuple[str, list[LineMarks]]:
-    """The text without markers, and each line's markers at their clean columns."""
-    out_lines: list[str] = []
-    marks: list[LineMarks] = []
-    for line in text.split("\n"):
-        if MARK not in line:
-            out_lines.append(line)
-            marks.append([])
-            continue
-        chunks = line.split(MARK)
-        parts = [chunks[0]]
-        found: LineMarks = []
-        col = len(chunks[0])
-        for chunk in chunks[1:]:
-            if len(chunk) >= 2 and _BASE <= ord(chunk[0]) <= _LAST and _BASE <= ord(chunk[1]) <= _LAST:
-                found.append((col, (ord(chunk[0]) - _BASE) * _RADIX + ord(chunk[1]) - _BASE))
-                rest = chunk[2:]
-            else:  # a marker character that begins no marker is text
-                rest = MARK + chunk
-            parts.append(rest)
-            col += len(rest)
-        out_lines.append("".join(parts))
-        marks.append(found)
-    return "\n".join(out_lines), marks
+    """The text without markers, and each line's markers at their clean columns (most lines,
+    written by one action's value, have none: they share one empty tuple)."""
+    # text, id, text, id, ..., text: a marker character that begins no marker stays text
+    pieces = _MARKER_ID.split(text)
+    clean = "".join(pieces[::2]) if len(pieces) > 1 else text
+    marks: list[LineMarks] = [_NO_MARKS] * (clean.count("\n") + 1)
+    found: list[tuple[int, int]] = []
+    row = col = 0
+    filling = -1
+    for i in range(1, len(pieces), 2):
+        before = pieces[i - 1]
+        lines = before.count("\n")
+        if lines:
+            row += lines
+            col = len(before) - before.rindex("\n") - 1
+        else:
+            col += len(before)
+        if row != filling:
+            marks[row] = found = []
+            filling = row
+        mark = pieces[i]
+        found.append((col, (ord(mark[0]) - _BASE) * _RADIX + ord(mark[1]) - _BASE))
+    return clean, marks

@@ -123,7 +123,7 @@ def coalesce_tables(dst: dict[str, Any], src: dict[str, Any], merge: bool = Fals
     return dst
 
 
-_ATOMS = (str, float, int, bool, type(None))
+_ATOMS = frozenset({str, float, int, bool, type(None)})
 
 
 def copied(v: Any, memo: dict[int, Any] | None = None) -> Any:
@@ -140,13 +140,13 @@ def copied(v: Any, memo: dict[int, Any] | None = None) -> Any:
         if kind is dict:
             table: dict[Any, Any] = {}
             memo[id(v)] = table
-            for k, x in v.items():
-                table[k] = copied(x, memo)
+            for k, x in v.items():  # strings and numbers, most values, without a call
+                table[k] = x if type(x) in _ATOMS else copied(x, memo)
             return table
         items: list[Any] = []
         memo[id(v)] = items
         for x in v:
-            items.append(copied(x, memo))
+            items.append(x if type(x) in _ATOMS else copied(x, memo))
         return items
     if kind in _ATOMS or isinstance(v, GoObject):  # Helm's objects: nothing changes them
         return v

@@ -9,6 +9,7 @@ does not parse cleanly, so syntax errors keep python-hcl2's messages and positio
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -35,15 +36,16 @@ class _Positions:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        lengths = (len(line) + 1 for line in text.split("\n")[:-1])
+        self.starts = list(itertools.accumulate(lengths, initial=0))
 
     def span(self, start: int, end: int) -> Span:
-        while end > start and self.text[end - 1] in " \t\r\n":
+        text, starts = self.text, self.starts
+        while end > start and text[end - 1] in " \t\r\n":
             end -= 1
-        line = bisect.bisect_right(self.starts, start)
-        end_line = bisect.bisect_right(self.starts, max(end - 1, start))
-        end_col = end - self.starts[end_line - 1] + 1
-        return Span(line, start - self.starts[line - 1] + 1, end_line, end_col)
+        line = bisect.bisect_right(starts, start)
+        end_line = bisect.bisect_right(starts, end - 1) if end > start else line
+        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
 
 
 def _is_newline(node: Any) -> bool:
@@ -61,6 +63,9 @@ def _edge_token(node: Any, last: bool) -> Any:
 
 
 def unescape(text: str) -> str:
+    if "\\" not in text and "$${" not in text and "%%{" not in text:
+        return text
+
     def one(match: re.Match[str]) -> str:
         code = match.group(1)
         if code[0] in "uU" and len(code) > 1:
@@ -92,9 +97,10 @@ class HclBuilder:
 
     # --- values
     def value(self, node: Any, path: Path) -> Any:
-        self.spans[path] = self.span(node)
+        start, end = self.bounds(node)
+        self.spans[path] = self.pos.span(start, end)
         literal = self._literal(node, path)
-        return literal if literal is not NOT_LITERAL else "${" + self.source(node) + "}"
+        return literal if literal is not NOT_LITERAL else "${" + self.text[start:end].strip() + "}"
 
     def _literal(self, node: Any, path: Path) -> Any:
         kind = node.data

@@ -52,7 +52,7 @@ def parse_hcl(text: str) -> tuple[dict[str, Any], HclBuilder] | None:
     data: dict[str, Any] = {}
     try:
         for body in _parts(root):
-            for child in _items(body):
+            for child in _items(body, raw):
                 checkpoint()  # a file's CPU budget, block by block
                 if child.type == "attribute":
                     builder.attribute(child, (), data)
@@ -67,12 +67,13 @@ class _Lenient(Exception):
     """tree-sitter accepted what HCL forbids: python-hcl2 reports it."""
 
 
-def _items(body: Any) -> list[Any]:
+def _items(body: Any, raw: bytes) -> list[Any]:
     """A body's attributes and blocks; HCL ends each with a newline, tree-sitter-hcl
-    does not insist, so two on one line send the text to python-hcl2."""
+    does not insist, so two on one line (no newline between them in `raw`) send
+    the text to python-hcl2."""
     items = _parts(body)
     for before, after in itertools.pairwise(items):
-        if before.end_point[0] >= after.start_point[0]:
+        if raw.find(b"\n", before.end_byte, after.start_byte) < 0:
             raise _Lenient
     return items
 
@@ -81,11 +82,21 @@ def _parts(node: Any) -> list[Any]:
     return [c for c in node.children if c.type not in _SKIP]
 
 
+def _only_child(node: Any) -> Any:
+    """The one child of `node` that is not a comment, or None when it has more."""
+    children = node.children
+    if len(children) == 1:
+        return children[0]  # a comment is never all of an expression or a literal
+    inner = _parts(node)
+    return inner[0] if len(inner) == 1 else None
+
+
 class _TreeSitterBuilder(HclBuilder):
     """The lark builder's assembly (blocks, attributes, problems), reading tree-sitter nodes."""
 
     def __init__(self, text: str, raw: bytes) -> None:
         super().__init__(text)
+        self.raw = raw
         self.chars = None if len(raw) == len(text) else _char_offsets(raw)
 
     def bounds(self, node: Any) -> tuple[int, int]:
@@ -95,13 +106,11 @@ class _TreeSitterBuilder(HclBuilder):
 
     def _literal(self, node: Any, path: Path) -> Any:
         kind = node.type
-        if kind == "expression":
-            inner = _parts(node)
-            if len(inner) != 1:
+        if kind in ("expression", "literal_value"):
+            inner = _only_child(node)
+            if inner is None:
                 return NOT_LITERAL  # parenthesised, or a reference with attributes
-            return self._literal(inner[0], path)
-        if kind == "literal_value":
-            return self._literal(_parts(node)[0], path)
+            return self._literal(inner, path)
         if kind == "numeric_lit":
             number = self.source(node)
             return float(number) if any(c in number for c in ".eE") else int(number)
@@ -186,15 +195,15 @@ class _TreeSitterBuilder(HclBuilder):
         return self.name(heads[0]), labels, self.pos.span(start, end), body
 
     def body(self, node: Any, path: Path, out: dict[str, Any]) -> None:
-        for child in _items(node):
+        for child in _items(node, self.raw):
             if child.type == "attribute":
                 self.attribute(child, path, out)
             elif child.type == "block":
                 self.nested_block(child, path, out)
 
     def attribute_parts(self, node: Any) -> tuple[Any, Any]:
-        parts = _parts(node)
-        return parts[0], parts[-1]
+        children = node.children  # name = value: a comment can only come between
+        return children[0], children[-1]
 
 
 def _char_offsets(raw: bytes) -> list[int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from platform_lint.model import Obj, Path
@@ -87,9 +87,11 @@ def module_of(obj: Obj) -> str:
     return posixpath.dirname(obj.doc.path)
 
 
-def directories(objs: Iterable[Obj]) -> dict[str, str]:
-    """The directory (`module_of`) of each file holding one of `objs`, by path."""
-    return {path: posixpath.dirname(path) for path in {obj.doc.path for obj in objs}}
+def directories(objs: Sequence[Obj]) -> dict[str, str]:
+    """The directory (`module_of`) of each file holding one of `objs`, by path; once
+    per scan for the same (unchanged) sequence."""
+    return remembered(("terraform_values.directories", id(objs)), objs, lambda: {
+        path: posixpath.dirname(path) for path in {obj.doc.path for obj in objs}})
 
 
 def modules(objs: Iterable[Obj]) -> dict[str, Module]:
@@ -163,13 +165,12 @@ def _disabled(obj: Obj, scope: Module) -> bool:
     return isinstance(count, int) and not isinstance(count, bool) and count == 0
 
 
-def contexts(objs: Iterable[Obj]) -> tuple[dict[str, list[Module]], list[Call]]:
+def contexts(objs: Sequence[Obj]) -> tuple[dict[str, list[Module]], list[Call]]:
     """Every context each directory holding one of `objs` is judged in, and the calls
     that were not evaluated (with the reason). A directory that local calls reach
     is judged once per call (per chain of calls from a root module), with the
     caller's values; any other directory alone. Rules over the same modules get
     the same answer, computed once per scan (`scan_memo`)."""
-    objs = list(objs)
     support = [obj for obj in objs if obj.kind in SUPPORT]
     held = frozenset(directories(objs).values())
     key = ("terraform_values.contexts", tuple(map(id, support)), held)
