@@ -22,7 +22,7 @@ from platform_lint.sources.yaml_tree import (
     Problem,
     YamlDocument,
     _unreadable,
-    bracket_depth,
+    too_deep,
 )
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -165,7 +165,7 @@ def _flow_text(node: Any) -> str:
 def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     """Every document in `text`, and the problems found. On a syntax error the
     documents before it are kept and the error is reported at its position."""
-    if bracket_depth(text) > MAX_DEPTH:
+    if too_deep(text):
         # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
         return [], [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
     position = _positions(text)

@@ -13,29 +13,8 @@ any problem is parsed whole instead, as `parse_yaml` would.
 from __future__ import annotations
 
 from platform_lint.helm.yaml_subtrees import Subtrees
-from platform_lint.model import Path, Span
-from platform_lint.sources.yaml_tree import MAX_DEPTH, Problem, YamlDocument, bracket_depth, parse_yaml
-
-_ODD_BREAKS = "\r\x85\u2028\u2029"
-
-
-def _document_starts(text: str) -> list[int]:
-    """0, and where each later line that is `---`, alone or before a space or a tab, begins."""
-    starts = [0]
-    found = text.find("\n---")
-    while found >= 0:
-        start = found + 1
-        if start + 3 == len(text) or text[start + 3] in " \t\n":
-            starts.append(start)
-        found = text.find("\n---", start)
-    return starts
-
-
-def _unsplittable(text: str) -> bool:
-    """Whether the text needs the whole stream: an odd line break, a directive (`%` at a
-    line's start) or a document end (`...`)."""
-    return (any(c in text for c in _ODD_BREAKS) or text.startswith(("%", "...")) or "\n%" in text
-            or "\n..." in text)
+from platform_lint.sources.yaml_memo import document_starts, moved, unsplittable
+from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml, too_deep
 
 
 class ParseCache:
@@ -47,7 +26,7 @@ class ParseCache:
     def parse(self, text: str) -> tuple[list[YamlDocument], list[Problem]]:
         """What `parse_yaml(text)` returns."""
         placed, problems = self.placed(text)
-        return [_moved(doc, lines) for doc, lines in placed], problems
+        return [moved(doc, lines) if lines else doc for doc, lines in placed], problems
 
     def placed(self, text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
         """Each document with its spans relative to its own text, and the lines before it
@@ -57,9 +36,9 @@ class ParseCache:
         return self._texts[text]
 
     def _placed(self, text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
-        if _unsplittable(text) or bracket_depth(text) > MAX_DEPTH:
+        if unsplittable(text) or too_deep(text):
             return _whole(text)
-        starts = _document_starts(text)
+        starts = document_starts(text)
         out: list[tuple[YamlDocument, int]] = []
         line = 0
         for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
@@ -82,13 +61,3 @@ class ParseCache:
 def _whole(text: str) -> tuple[list[tuple[YamlDocument, int]], list[Problem]]:
     docs, problems = parse_yaml(text)
     return [(doc, 0) for doc in docs], problems
-
-
-def _moved(doc: YamlDocument, lines: int) -> YamlDocument:
-    if not lines:
-        return doc
-
-    def move(spans: dict[Path, Span]) -> dict[Path, Span]:
-        return {path: Span(s.line + lines, s.col, s.end_line + lines, s.end_col) for path, s in spans.items()}
-
-    return YamlDocument(doc.data, move(doc.spans), move(doc.key_spans))

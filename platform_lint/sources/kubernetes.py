@@ -9,7 +9,6 @@ they are counted as skipped with a reason.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,14 +17,18 @@ from platform_lint.records import record
 from platform_lint.sources import FileReader, Parsed
 from platform_lint.sources.templated import REASON as TEMPLATE
 from platform_lint.sources.templated import is_template
-from platform_lint.sources.yaml_tree import parse_yaml
+from platform_lint.sources.yaml_memo import parse_manifest
 
-_TEMPLATE = re.compile(r"\A(?>.*?\{\{).*?\}\}", re.S)  # the first `{{`: if any closes, it does
+
+def _has_action(text: str) -> bool:
+    """A `{{` closed by a later `}}` (found by C searches, not a regex stepping through the text)."""
+    opened = text.find("{{")
+    return opened >= 0 and text.find("}}", opened + 2) >= 0
 
 
 def skip_reason(path: str, text: str) -> str | None:
     """Why a YAML file is not a plain manifest, if it is not."""
-    if ("/templates/" in f"/{path}" or path.endswith(".tpl")) and _TEMPLATE.search(text):
+    if ("/templates/" in f"/{path}" or path.endswith(".tpl")) and _has_action(text):
         return "helm-template"
     return None
 
@@ -52,7 +55,7 @@ def _in_chart(path: str, files: FileReader) -> bool:
 
 def load(path: str, text: str, files: FileReader) -> Parsed:
     reason = skip_reason(path, text)
-    if reason is None and _TEMPLATE.search(text) and _in_chart(path, files):
+    if reason is None and _has_action(text) and _in_chart(path, files):
         reason = "helm-template"
     if reason is not None:
         return Parsed(skipped=reason)
@@ -99,7 +102,7 @@ def load_resource(path: str, text: str, overlay: str | None) -> Parsed:
 
 
 def _documents(path: str, text: str, kind_of: Callable[[Any], str]) -> Parsed:
-    docs, problems = parse_yaml(text)
+    docs, problems = parse_manifest(text)
     lines = source_lines(text)
     out = [
         Document(

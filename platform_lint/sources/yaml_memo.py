@@ -1,0 +1,115 @@
+"""A manifest's large `---` documents parsed once while they are among the last few.
+
+Rendered examples of one chart repeat the same large documents file after file
+(the opentelemetry operator's examples each hold the same CRDs, 750 KB).
+`parse_manifest(text)` returns exactly what `parse_yaml(text)` returns: a text
+holding a document of `LARGE` characters or more is cut at its `---` lines
+(as `helm.yaml_pieces` cuts a rendering), each piece parsed alone and placed by moving its spans; a large
+piece met again is taken from the memo and charged to the file's budget as its
+parse was. Anything that could read differently alone (a problem in a piece, a
+budget crossed, text that needs the whole stream) is parsed whole instead, the
+budget as it stood before.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from platform_lint import budget
+from platform_lint.budget import OverBudget
+from platform_lint.model import Path, Span
+from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml, too_deep
+
+LARGE = 16 * 1024
+"""A piece of at least this many characters is remembered."""
+KEPT = 1024 * 1024
+"""The memo keeps the last large pieces up to this many characters in all."""
+
+_MEMO: OrderedDict[str, tuple[list[YamlDocument], int, int]] = OrderedDict()
+
+
+_ODD_BREAKS = "\r\x85\u2028\u2029"
+
+
+def document_starts(text: str) -> list[int]:
+    """0, and where each later line that is `---`, alone or before a space or a tab, begins."""
+    starts = [0]
+    found = text.find("\n---")
+    while found >= 0:
+        start = found + 1
+        if start + 3 == len(text) or text[start + 3] in " \t\n":
+            starts.append(start)
+        found = text.find("\n---", start)
+    return starts
+
+
+def unsplittable(text: str) -> bool:
+    """Whether the text needs the whole stream: an odd line break, a directive (`%` at a
+    line's start) or a document end (`...`)."""
+    return (any(c in text for c in _ODD_BREAKS) or text.startswith(("%", "...")) or "\n%" in text
+            or "\n..." in text)
+
+
+def moved(doc: YamlDocument, lines: int) -> YamlDocument:
+    """`doc` with new span tables, `lines` further down."""
+    def move(spans: dict[Path, Span]) -> dict[Path, Span]:
+        if not lines:
+            return dict(spans)
+        return {path: Span(s.line + lines, s.col, s.end_line + lines, s.end_col) for path, s in spans.items()}
+
+    return YamlDocument(doc.data, move(doc.spans), move(doc.key_spans))
+
+
+class _Whole(Exception):
+    """A piece that must be read with the rest of the text."""
+
+
+def parse_manifest(text: str) -> tuple[list[YamlDocument], list[Problem]]:
+    """What `parse_yaml(text)` returns."""
+    if len(text) < LARGE or unsplittable(text) or too_deep(text):
+        return parse_yaml(text)
+    starts = document_starts(text)
+    pieces = [text[start:end] for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
+    if max(map(len, pieces)) < LARGE:
+        return parse_yaml(text)
+    meter = budget.current()
+    before = (meter.nodes, meter.scalar_bytes) if meter is not None else (0, 0)
+    try:
+        out: list[YamlDocument] = []
+        line = 0
+        for piece in pieces:
+            out.extend(moved(doc, line) for doc in _piece(piece, meter))
+            line += piece.count("\n")
+        return out, []
+    except (_Whole, OverBudget):
+        if meter is not None:
+            meter.nodes, meter.scalar_bytes = before
+        return parse_yaml(text)
+
+
+def _piece(piece: str, meter: budget.Meter | None) -> list[YamlDocument]:
+    """The documents of one piece, from the memo or parsed (and remembered when large)."""
+    known = _MEMO.get(piece)
+    if known is not None:
+        docs, nodes, scalar_bytes = known
+        if meter is not None:
+            limits = meter.budgets
+            if meter.nodes + nodes > limits.nodes or meter.scalar_bytes + scalar_bytes > limits.scalar_bytes:
+                raise _Whole
+            meter.nodes += nodes
+            meter.scalar_bytes += scalar_bytes
+        _MEMO.move_to_end(piece)
+        return docs
+    nodes, scalar_bytes = (meter.nodes, meter.scalar_bytes) if meter is not None else (0, 0)
+    docs, problems = parse_yaml(piece)
+    if problems:
+        raise _Whole
+    if LARGE <= len(piece) <= KEPT and meter is not None:
+        _remember(piece, docs, meter.nodes - nodes, meter.scalar_bytes - scalar_bytes)
+    return docs
+
+
+def _remember(piece: str, docs: list[YamlDocument], nodes: int, scalar_bytes: int) -> None:
+    _MEMO[piece] = (docs, nodes, scalar_bytes)
+    while sum(map(len, _MEMO)) > KEPT:  # a few entries: at most KEPT // LARGE
+        _MEMO.popitem(last=False)
