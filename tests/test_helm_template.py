@@ -148,21 +148,6 @@ def test_unbounded_recursion_and_loops_stop_with_a_finding(monkeypatch: pytest.M
     assert isinstance(result.errors[0], RenderLimit) and "larger than" in result.errors[0].message
 
 
-def test_an_include_again_on_the_same_dot_writes_what_the_dot_holds_then(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """`include` and `template` of a template on a dot they ran on before give the first
-    run's text unless something changed since (`set` here), and count its cost again."""
-    src = ('{{ define "x" }}{{ .Values.a }}{{ end }}{{ include "x" . }}|{{ include "x" . }}|'
-           '{{ $_ := set .Values "a" 2 }}{{ include "x" . }}|{{ template "x" . }}|'
-           '{{ include "x" (dict "Values" (dict "a" 3)) }}')
-    assert out(src, "a: 1\n") == "1|1|2|2|3"
-    monkeypatch.setattr(executor_module, "MAX_OUTPUT", 20_000)
-    # each include writes 4,000 characters twice (inside, then where it is called): 24,000 in all
-    result = chart({"t.yaml": '{{ define "big" }}{{ repeat 4000 "x" }}{{ end }}'
-                              '{{ range until 3 }}{{ include "big" $ }}{{ end }}'})
-    assert isinstance(result.errors[0], RenderLimit) and "larger than" in result.errors[0].message
-
-
 @pytest.mark.parametrize(
     ("value", "text"),
     [
