@@ -148,21 +148,6 @@ def test_unbounded_recursion_and_loops_stop_with_a_finding(monkeypatch: pytest.M
     assert isinstance(result.errors[0], RenderLimit) and "larger than" in result.errors[0].message
 
 
-def test_an_include_again_on_the_same_dot_writes_what_the_dot_holds_then(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """`include` and `template` of a template on a dot they ran on before give the first
-    run's text unless something changed since (`set` here), and count its cost again."""
-    src = ('{{ define "x" }}{{ .Values.a }}{{ end }}{{ include "x" . }}|{{ include "x" . }}|'
-           '{{ $_ := set .Values "a" 2 }}{{ include "x" . }}|{{ template "x" . }}|'
-           '{{ include "x" (dict "Values" (dict "a" 3)) }}')
-    assert out(src, "a: 1\n") == "1|1|2|2|3"
-    monkeypatch.setattr(executor_module, "MAX_OUTPUT", 20_000)
-    # each include writes 4,000 characters twice (inside, then where it is called): 24,000 in all
-    result = chart({"t.yaml": '{{ define "big" }}{{ repeat 4000 "x" }}{{ end }}'
-                              '{{ range until 3 }}{{ include "big" $ }}{{ end }}'})
-    assert isinstance(result.errors[0], RenderLimit) and "larger than" in result.errors[0].message
-
-
 @pytest.mark.parametrize(
     ("value", "text"),
     [
@@ -319,3 +304,19 @@ def test_to_yaml_remembered_by_json_text_tells_every_type_apart() -> None:
         for v in values:
             assert dump(v) == _written(to_json_data(v))
     assert len({dump(v) for v in values}) == len(values) - 2  # 1 is 1.0 (as in Go), keys are sorted
+
+
+def test_each_include_runs_again_a_random_call_differs_and_depth_counts_every_time() -> None:
+    """An include is run each time it is called: `uuidv4` gives a new value per call, and a
+    nesting reached through includes already run once still stops at the depth limit."""
+    assert out('{{ define "u" }}{{ uuidv4 }}{{ end }}{{ eq (include "u" .) (include "u" .) }}') == "false"
+    deep = ('{{ define "deep" }}{{ if gt .n 0 }}{{ include "deep" (dict "n" (sub .n 1)) }}'
+            '{{ else }}bottom{{ end }}{{ end }}'
+            '{{ define "y" }}{{ include "deep" .d }}{{ end }}'
+            '{{ define "wrap" }}{{ if gt .n 0 }}{{ include "wrap" (dict "n" (sub .n 1) "e" .e) }}'
+            '{{ else }}{{ include "y" .e }}{{ end }}{{ end }}'
+            '{{ $d := dict "n" 50 }}{{ $e := dict "d" $d }}'
+            'a: {{ include "deep" $d }}\nb: {{ include "y" $e }}\n'
+            'c: {{ include "wrap" (dict "n" 20 "e" $e) }}\n')
+    result = chart({"t.yaml": deep})
+    assert result.errors and isinstance(result.errors[0], RenderLimit), result.errors

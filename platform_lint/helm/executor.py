@@ -39,11 +39,6 @@ MAX_DEPTH = 60
 MAX_OUTPUT = 16 * 1024 * 1024
 MAX_ITERATIONS = 2_000_000
 
-EFFECTS = frozenset({"set", "unset", "merge", "mustMerge", "mergeOverwrite", "mustMergeOverwrite",
-                     "randAlphaNum", "randAlpha", "randNumeric", "randAscii"})
-"""Functions that change values in place, or whose result differs call to call: after one,
-a template run on the same dot may write something else (see `Executor.included`)."""
-
 Func = Callable[..., Any]
 
 
@@ -97,11 +92,6 @@ class Executor:
         """Set for a traced rendering: output carries origin markers (see `trace`)."""
         self.dot_values: trace.ValuesPath | None = None
         """Traced: the `.Values` path dot stands for inside `with`/`range` over values."""
-        self.effects = 0
-        """Calls so far that may change what a template writes (`EFFECTS`, a `tpl` defining)."""
-        self.peak = 0
-        """The deepest `depth` reached."""
-        self._included: dict[tuple[str, int, bool], tuple[Any, str, int, int, int, int]] = {}
 
     # --- entry points -------------------------------------------------------------
 
@@ -111,33 +101,6 @@ class Executor:
             raise TemplateError(f'no template "{name}" associated with template', self.file, self.line)
         return self.run_nodes(tpl.nodes, tpl.file, dot)
 
-    def included(self, name: str, dot: Any) -> str:
-        """`execute` for `include` and `template`: run again on the same dot (the very object,
-        held so that its id names no other) with no effect since, a template writes the same
-        text, which is kept from the first run; the run's cost is counted in the budget again,
-        and a run the bounds would stop is run again for its error."""
-        key = (name, id(dot), self.tracer is None)
-        held = self._included.get(key)
-        budget = self.budget
-        if held is not None and held[5] == self.effects:
-            _dot, text, output, iterations, nesting, _effects = held
-            if (budget.output + output <= MAX_OUTPUT and budget.iterations + iterations <= MAX_ITERATIONS
-                    and self.depth + nesting <= MAX_DEPTH):
-                budget.output += output
-                budget.iterations += iterations
-                return text
-        effects, output, iterations, peak = self.effects, budget.output, budget.iterations, self.peak
-        self.peak = self.depth
-        try:
-            text = self.execute(name, dot)
-            nesting = self.peak - self.depth
-        finally:
-            self.peak = max(peak, self.peak)
-        if self.effects == effects:
-            self._included[key] = (dot, text, budget.output - output, budget.iterations - iterations,
-                                   nesting, effects)
-        return text
-
     def run_nodes(self, nodes: list[Node], file: str, dot: Any) -> str:
         if self.depth >= MAX_DEPTH:
             raise RenderLimit(f"template nesting deeper than {MAX_DEPTH} (include/template recursion?)",
@@ -145,7 +108,6 @@ class Executor:
         saved = (self.file, self.line)
         saved_values, self.dot_values = self.dot_values, None
         self.depth += 1
-        self.peak = max(self.peak, self.depth)
         self.file = file
         out: list[str] = []
         try:
@@ -185,7 +147,7 @@ class Executor:
             elif isinstance(node, Call):
                 self.line = node.line
                 arg = self.pipe(node.pipe, dot, scope) if node.pipe is not None else None
-                self.write(out, self.included(node.name, arg))
+                self.write(out, self.execute(node.name, arg))
                 self.line = node.line
             else:
                 assert isinstance(node, Loop)
@@ -318,8 +280,6 @@ class Executor:
     def invoke(self, name: str, fn: Func, args: list[Any]) -> Any:
         if self.tracer is not None and name not in trace.TRANSPARENT:
             args = [trace.strip(a) for a in args]
-        if name in EFFECTS:
-            self.effects += 1
         try:
             return fn(*args)
         except TemplateError as exc:

@@ -255,7 +255,7 @@ def helm_funcs(executor_ref: Callable[[], Executor]) -> dict[str, Func]:
     """Functions that need the running executor (include, tpl) plus the stateless Helm ones."""
 
     def include(name: str, data: Any = None) -> str:
-        return executor_ref().included(strval(name), data)
+        return executor_ref().execute(strval(name), data)
 
     def tpl(text: Any, data: Any) -> str:
         ex = executor_ref()
@@ -265,7 +265,6 @@ def helm_funcs(executor_ref: Callable[[], Executor]) -> dict[str, Func]:
             parsed = parse_cached(strval(text), file, _function_names())
             for dname, body in parsed.defines.items():
                 ex.templates[dname] = Template(body, file)
-                ex.effects += 1
             return ex.run_nodes(parsed.nodes, file, data)
         except RenderLimit:
             raise
