@@ -7,8 +7,9 @@ holding a document of `LARGE` characters or more is cut at its `---` lines
 (as `helm.yaml_pieces` cuts a rendering), each piece parsed alone and placed by moving its spans; a large
 piece met again is taken from the memo and charged to the file's budget as its
 parse was. Anything that could read differently alone (a problem in a piece, a
-budget crossed, text that needs the whole stream) is parsed whole instead, the
-budget as it stood before.
+budget crossed, text that needs the whole stream, a piece only ruamel's own parser
+reads, which `parse_yaml` then reads the whole text with) is parsed whole instead,
+the budget as it stood before.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections import OrderedDict
 from platform_lint import budget
 from platform_lint.budget import OverBudget
 from platform_lint.model import Path, Span
-from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml, too_deep
+from platform_lint.sources.yaml_tree import Problem, YamlDocument, parse_yaml, read_yaml, too_deep
 
 LARGE = 16 * 1024
 """A piece of at least this many characters is remembered."""
@@ -101,8 +102,8 @@ def _piece(piece: str, meter: budget.Meter | None) -> list[YamlDocument]:
         _MEMO.move_to_end(piece)
         return docs
     nodes, scalar_bytes = (meter.nodes, meter.scalar_bytes) if meter is not None else (0, 0)
-    docs, problems = parse_yaml(piece)
-    if problems:
+    docs, problems, reread = read_yaml(piece)
+    if problems or reread:  # read again by ruamel's own parser: parse_yaml reads all the text so
         raise _Whole
     if LARGE <= len(piece) <= KEPT and meter is not None:
         _remember(piece, docs, meter.nodes - nodes, meter.scalar_bytes - scalar_bytes)

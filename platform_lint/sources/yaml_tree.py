@@ -313,9 +313,16 @@ def _flow_text(node: Collection) -> str:
 def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     """Every document in `text`, and the problems found. On a syntax error the
     documents before it are kept and the error is reported at its position."""
+    docs, problems, _ = read_yaml(text)
+    return docs, problems
+
+
+def read_yaml(text: str) -> tuple[list[YamlDocument], list[Problem], bool]:
+    """`parse_yaml`, and whether the whole text had to be read again by ruamel's own parser
+    (a `:` in a flow scalar), which places some spans differently from the C parser."""
     if too_deep(text):
         # ruamel's C parser recurses without a guard: 50,000 '[' crash the process.
-        return [], [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
+        return [], [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")], False
     position = _positions(text)
     collecting = gc.isenabled()
     if collecting:
@@ -334,7 +341,7 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     finally:
         if collecting:
             gc.enable()
-    return docs, problems
+    return docs, problems, flow_colon
 
 
 def _events(text: str, *, pure: bool) -> tuple[Callable[[], Any], bool]:

@@ -1,0 +1,52 @@
+"""`yaml_memo.parse_manifest` reads a manifest exactly as `parse_yaml` reads it whole:
+the same documents, spans and problems, the same charge to the file's budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from platform_lint import budget
+from platform_lint.budget import Budgets, OverBudget
+from platform_lint.sources import yaml_memo
+from platform_lint.sources.yaml_tree import parse_yaml
+
+CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n" + "".join(
+    f"  key{i}: value-{i}\n" for i in range(1000))
+SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [frontend:80]\n"
+DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n"
+              + "".join(f"    note{i}: text-{i}\n" for i in range(900))
+              + "spec:\n  template:\n    spec:\n      containers:\n      - name: web\n"
+              "        image: nginx:latest")  # no line break at the end
+
+
+def _read(parse: Any, text: str, nodes: int = 1_000_000) -> tuple[Any, ...]:
+    try:
+        with budget.metered(Budgets(nodes=nodes)) as meter:
+            docs, problems = parse(text)
+            return ([(repr(d.data), d.spans, d.key_spans) for d in docs], problems,
+                    meter.nodes, meter.scalar_bytes)
+    except OverBudget as over:
+        return ("over", over.measure)
+
+
+@pytest.mark.parametrize("text", [
+    CONFIG_MAP + "---\n" + SERVICE,  # a flow scalar's `:` after a large piece
+    "---\n" + SERVICE + "---\n" + DEPLOYMENT,  # ... before one, the text's last line unbroken
+    CONFIG_MAP + "---\n" + DEPLOYMENT,
+])
+def test_a_manifest_reads_as_parse_yaml_reads_it_whole_remembered_or_not(text: str) -> None:
+    assert len(max(text.split("---\n"), key=len)) >= yaml_memo.LARGE
+    whole = _read(parse_yaml, text)
+    assert _read(yaml_memo.parse_manifest, text) == whole
+    assert _read(yaml_memo.parse_manifest, text) == whole  # its large pieces now remembered
+
+
+def test_a_remembered_piece_meets_a_flow_colon_elsewhere_and_the_budget_as_whole() -> None:
+    _read(yaml_memo.parse_manifest, CONFIG_MAP)  # remembered from a file without the `:`
+    text = CONFIG_MAP + "---\n" + SERVICE
+    assert _read(yaml_memo.parse_manifest, text) == _read(parse_yaml, text)
+    # the whole text is read twice (C parser, then ruamel's): the budget is crossed as so
+    assert _read(yaml_memo.parse_manifest, text, nodes=1500) == _read(parse_yaml, text, nodes=1500)
+    assert _read(parse_yaml, text, nodes=1500)[0] == "over"
