@@ -184,7 +184,9 @@ def _option(arg: str, options: Mapping[str, OptionValue], rest: list[str]) -> tu
     if name not in options:
         return None, ""
     if not attached:
-        value = rest.pop() if rest else "-"  # none left: click reports it
+        if not rest:
+            return None, ""  # no value left: click reports it
+        value = rest.pop()
     return (None, "") if value.startswith("-") else (name, value)
 
 
