@@ -64,6 +64,16 @@ def test_template_semantics(src: str, expected: str) -> None:
     assert out(src, values, **{"conf/a.txt": "hello"}) == expected
 
 
+def test_random_strings_have_the_length_and_alphabet_asked() -> None:
+    import string
+
+    for function, alphabet in (("randAlphaNum", string.ascii_letters + string.digits),
+                               ("randAlpha", string.ascii_letters), ("randNumeric", string.digits),
+                               ("randAscii", string.printable[:94])):
+        text = out(f"{{{{ {function} 40 }}}}")
+        assert len(text) == 40 and set(text) <= set(alphabet), function
+
+
 def test_nil_inside_a_field_chain_is_an_error_at_its_line() -> None:
     result = chart({"t.yaml": "ok\n{{ .Values.a.b.c }}\n"}, "a: {}\n")
     (error,) = result.errors
