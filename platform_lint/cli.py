@@ -96,8 +96,8 @@ RULE_DIR_OPTION = click.option(
 @click.option("--sarif-file", type=click.Path(dir_okay=False),
               help="Also write the report as SARIF to this file, whatever --format is.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Processes to judge files with; 0: the cores available (one for a handful "
-              "of files). The output is the same for any number.")
+              help="Processes to judge files with; 0: the cores available (one for less than "
+              "512 KB to judge). The output is the same for any number.")
 @click.option("--group-by", type=click.Choice(["rule", "file"]),
               help="Text: findings under a heading per rule or per file, with counts.")
 @click.option("--include-examples", is_flag=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from platform_lint.sources import artifacts, deploys, step_commands
-from platform_lint.sources.deploys import Policy
+from platform_lint.sources.delivery_policy import Policy
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 from platform_lint.sources.pipelines import load
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from platform_lint.executor import Failed, map_units
+from platform_lint.discovery import SourceFile
+from platform_lint.executor import Failed, available_cores, map_units
 
 
 def _triple_unless_bad(factor: int, unit: int) -> int:
@@ -49,3 +51,15 @@ def test_plan_starts_the_first_alone_then_runs_of_the_rest() -> None:
 
     assert _plan(7, [4, 1], 2) == [[4], [1], [0], [2, 3], [5, 6]]
     assert _plan(3, [], 5) == [[0, 1, 2]]
+
+
+def test_a_pool_is_chosen_by_the_bytes_to_judge_and_an_asked_number_is_kept(tmp_path: Path) -> None:
+    from platform_lint.engine import _BYTES_PER_POOL, _jobs
+
+    (tmp_path / "big.tf").write_bytes(b"#" * (_BYTES_PER_POOL // 2))
+    many_small = [SourceFile(f"f{i}.yaml", b"a: 1\n") for i in range(500)]
+    assert _jobs(0, many_small, str(tmp_path)) == 1
+    assert _jobs(0, ["big.tf", "gone.tf"], str(tmp_path)) == 1
+    half = SourceFile("half.yaml", b"#" * (_BYTES_PER_POOL // 2))
+    assert _jobs(0, ["big.tf", half], str(tmp_path)) == available_cores()
+    assert _jobs(3, many_small, str(tmp_path)) == 3

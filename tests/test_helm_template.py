@@ -64,6 +64,16 @@ def test_template_semantics(src: str, expected: str) -> None:
     assert out(src, values, **{"conf/a.txt": "hello"}) == expected
 
 
+def test_random_strings_have_the_length_and_alphabet_asked() -> None:
+    import string
+
+    for function, alphabet in (("randAlphaNum", string.ascii_letters + string.digits),
+                               ("randAlpha", string.ascii_letters), ("randNumeric", string.digits),
+                               ("randAscii", string.printable[:94])):
+        text = out(f"{{{{ {function} 40 }}}}")
+        assert len(text) == 40 and set(text) <= set(alphabet), function
+
+
 def test_nil_inside_a_field_chain_is_an_error_at_its_line() -> None:
     result = chart({"t.yaml": "ok\n{{ .Values.a.b.c }}\n"}, "a: {}\n")
     (error,) = result.errors
@@ -165,6 +175,16 @@ def test_unbounded_recursion_and_loops_stop_with_a_finding(monkeypatch: pytest.M
 )
 def test_to_yaml_matches_go_yaml(value: Any, text: str) -> None:
     assert dump(value) == text
+
+
+def test_the_unprintable_class_is_the_complement_of_printable_at_every_range_edge() -> None:
+    from platform_lint.helm.goyaml import _NOT_PRINTABLE, _printable
+
+    edges = (0x0A, 0x20, 0x7E, 0x85, 0xA0, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFEFE, 0xFEFF, 0xFF00,
+             0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10FFFF)
+    near = {c + d for c in edges for d in (-1, 0, 1) if 0 <= c + d <= 0x10FFFF}
+    for code in sorted(near | set(range(256))):
+        assert (_NOT_PRINTABLE.match(chr(code)) is None) == _printable(chr(code)), hex(code)
 
 
 def test_to_yaml_folds_long_plain_text_at_80_columns() -> None:

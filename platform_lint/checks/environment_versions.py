@@ -31,7 +31,7 @@ from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
 from platform_lint.records import record
-from platform_lint.sources.deploys import Policy
+from platform_lint.sources.delivery_policy import Policy
 from platform_lint.sources.terraform import is_expression
 
 CHECKS = Registry()

@@ -24,7 +24,7 @@ from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
 from platform_lint.sources import artifacts, deploys, step_commands
-from platform_lint.sources.deploys import Policy
+from platform_lint.sources.delivery_policy import PARAMS_SCHEMA, Policy
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 from platform_lint.sources.step_commands import Evidence
 
@@ -33,7 +33,7 @@ CHECKS = Registry()
 
 def _params(**extra: Any) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": False,
-            "properties": {**deploys.PARAMS_SCHEMA, **extra}}
+            "properties": {**PARAMS_SCHEMA, **extra}}
 
 
 def _pipeline(obj: Obj) -> Pipeline | None:

@@ -21,6 +21,7 @@ from platform_lint.finding import Hit
 from platform_lint.model import Obj
 from platform_lint.safe_regex import compile_pattern
 from platform_lint.sources import deploys, step_commands
+from platform_lint.sources.delivery_policy import PARAMS_SCHEMA, Policy
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 
 CHECKS = Registry()
@@ -37,7 +38,7 @@ _INPUT_AS_COMMAND = re.compile(
     rf"(?:^|[;&|]\s*|\$\(\s*|`|\b(?:eval|exec|bash\s+-c|sh\s+-c)\s+[\"']?){_INPUT}")
 
 
-def _names_production(command: str, policy: deploys.Policy) -> bool:
+def _names_production(command: str, policy: Policy) -> bool:
     tokens = set(re.split(r"[^a-z0-9]+", command.lower()))
     return any(name.lower() in tokens for name in policy.production)
 
@@ -67,7 +68,7 @@ def _hit(obj: Obj, step: Step, anchor: str, message: str) -> Hit:
 
 
 def _step_problems(job: Job, step: Step, production_job: bool, dispatch: bool,
-                   policy: deploys.Policy) -> Iterator[tuple[str, str]]:
+                   policy: Policy) -> Iterator[tuple[str, str]]:
     for command, anchor in step_commands.command_lines(step):
         production = production_job or _names_production(command, policy)
         problem = _terraform_problem(command) if production else None
@@ -85,13 +86,13 @@ def _step_problems(job: Job, step: Step, production_job: bool, dispatch: bool,
 
 
 @CHECKS.check("manual-production-change", params={
-    "type": "object", "additionalProperties": False, "properties": deploys.PARAMS_SCHEMA,
+    "type": "object", "additionalProperties": False, "properties": PARAMS_SCHEMA,
 })
 def manual_production_change(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     pipeline = obj.doc.model
     if not isinstance(pipeline, Pipeline):
         return
-    policy = deploys.Policy.from_params(params)
+    policy = Policy.from_params(params)
     dispatch = "workflow_dispatch" in pipeline.triggers
     for job in pipeline.jobs:
         if job.file != obj.doc.path:

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import io
-import lzma
 import os
 import posixpath
-import tarfile
-import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from platform_lint.helm.errors import TemplateError
 from platform_lint.helm.values import load_values, parse_yaml
+from platform_lint.records import field, record
 
 MAX_TGZ_BYTES = 32 * 1024 * 1024
 MAX_TGZ_MEMBERS = 10_000
 
 
-@dataclass
+@record()
 class Chart:
     name: str
     root: str
@@ -74,14 +70,7 @@ def load_files(root: str, files: dict[str, bytes]) -> Chart:
         elif name.startswith("charts/") and not name.endswith(".prov"):
             rest = name[len("charts/"):]
             if "/" not in rest and rest.endswith((".tgz", ".tar.gz")):
-                where = f"{root}/charts/{rest}"
-                try:
-                    chart.subcharts.extend(load_tgz(where, data))
-                except TemplateError as exc:
-                    chart.problems.append(exc)
-                except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
-                    chart.problems.append(TemplateError(
-                        f"cannot read subchart archive ({type(exc).__name__})", where, 1))
+                _add_archive(chart, f"{root}/charts/{rest}", data)
                 continue
             sub, _, inner = rest.partition("/")
             if inner:
@@ -97,6 +86,20 @@ def load_files(root: str, files: dict[str, bytes]) -> Chart:
     return chart
 
 
+def _add_archive(chart: Chart, where: str, data: bytes) -> None:
+    """The subcharts of an archive added to `chart`, or why it cannot be read to its problems."""
+    import lzma  # with tarfile: only for a chart that vendors an archive
+    import tarfile
+    import zlib
+
+    try:
+        chart.subcharts.extend(load_tgz(where, data))
+    except TemplateError as exc:
+        chart.problems.append(exc)
+    except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        chart.problems.append(TemplateError(f"cannot read subchart archive ({type(exc).__name__})", where, 1))
+
+
 def load_tgz(where: str, data: bytes) -> list[Chart]:
     """The charts packed in a subchart archive (`charts/NAME-VERSION.tgz`), read in memory:
     nothing is extracted, links are not followed, and size, member count and the
@@ -105,6 +108,9 @@ def load_tgz(where: str, data: bytes) -> list[Chart]:
         raise TemplateError("subchart archive too large", where, 1)
     members: dict[str, dict[str, bytes]] = {}
     total = 0
+    import io
+    import tarfile
+
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tar:
         for count, info in enumerate(tar, start=1):
             if count > MAX_TGZ_MEMBERS or tar.offset > MAX_TGZ_BYTES:

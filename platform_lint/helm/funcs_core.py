@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 import re
 import urllib.parse
@@ -241,12 +240,18 @@ def deep_equal(a: Any, b: Any) -> bool:
     return bool(a == b and type(a) is type(b))
 
 
+def _html_escape(text: str) -> str:
+    import html  # for the one function that needs it, not for every chart
+
+    return html.escape(text)
+
+
 FUNCS: dict[str, Func] = {
     "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge,
     "not": lambda v: not truth(v),
     "len": go_len, "index": index, "slice": go_slice,
     "print": sprint, "printf": sprintf, "println": sprintln,
-    "html": lambda *a: html.escape(sprint(*a)),
+    "html": lambda *a: _html_escape(sprint(*a)),
     "js": js_escape,
     "urlquery": lambda *a: urllib.parse.quote_plus(sprint(*a)),
     "default": default, "empty": empty, "coalesce": coalesce, "ternary": ternary,

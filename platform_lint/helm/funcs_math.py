@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import secrets
-import string
 from decimal import Decimal
 from typing import Any
 
@@ -183,8 +181,16 @@ def _pem(kind: str, body: str) -> str:
     return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----\n"
 
 
-def _rand(alphabet: str) -> Func:
-    return lambda n: "".join(secrets.choice(alphabet) for _ in range(to_int(n)))
+def _rand(which: str) -> Func:
+    def rand(n: Any) -> str:
+        import secrets  # with string: for the rand* functions, not for every chart
+        import string
+
+        alphabet = {"alphanum": string.ascii_letters + string.digits, "alpha": string.ascii_letters,
+                    "numeric": string.digits, "ascii": string.printable[:94]}[which]
+        return "".join(secrets.choice(alphabet) for _ in range(to_int(n)))
+
+    return rand
 
 
 FUNCS: dict[str, Func] = {
@@ -200,9 +206,8 @@ FUNCS: dict[str, Func] = {
     "round": lambda a, p, *r: float(round(Decimal(repr(to_float(a))), to_int(p))),
     "semver": lambda s: Version(strval(s)),
     "semverCompare": semver_compare,
-    "randAlphaNum": _rand(string.ascii_letters + string.digits),
-    "randAlpha": _rand(string.ascii_letters), "randNumeric": _rand(string.digits),
-    "randAscii": _rand(string.printable[:94]),
+    "randAlphaNum": _rand("alphanum"), "randAlpha": _rand("alpha"), "randNumeric": _rand("numeric"),
+    "randAscii": _rand("ascii"),
     "genCA": lambda cn, days: Cert(strval(cn)),
     "genSelfSignedCert": lambda cn, ips, alts, days: Cert(strval(cn)),
     "genSignedCert": lambda cn, ips, alts, days, ca: Cert(strval(cn)),

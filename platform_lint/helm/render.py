@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import posixpath
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +26,7 @@ from platform_lint.helm.values import (
     merge_user,
     parse_set,
 )
+from platform_lint.records import field, record
 
 _STATIC_FUNCS: dict[str, Func] = {
     **funcs_core.FUNCS, **funcs_strings.FUNCS, **funcs_collections.FUNCS, **funcs_math.FUNCS,
@@ -43,7 +43,7 @@ def _no_executor() -> Executor:
     raise AssertionError("only the names of the functions are read")
 
 
-@dataclass
+@record()
 class Options:
     release_name: str = "release-name"
     namespace: str = "default"
@@ -60,7 +60,7 @@ class Options:
     template line is worked out once for all its values sets); else a new one."""
 
 
-@dataclass
+@record()
 class Manifest:
     template: str
     """The template's name as Helm prints it (`chart/templates/x.yaml`)."""
@@ -73,7 +73,7 @@ class Manifest:
     """Where its chart's `.Values` sit in the top chart's values: () or (alias, ...)."""
 
 
-@dataclass
+@record()
 class Rendering:
     manifests: list[Manifest] = field(default_factory=list)
     errors: list[TemplateError] = field(default_factory=list)
@@ -84,7 +84,7 @@ class Rendering:
     """(path, scope, text) of the `values.yaml` of every chart rendered, top chart first."""
 
 
-@dataclass
+@record()
 class _Unit:
     chart: Chart
     prefix: str

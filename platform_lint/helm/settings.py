@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from platform_lint.records import field, record
 
 DEFAULT_SET = "values.yaml"
 """The name of the set that is the chart's own values.yaml alone."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ValuesSet:
     name: str
     files: tuple[str, ...] = ()
@@ -38,7 +39,7 @@ class ValuesSet:
     """Where the config defines it (`helm.charts.X.values_sets.0`), for messages."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ChartSettings:
     release_name: str = "release-name"
     namespace: str = "default"

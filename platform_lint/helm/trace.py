@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from platform_lint.helm.parser import Dot, Field, Pipe, Text, Var
+from platform_lint.records import record
 
 MARK = "\ue000"
 _BASE = 0xE100
@@ -34,7 +34,7 @@ TRANSPARENT = frozenset({"indent", "nindent", "printf", "print", "toString", "qu
 ValuesPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Origin:
     file: str
     line: int

@@ -13,11 +13,10 @@ Pure functions over the model: no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
-from platform_lint.records import record
 from platform_lint.sources.artifacts import publish
+from platform_lint.sources.delivery_policy import Policy
 from platform_lint.sources.pipeline_model import Job, Pipeline, Step
 from platform_lint.sources.step_commands import (
     Evidence,
@@ -28,38 +27,6 @@ from platform_lint.sources.step_commands import (
     step_evidence,
     truthy,
 )
-
-
-@record(frozen=True)
-class Policy:
-    """What the organisation calls its environments and its default branch."""
-
-    production: tuple[str, ...] = ("prod", "production", "live")
-    pre_production: tuple[str, ...] = (
-        "staging", "stage", "stg", "canary", "preprod", "pre-prod", "uat", "qa", "preview",
-        "test", "testing", "dev", "development", "sandbox", "review",
-    )
-    default_branches: tuple[str, ...] = ("main", "master")
-    gate_environments: tuple[str, ...] = ("github-actions", "azure-pipelines")
-    """Systems where an environment carries its approvals in settings, so naming one is a gate."""
-
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> Policy:
-        names = {"production_environments": "production",
-                 "pre_production_environments": "pre_production",
-                 "default_branches": "default_branches",
-                 "environment_gate_systems": "gate_environments"}
-        return cls(**{attr: tuple(params[key]) for key, attr in names.items() if key in params})
-
-
-PARAMS_SCHEMA: dict[str, Any] = {
-    "production_environments": {"type": "array", "items": {"type": "string"}},
-    "pre_production_environments": {"type": "array", "items": {"type": "string"}},
-    "default_branches": {"type": "array", "items": {"type": "string"}},
-    "environment_gate_systems": {"type": "array", "items": {"type": "string"}},
-}
-"""JSON Schema properties for the `Policy` params every delivery check accepts."""
-
 
 _DEPLOY_CMD = rx(
     r"\bkubectl\b.*\s(apply|replace|set\s+image|rollout\s+restart)\b",
@@ -137,6 +104,9 @@ _SCAN_NAME = rx(r"scan", r"sast", r"dast", r"security", r"codeql", r"vulnerab", 
                  r"secret[-_ ]detection")
 _SCAN_INCLUDE = rx(r"Security/", r"SAST", r"Dependency-Scanning", r"Container-Scanning",
                     r"Secret-Detection", r"Auto-DevOps")
+
+_DEFAULT = Policy()
+"""The policy of a check given no params."""
 
 
 # ---------------------------------------------------------------- deploys
@@ -233,7 +203,7 @@ def _target(job: Job) -> str:
     return job.environment.name if job.environment else f"{job.id} {job.name}"
 
 
-def is_production(job: Job, policy: Policy = Policy()) -> bool:
+def is_production(job: Job, policy: Policy = _DEFAULT) -> bool:
     """The job deploys to production: by environment name (or GitLab tier; the job's
     name when it names no environment), or, when that is not a known pre-production
     name, by a condition that limits it to the default branch."""
@@ -247,14 +217,14 @@ def is_production(job: Job, policy: Policy = Policy()) -> bool:
     return on_default_branch(job, policy)
 
 
-def is_pre_production(job: Job, policy: Policy = Policy()) -> bool:
+def is_pre_production(job: Job, policy: Policy = _DEFAULT) -> bool:
     env = job.environment
     if env is not None and env.tier is not None:
         return env.tier in ("staging", "testing", "development")
     return _names_match(_target(job), policy.pre_production) and not is_production(job, policy)
 
 
-def on_default_branch(job: Job, policy: Policy = Policy()) -> bool:
+def on_default_branch(job: Job, policy: Policy = _DEFAULT) -> bool:
     """The job's condition limits it to the default branch (however the system writes it)."""
     if not job.condition:
         return False
@@ -286,7 +256,7 @@ def progressive(job: Job) -> Evidence | None:
     return None
 
 
-def gate(pipeline: Pipeline, job: Job, policy: Policy = Policy()) -> Evidence | None:
+def gate(pipeline: Pipeline, job: Job, policy: Policy = _DEFAULT) -> Evidence | None:
     """A person must approve before `job` runs: a manual job/approval on its path, or an
     environment on a system whose environments carry approvals."""
     for candidate in (job, *pipeline.before(job)):
