@@ -10,6 +10,12 @@ parse was. Anything that could read differently alone (a problem in a piece, a
 budget crossed, text that needs the whole stream, a piece only ruamel's own parser
 reads, which `parse_yaml` then reads the whole text with) is parsed whole instead,
 the budget as it stood before.
+
+The memo forgets a piece that `FILES` manifests in a row did not use: its trees (about 12
+bytes a character of text) are then not held beside what the scan meets long after, such
+as a chart rendered in a later copy of the repository. Held as compact forms (the data
+marshalled, the spans as numbers), a piece cost as much to build again as to parse: what
+the memo saves is building the trees, so it keeps them, for a while.
 """
 
 from __future__ import annotations
@@ -26,7 +32,13 @@ LARGE = 16 * 1024
 KEPT = 1024 * 1024
 """The memo keeps the last large pieces up to this many characters in all."""
 
-_MEMO: OrderedDict[str, tuple[list[YamlDocument], int, int]] = OrderedDict()
+FILES = 64
+"""A piece is forgotten once this many manifests in a row have been read without it."""
+
+_MEMO: OrderedDict[str, tuple[list[YamlDocument], int, int, int]] = OrderedDict()
+"""Each piece's documents, nodes and scalar characters, and the manifest that used it last."""
+_read = 0
+"""Manifests read so far (by this process)."""
 
 
 _ODD_BREAKS = "\r\x85\u2028\u2029"
@@ -67,6 +79,10 @@ class _Whole(Exception):
 
 def parse_manifest(text: str) -> tuple[list[YamlDocument], list[Problem]]:
     """What `parse_yaml(text)` returns."""
+    global _read  # noqa: PLW0603  (the memo's clock, as process-wide as the memo)
+    _read += 1
+    while _MEMO and next(iter(_MEMO.values()))[3] <= _read - FILES:  # oldest use first
+        _MEMO.popitem(last=False)
     if len(text) < LARGE or unsplittable(text) or too_deep(text):
         return parse_yaml(text)
     starts = document_starts(text)
@@ -92,13 +108,14 @@ def _piece(piece: str, meter: budget.Meter | None) -> list[YamlDocument]:
     """The documents of one piece, from the memo or parsed (and remembered when large)."""
     known = _MEMO.get(piece)
     if known is not None:
-        docs, nodes, scalar_bytes = known
+        docs, nodes, scalar_bytes, _used = known
         if meter is not None:
             limits = meter.budgets
             if meter.nodes + nodes > limits.nodes or meter.scalar_bytes + scalar_bytes > limits.scalar_bytes:
                 raise _Whole
             meter.nodes += nodes
             meter.scalar_bytes += scalar_bytes
+        _MEMO[piece] = (docs, nodes, scalar_bytes, _read)
         _MEMO.move_to_end(piece)
         return docs
     nodes, scalar_bytes = (meter.nodes, meter.scalar_bytes) if meter is not None else (0, 0)
@@ -111,6 +128,6 @@ def _piece(piece: str, meter: budget.Meter | None) -> list[YamlDocument]:
 
 
 def _remember(piece: str, docs: list[YamlDocument], nodes: int, scalar_bytes: int) -> None:
-    _MEMO[piece] = (docs, nodes, scalar_bytes)
+    _MEMO[piece] = (docs, nodes, scalar_bytes, _read)
     while sum(map(len, _MEMO)) > KEPT:  # a few entries: at most KEPT // LARGE
         _MEMO.popitem(last=False)
