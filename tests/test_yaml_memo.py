@@ -64,3 +64,10 @@ def test_a_piece_no_manifest_used_for_files_in_a_row_is_forgotten() -> None:
         _read(yaml_memo.parse_manifest, "kind: Namespace\n")
     assert CONFIG_MAP not in yaml_memo._MEMO
     assert _read(yaml_memo.parse_manifest, text) == whole
+
+
+def test_a_piece_parsed_below_other_pieces_and_met_again_higher_reads_as_whole() -> None:
+    lower = CONFIG_MAP + "---\n" + SERVICE.replace("[frontend:80]", "[80]") + "---\n" + DEPLOYMENT
+    assert _read(yaml_memo.parse_manifest, lower) == _read(parse_yaml, lower)  # parsed at its line
+    for text in ("---\n" + DEPLOYMENT, DEPLOYMENT + "\n---\n" + CONFIG_MAP):  # met again higher up
+        assert _read(yaml_memo.parse_manifest, text) == _read(parse_yaml, text)
