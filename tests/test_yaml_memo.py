@@ -50,3 +50,24 @@ def test_a_remembered_piece_meets_a_flow_colon_elsewhere_and_the_budget_as_whole
     # the whole text is read twice (C parser, then ruamel's): the budget is crossed as so
     assert _read(yaml_memo.parse_manifest, text, nodes=1500) == _read(parse_yaml, text, nodes=1500)
     assert _read(parse_yaml, text, nodes=1500)[0] == "over"
+
+
+def test_a_piece_no_manifest_used_for_files_in_a_row_is_forgotten() -> None:
+    text = CONFIG_MAP + "---\n" + DEPLOYMENT
+    whole = _read(parse_yaml, text)
+    assert _read(yaml_memo.parse_manifest, text) == whole
+    for _ in range(yaml_memo.FILES - 2):
+        _read(yaml_memo.parse_manifest, "kind: Namespace\n")
+    assert _read(yaml_memo.parse_manifest, text) == whole  # used again in time: kept
+    assert CONFIG_MAP in yaml_memo._MEMO
+    for _ in range(yaml_memo.FILES):
+        _read(yaml_memo.parse_manifest, "kind: Namespace\n")
+    assert CONFIG_MAP not in yaml_memo._MEMO
+    assert _read(yaml_memo.parse_manifest, text) == whole
+
+
+def test_a_piece_parsed_below_other_pieces_and_met_again_higher_reads_as_whole() -> None:
+    lower = CONFIG_MAP + "---\n" + SERVICE.replace("[frontend:80]", "[80]") + "---\n" + DEPLOYMENT
+    assert _read(yaml_memo.parse_manifest, lower) == _read(parse_yaml, lower)  # parsed at its line
+    for text in ("---\n" + DEPLOYMENT, DEPLOYMENT + "\n---\n" + CONFIG_MAP):  # met again higher up
+        assert _read(yaml_memo.parse_manifest, text) == _read(parse_yaml, text)
