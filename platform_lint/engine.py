@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
+import stat
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -319,7 +320,7 @@ def _verdicts(
 
     known = [cached_verdict(ctx, u) for u in units]
     todo = [u for u, v in zip(units, known, strict=True) if v is None]
-    processes = _jobs(jobs, todo, ctx.root)
+    processes = _jobs(jobs, todo, ctx.root, ctx.config.max_file_size)
     first = _before_pool(todo, ctx.readable) if processes > 1 else []
     fresh = map_units(judge_file, todo, jobs=processes, context=ctx, first=first)
     for verdict in known:
@@ -385,33 +386,36 @@ def _before_pool(units: Sequence[str | SourceFile], scanned: Collection[str]) ->
     return first
 
 
-def _jobs(asked: int, units: Sequence[str | SourceFile], root: str) -> int:
+def _jobs(asked: int, units: Sequence[str | SourceFile], root: str, largest: int) -> int:
     """`asked` processes, or with 0 the cores available unless there is little to judge."""
     if asked > 0:
         return asked
     from platform_lint.executor import available_cores
 
-    return available_cores() if _pool_pays(units, root) else 1
+    return available_cores() if _pool_pays(units, root, largest) else 1
 
 
-def _pool_pays(units: Sequence[str | SourceFile], root: str) -> bool:
-    """Whether the units add up to `_BYTES_PER_POOL` (a path by its size below `root`;
-    one that cannot be read counts nothing, as judging it reads nothing)."""
+def _pool_pays(units: Sequence[str | SourceFile], root: str, largest: int) -> bool:
+    """Whether the units add up to `_BYTES_PER_POOL` (a path by its size below `root`).
+    What judging will not read counts nothing: a path that is not a regular file (a
+    symlink, which may point anywhere, or one that cannot be stat'ed), or a file larger
+    than `largest` (`max_file_size`, skipped unread)."""
     total = 0
     for unit in units:
-        total += _size(unit, root)
+        total += _size(unit, root, largest)
         if total >= _BYTES_PER_POOL:
             return True
     return False
 
 
-def _size(unit: str | SourceFile, root: str) -> int:
+def _size(unit: str | SourceFile, root: str, largest: int) -> int:
     if isinstance(unit, SourceFile):
         return len(unit.content)
     try:
-        return os.stat(os.path.join(root, unit)).st_size
+        found = os.lstat(os.path.join(root, unit))
     except OSError:
         return 0
+    return found.st_size if stat.S_ISREG(found.st_mode) and found.st_size <= largest else 0
 
 
 def _relative(root: str, path: str) -> str:

@@ -55,7 +55,7 @@ class Run:
         """`rule_dirs` and a `config_path` are given on the command line, so they
         may lie anywhere; a config found in the repository must lie inside `root`,
         and so must its `rule_dirs` (`config.load_config`). `jobs` 0 picks the
-        processes by the number of files; `cache` keeps per-file results in the
+        processes by the bytes left to judge; `cache` keeps per-file results in the
         user's cache folder between runs."""
         root, only = target
         config = (load_config(Path(config_path)) if config_path

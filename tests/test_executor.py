@@ -56,10 +56,26 @@ def test_plan_starts_the_first_alone_then_runs_of_the_rest() -> None:
 def test_a_pool_is_chosen_by_the_bytes_to_judge_and_an_asked_number_is_kept(tmp_path: Path) -> None:
     from platform_lint.engine import _BYTES_PER_POOL, _jobs
 
+    largest = 2 * _BYTES_PER_POOL
     (tmp_path / "big.tf").write_bytes(b"#" * (_BYTES_PER_POOL // 2))
     many_small = [SourceFile(f"f{i}.yaml", b"a: 1\n") for i in range(500)]
-    assert _jobs(0, many_small, str(tmp_path)) == 1
-    assert _jobs(0, ["big.tf", "gone.tf"], str(tmp_path)) == 1
+    assert _jobs(0, many_small, str(tmp_path), largest) == 1
+    assert _jobs(0, ["big.tf", "gone.tf"], str(tmp_path), largest) == 1
     half = SourceFile("half.yaml", b"#" * (_BYTES_PER_POOL // 2))
-    assert _jobs(0, ["big.tf", half], str(tmp_path)) == available_cores()
-    assert _jobs(3, many_small, str(tmp_path)) == 3
+    assert _jobs(0, ["big.tf", half], str(tmp_path), largest) == available_cores()
+    assert _jobs(3, many_small, str(tmp_path), largest) == 3
+
+
+def test_what_judging_will_not_read_does_not_start_a_pool(tmp_path: Path) -> None:
+    """A file over `max_file_size` is skipped unread and a symlink may point anywhere:
+    neither counts toward the bytes that start a pool."""
+    from platform_lint.engine import _BYTES_PER_POOL, _jobs
+
+    outside = tmp_path / "outside.tf"
+    outside.write_bytes(b"#" * _BYTES_PER_POOL)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "huge.tf").write_bytes(b"#" * _BYTES_PER_POOL)
+    (repo / "link.tf").symlink_to(outside)
+    assert _jobs(0, ["huge.tf", "link.tf"], str(repo), _BYTES_PER_POOL - 1) == 1
+    assert _jobs(0, ["huge.tf"], str(repo), _BYTES_PER_POOL) == available_cores()
