@@ -16,8 +16,8 @@ def dumps(value: Any) -> bytes:
 
 
 class _Pickler(pickle.Pickler):
-    """Pickles frozen dataclasses with slots (`helm.trace.Origin`, thousands a chart) by their
-    fields: the default `__getstate__` of such a class is several times slower."""
+    """Pickles frozen records and frozen dataclasses with slots (`helm.trace.Origin`, thousands
+    a chart) by their fields: the default `__getstate__` of such a class is several times slower."""
 
     def __init__(self, out: Any) -> None:
         super().__init__(out, pickle.HIGHEST_PROTOCOL)
@@ -35,7 +35,11 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _positional_fields(cls: type) -> tuple[str, ...]:
-    """The fields that rebuild a frozen dataclass with slots, in order; () for any other class."""
+    """The fields that rebuild a frozen record, or a frozen dataclass with slots, in order;
+    () for any other class."""
+    if "__record_positional__" in cls.__dict__:
+        specs = cls.__dict__["__record_fields__"] if cls.__dict__["__record_positional__"] else ()
+        return tuple(spec.name for spec in specs)
     import dataclasses
 
     params = getattr(cls, "__dataclass_params__", None)

@@ -171,6 +171,9 @@ def _build(cls: type[T], frozen: bool, eq: bool, unsafe_hash: bool) -> type[T]:
         add("__setstate__", _setstate(names))
     add("__match_args__", names)
     body["__record_fields__"] = tuple(specs.values())
+    # a frozen record made by its generated `__init__` is rebuilt by its fields in order
+    # (`kept_pickle` pickles it so)
+    body["__record_positional__"] = frozen and "__init__" not in own
     metaclass: Any = type(cls)
     new: type[T] = metaclass(cls.__name__, cls.__bases__, body)
     new.__qualname__ = cls.__qualname__
