@@ -146,6 +146,23 @@ def test_values_violating_the_schema_are_a_finding_at_the_values_line(
     assert errors == [("chart/values.yaml", 1)]
 
 
+@pytest.mark.parametrize(("schema", "message", "line"), [
+    ('{"type": "object",\n "properties": }', "values.schema.json: invalid JSON (Expecting value)", 2),
+    ("[]", "values.schema.json cannot be used (ValueError)", 1),
+    ('{"properties": {"replicaCount": {"$ref": "https://example.com/s.json"}}}',
+     "values.schema.json cannot be used (_WrappedReferencingError)", 1),
+])
+def test_a_schema_that_cannot_be_used_is_one_finding_naming_every_values_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], schema: str, message: str, line: int
+) -> None:
+    files = {**CHART, "chart/values.schema.json": schema, "chart/ci/a-values.yaml": "replicaCount: 2\n",
+             "chart/ci/b-values.yaml": "replicaCount: 3\n"}
+    found = [(f["path"], f["line"], f["message"]) for f in findings(tmp_path, capsys, files)
+             if "values.schema.json" in f["message"]]
+    assert found == [("chart/values.schema.json", line, f"Helm: {message} "
+                      "[values: values.yaml, ci/a-values.yaml, ci/b-values.yaml]")]
+
+
 def test_sarif_carries_the_template_line_as_a_related_location(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

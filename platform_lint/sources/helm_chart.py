@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import bisect
 import gc
-import itertools
 import json
 import posixpath
 from collections.abc import Collection, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platform_lint.helm.settings import DEFAULT_SET, ChartSettings, ValuesSet, chart_settings, ci_sets
 from platform_lint.model import Document, Obj, Path, Span
 from platform_lint.sources import FileReader, Parsed, TreeReader
+
+if TYPE_CHECKING:
+    from platform_lint.validation import SchemaError, SchemaMemo
 
 MAX_CHART_FILES = 2000
 
@@ -179,6 +181,7 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
     as_json = _AsJson()
 
     problems: dict[tuple[str, int, str], list[str]] = {}
+    schema = _Schema(chart.schema) if chart.schema else None
     parses = ParseCache()
     tracer = Tracer()
     for vset in _value_sets(root, chart_files, settings):
@@ -198,9 +201,9 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
         vfiles = [*(ValuesFile.parse(f, t) for f, t in reversed(files)), *defaults_of(result)]
         for err in result.errors:
             problems.setdefault((err.file or full("Chart.yaml"), err.line, err.message), []).append(set_name)
-        if chart.schema:
+        if schema is not None:
             top = [vf for vf in vfiles if not vf.prefix]  # the schema is of the top chart's values
-            for (vfile, vline), message in _schema_problems(chart.schema, result.values, top):
+            for (vfile, vline), message in _schema_problems(schema, result.values, top):
                 problems.setdefault((vfile, vline, message), []).append(set_name)
         for manifest in result.manifests:
             keys: dict[int, tuple[str, int, str]] = {}
@@ -244,19 +247,34 @@ class _AsJson:
         return held[1]
 
 
-def _schema_problems(schema_text: str, values: dict[str, Any], vfiles: list[Any]) -> Iterator[
-        tuple[tuple[str, int], str]]:
-    from platform_lint.validation import schema_errors
+class _Schema:
+    """A chart's values.schema.json, read once for all its values sets, each validated
+    through one `SchemaMemo` (the sets repeat most of their values)."""
 
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._memo: SchemaMemo | None = None
+
+    def errors(self, values: dict[str, Any]) -> list[SchemaError]:
+        """The first 50 errors of `values`; what reading the schema raises, each time."""
+        from platform_lint.validation import SchemaMemo
+
+        if self._memo is None:
+            schema = json.loads(self._text)
+            if not isinstance(schema, dict):
+                raise ValueError("not a JSON object")
+            self._memo = SchemaMemo(schema)
+        return self._memo.errors(values)[:50]
+
+
+def _schema_problems(schema: _Schema, values: dict[str, Any], vfiles: list[Any]) -> Iterator[
+        tuple[tuple[str, int], str]]:
     # The chart's schema is the scanned repository's: validated like a rule file's
     # (`$ref` never fetched or read, patterns on RE2), and a schema that cannot be
     # used is one finding, never the exception's text.
     schema_file = vfiles[-1].path.rsplit("/", 1)[0] + "/values.schema.json"
     try:
-        schema = json.loads(schema_text)
-        if not isinstance(schema, dict):
-            raise ValueError("not a JSON object")
-        errors = list(itertools.islice(schema_errors(values, schema), 50))
+        errors = schema.errors(values)
     except json.JSONDecodeError as exc:
         yield (schema_file, exc.lineno), f"values.schema.json: invalid JSON ({exc.msg})"
         return
