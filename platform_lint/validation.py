@@ -56,15 +56,19 @@ _PLAIN_TOP = frozenset({"$schema", "$id", "$comment", "title", "description", "d
 
 
 class SchemaMemo:
-    """`schema_errors` of many instances against one schema (a chart's values sets, which
-    repeat most of their values): when the schema's top is a plain object schema
-    (`_PLAIN_TOP`, `additionalProperties` true or false), each top-level property's value
-    is validated once per distinct value (its pickle: equal bytes, equal data and types),
-    as the `properties` keyword would, and the rest of the top once per instance. Holds
-    the values it has seen: kept no longer than the instances' own scan."""
+    """The first `first` of `schema_errors` of many instances against one schema, messages
+    cut to `width` characters (a chart's values sets, which repeat most of their values):
+    when the schema's top is a plain object schema (`_PLAIN_TOP`, `additionalProperties`
+    true or false, each property's schema an object or `true`), each top-level property's
+    value is validated once per distinct value, as the `properties` keyword would, and the
+    rest of the top once per instance. A value is known by a digest of its pickle (equal
+    bytes: equal data and types); what is kept per value is its first errors, cut. (A pickle
+    does not tell one NaN object from two: `uniqueItems` does, by identity; YAML gives one.)"""
 
-    def __init__(self, schema: Mapping[str, Any]) -> None:
+    def __init__(self, schema: Mapping[str, Any], *, first: int, width: int) -> None:
         from platform_lint.safe_regex import validator_class
+
+        self._limit, self._width = first, width
 
         validator_type = validator_class()
         self._validator = validator_type(schema, registry=_registry())
@@ -76,33 +80,40 @@ class SchemaMemo:
                 and schema.get("type", "object") == "object"
                 and isinstance(required, list) and all(isinstance(name, str) for name in required)
                 and isinstance(schema.get("additionalProperties", True), bool)
-                and all(isinstance(sub, dict | bool) for sub in properties.values())):
+                and all(sub is True or isinstance(sub, dict) for sub in properties.values())):
+            # (`false` is not: its error carries no path from `descend`)
             # (the rest of the top then raises for no instance: a schema that raises does so
             # in its properties, in their order, as a whole validation would)
-            self._properties = properties
+            self._properties = {name: sub for name, sub in properties.items() if sub not in (True, {})}
             # the top's other keywords still see every name `properties` declares
             self._top = validator_type({**schema, "properties": dict.fromkeys(properties, True)},
                                        registry=_registry())
         self._seen: dict[tuple[str, bytes], list[Keyed]] = {}
 
     def errors(self, instance: Any) -> list[SchemaError]:
-        """What `list(schema_errors(instance, schema))` is."""
-        found = list(_keyed(self._top.iter_errors(instance)))
+        """What `list(islice(schema_errors(instance, schema), first))` is, messages cut."""
+        found = self._cut(self._top.iter_errors(instance))
         if isinstance(instance, dict):
             for name, subschema in self._properties.items():
                 if name in instance:
                     found.extend(self._property(name, subschema, instance[name]))
         # errors of one property, or of the rest of the top, share a path only among themselves
-        return [error for _order, error in sorted(found, key=_first)]
+        return [error for _order, error in sorted(found, key=_first)[:self._limit]]
+
+    def _cut(self, errors: Iterator[Any]) -> list[Keyed]:
+        """The first errors in order, as many as can be among the first of a merge, cut."""
+        kept = sorted(_keyed(errors), key=_first)[:self._limit]
+        return [(order, SchemaError(e.path, e.message[:self._width])) for order, e in kept]
 
     def _property(self, name: str, subschema: Any, value: Any) -> list[Keyed]:
         import pickle
 
         def validated() -> list[Keyed]:
-            return list(_keyed(self._validator.descend(value, subschema, path=name, schema_path=name)))
+            return self._cut(self._validator.descend(value, subschema, path=name, schema_path=name))
 
         try:
-            key = (name, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+            pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            key = (name, hashlib.blake2b(pickled, digest_size=16).digest())
         except Exception:  # what pickle cannot write is validated each time
             return validated()
         if key not in self._seen:

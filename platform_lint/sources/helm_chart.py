@@ -256,15 +256,16 @@ class _Schema:
         self._memo: SchemaMemo | None = None
 
     def errors(self, values: dict[str, Any]) -> list[SchemaError]:
-        """The first 50 errors of `values`; what reading the schema raises, each time."""
+        """The first 50 errors of `values`, messages cut to 200 characters; what reading
+        the schema raises, each time."""
         from platform_lint.validation import SchemaMemo
 
         if self._memo is None:
             schema = json.loads(self._text)
             if not isinstance(schema, dict):
                 raise ValueError("not a JSON object")
-            self._memo = SchemaMemo(schema)
-        return self._memo.errors(values)[:50]
+            self._memo = SchemaMemo(schema, first=50, width=200)
+        return self._memo.errors(values)
 
 
 def _schema_problems(schema: _Schema, values: dict[str, Any], vfiles: list[Any]) -> Iterator[
@@ -292,7 +293,7 @@ def _schema_problems(schema: _Schema, values: dict[str, Any], vfiles: list[Any])
                 where = (vf.path, vf.key_spans[probe].line)
                 break
         dotted = ".".join(map(str, path)) or "(root)"
-        yield where, f"values do not match values.schema.json at {dotted}: {err.message[:200]}"
+        yield where, f"values do not match values.schema.json at {dotted}: {err.message}"
 
 
 def missing_dependencies(chart: Any, chart_files: dict[str, bytes], top: str | None = None) -> Iterator[
