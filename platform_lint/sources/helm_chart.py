@@ -21,6 +21,7 @@ import posixpath
 from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from platform_lint.budget import OverBudget
 from platform_lint.helm.settings import DEFAULT_SET, ChartSettings, ValuesSet, chart_settings, ci_sets
 from platform_lint.model import Document, Obj, Path, Span
 from platform_lint.sources import FileReader, Parsed, TreeReader
@@ -279,7 +280,9 @@ def _schema_problems(schema: _Schema, values: dict[str, Any], vfiles: list[Any])
     except json.JSONDecodeError as exc:
         yield (schema_file, exc.lineno), f"values.schema.json: invalid JSON ({exc.msg})"
         return
-    except Exception as exc:  # an unresolvable $ref, a pattern RE2 refuses, a cycle
+    except (KeyboardInterrupt, SystemExit, OverBudget):
+        raise
+    except BaseException as exc:  # an unresolvable $ref, a pattern RE2 refuses, a cycle (in rpds: a panic)
         yield (schema_file, 1), f"values.schema.json cannot be used ({type(exc).__name__})"
         return
     for err in errors:
