@@ -43,9 +43,92 @@ def schema_errors(
     validator_type = validator_class()
     checker = validator_type.FORMAT_CHECKER if formats else None
     validator = validator_type(schema, format_checker=checker, registry=_registry())
-    for error in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path))):
+    for _order, error in sorted(_keyed(validator.iter_errors(instance)), key=_first):
+        yield error
+
+
+Keyed = tuple[list[str], SchemaError]
+"""An error, after the path it is sorted by."""
+
+_PLAIN_TOP = frozenset({"$schema", "$id", "$comment", "title", "description", "default", "examples",
+                        "definitions", "$defs", "type", "properties", "required", "additionalProperties"})
+"""The keywords of a top that `SchemaMemo` splits: none but `properties` reads a property's value."""
+
+
+class SchemaMemo:
+    """The first `first` of `schema_errors` of many instances against one schema, messages
+    cut to `width` characters (a chart's values sets, which repeat most of their values):
+    when the schema's top is a plain object schema (`_PLAIN_TOP`, `additionalProperties`
+    true or false, each property's schema an object or `true`), each top-level property's
+    value is validated once per distinct value, as the `properties` keyword would, and the
+    rest of the top once per instance. A value is known by a digest of its pickle (equal
+    bytes: equal data and types); what is kept per value is its first errors, cut. (A pickle
+    does not tell one NaN object from two: `uniqueItems` does, by identity; YAML gives one.)"""
+
+    def __init__(self, schema: Mapping[str, Any], *, first: int, width: int) -> None:
+        from platform_lint.safe_regex import validator_class
+
+        self._limit, self._width = first, width
+
+        validator_type = validator_class()
+        self._validator = validator_type(schema, registry=_registry())
+        properties = schema.get("properties")
+        self._properties: dict[str, Any] = {}
+        self._top = self._validator
+        required = schema.get("required", [])
+        if (set(schema) <= _PLAIN_TOP and isinstance(properties, dict)
+                and schema.get("type", "object") == "object"
+                and isinstance(required, list) and all(isinstance(name, str) for name in required)
+                and isinstance(schema.get("additionalProperties", True), bool)
+                and all(sub is True or isinstance(sub, dict) for sub in properties.values())):
+            # (`false` is not: its error carries no path from `descend`)
+            # (the rest of the top then raises for no instance: a schema that raises does so
+            # in its properties, in their order, as a whole validation would)
+            self._properties = {name: sub for name, sub in properties.items() if sub not in (True, {})}
+            # the top's other keywords still see every name `properties` declares
+            self._top = validator_type({**schema, "properties": dict.fromkeys(properties, True)},
+                                       registry=_registry())
+        self._seen: dict[tuple[str, bytes], list[Keyed]] = {}
+
+    def errors(self, instance: Any) -> list[SchemaError]:
+        """What `list(islice(schema_errors(instance, schema), first))` is, messages cut."""
+        found = self._cut(self._top.iter_errors(instance))
+        if isinstance(instance, dict):
+            for name, subschema in self._properties.items():
+                if name in instance:
+                    found.extend(self._property(name, subschema, instance[name]))
+        # errors of one property, or of the rest of the top, share a path only among themselves
+        return [error for _order, error in sorted(found, key=_first)[:self._limit]]
+
+    def _cut(self, errors: Iterator[Any]) -> list[Keyed]:
+        """The first errors in order, as many as can be among the first of a merge, cut."""
+        kept = sorted(_keyed(errors), key=_first)[:self._limit]
+        return [(order, SchemaError(e.path, e.message[:self._width])) for order, e in kept]
+
+    def _property(self, name: str, subschema: Any, value: Any) -> list[Keyed]:
+        import pickle
+
+        def validated() -> list[Keyed]:
+            return self._cut(self._validator.descend(value, subschema, path=name, schema_path=name))
+
+        try:
+            pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            key = (name, hashlib.blake2b(pickled, digest_size=16).digest())
+        except Exception:  # what pickle cannot write is validated each time
+            return validated()
+        if key not in self._seen:
+            self._seen[key] = validated()
+        return self._seen[key]
+
+
+def _keyed(errors: Iterator[Any]) -> Iterator[Keyed]:
+    for error in errors:
         leaf = _deepest(error)
-        yield SchemaError(tuple(leaf.absolute_path), leaf.message)
+        yield list(map(str, error.path)), SchemaError(tuple(leaf.absolute_path), leaf.message)
+
+
+def _first(keyed: Keyed) -> list[str]:
+    return keyed[0]
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,46 @@ def test_values_violating_the_schema_are_a_finding_at_the_values_line(
     errors = [(f["path"], f["line"]) for f in found
               if f["rule"] == "parse-error" and "values.schema.json at replicaCount" in f["message"]]
     assert errors == [("chart/values.yaml", 1)]
+
+
+@pytest.mark.parametrize(("schema", "message", "line"), [
+    ('{"type": "object",\n "properties": }', "values.schema.json: invalid JSON (Expecting value)", 2),
+    ("[]", "values.schema.json cannot be used (ValueError)", 1),
+    ('{"properties": {"replicaCount": {"$ref": "https://example.com/s.json"}}}',
+     "values.schema.json cannot be used (_WrappedReferencingError)", 1),
+])
+def test_a_schema_that_cannot_be_used_is_one_finding_naming_every_values_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], schema: str, message: str, line: int
+) -> None:
+    files = {**CHART, "chart/values.schema.json": schema, "chart/ci/a-values.yaml": "replicaCount: 2\n",
+             "chart/ci/b-values.yaml": "replicaCount: 3\n"}
+    found = [(f["path"], f["line"], f["message"]) for f in findings(tmp_path, capsys, files)
+             if "values.schema.json" in f["message"]]
+    assert found == [("chart/values.schema.json", line, f"Helm: {message} "
+                      "[values: values.yaml, ci/a-values.yaml, ci/b-values.yaml]")]
+
+
+SELF_REFERRING = {"d": {"allOf": [{"if": {"$ref": "#/$defs/d"}}]}}
+
+
+@pytest.mark.parametrize("top", [{"properties": {"replicaCount": {"$ref": "#/$defs/d"}}},  # memo
+                                 {"allOf": [{"$ref": "#/$defs/d"}]}])  # whole validation
+@pytest.mark.parametrize("depth", range(14))
+def test_a_schema_that_recurses_without_end_is_one_finding_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], top: dict[str, Any], depth: int
+) -> None:
+    """It ends in a RecursionError or, when that is raised inside rpds, in pyo3's
+    PanicException (a BaseException): which one depends on where the stack ends, so the
+    test starts from 14 depths, two whole turns of the recursion's frames."""
+    files = {**CHART, "chart/values.schema.json": json.dumps({"$defs": SELF_REFERRING, **top})}
+
+    def deeper(n: int) -> list[dict[str, Any]]:
+        return deeper(n - 1) if n else findings(tmp_path, capsys, files)
+
+    found = [f["message"] for f in deeper(depth) if "values.schema.json" in f["message"]]
+    assert len(found) == 1
+    assert re.fullmatch(r"Helm: values.schema.json cannot be used \((RecursionError|PanicException)\)",
+                        found[0])
 
 
 def test_sarif_carries_the_template_line_as_a_related_location(

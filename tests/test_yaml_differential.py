@@ -237,3 +237,22 @@ def test_every_rendered_corpus_manifest_reads_as_before() -> None:
     assert len(texts) >= 150
     for text in texts:
         assert_same(text)
+
+
+def test_a_parse_leaves_no_reference_cycle_for_the_collector() -> None:
+    """Large texts are read with the cycle collector paused (`read_yaml`, a chart's
+    rendering): a parsed document must be freed by reference counting alone when its
+    reader drops it, with all its spans, not left for the collector."""
+    import gc
+
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        docs, problems = parse_yaml("a:\n  b: [1, 2]\n  c: {d: x}\n---\n- e\n")
+        assert len(docs) == 2 and not problems
+        del docs
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()

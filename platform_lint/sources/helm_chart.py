@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import bisect
 import gc
-import itertools
 import json
 import posixpath
 from collections.abc import Collection, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from platform_lint.budget import OverBudget
 from platform_lint.helm.settings import DEFAULT_SET, ChartSettings, ValuesSet, chart_settings, ci_sets
 from platform_lint.model import Document, Obj, Path, Span
 from platform_lint.sources import FileReader, Parsed, TreeReader
+
+if TYPE_CHECKING:
+    from platform_lint.validation import SchemaError, SchemaMemo
 
 MAX_CHART_FILES = 2000
 
@@ -179,6 +182,7 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
     as_json = _AsJson()
 
     problems: dict[tuple[str, int, str], list[str]] = {}
+    schema = _Schema(chart.schema) if chart.schema else None
     parses = ParseCache()
     tracer = Tracer()
     for vset in _value_sets(root, chart_files, settings):
@@ -198,9 +202,9 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
         vfiles = [*(ValuesFile.parse(f, t) for f, t in reversed(files)), *defaults_of(result)]
         for err in result.errors:
             problems.setdefault((err.file or full("Chart.yaml"), err.line, err.message), []).append(set_name)
-        if chart.schema:
+        if schema is not None:
             top = [vf for vf in vfiles if not vf.prefix]  # the schema is of the top chart's values
-            for (vfile, vline), message in _schema_problems(chart.schema, result.values, top):
+            for (vfile, vline), message in _schema_problems(schema, result.values, top):
                 problems.setdefault((vfile, vline, message), []).append(set_name)
         for manifest in result.manifests:
             keys: dict[int, tuple[str, int, str]] = {}
@@ -244,23 +248,41 @@ class _AsJson:
         return held[1]
 
 
-def _schema_problems(schema_text: str, values: dict[str, Any], vfiles: list[Any]) -> Iterator[
-        tuple[tuple[str, int], str]]:
-    from platform_lint.validation import schema_errors
+class _Schema:
+    """A chart's values.schema.json, read once for all its values sets, each validated
+    through one `SchemaMemo` (the sets repeat most of their values)."""
 
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._memo: SchemaMemo | None = None
+
+    def errors(self, values: dict[str, Any]) -> list[SchemaError]:
+        """The first 50 errors of `values`, messages cut to 200 characters; what reading
+        the schema raises, each time."""
+        from platform_lint.validation import SchemaMemo
+
+        if self._memo is None:
+            schema = json.loads(self._text)
+            if not isinstance(schema, dict):
+                raise ValueError("not a JSON object")
+            self._memo = SchemaMemo(schema, first=50, width=200)
+        return self._memo.errors(values)
+
+
+def _schema_problems(schema: _Schema, values: dict[str, Any], vfiles: list[Any]) -> Iterator[
+        tuple[tuple[str, int], str]]:
     # The chart's schema is the scanned repository's: validated like a rule file's
     # (`$ref` never fetched or read, patterns on RE2), and a schema that cannot be
     # used is one finding, never the exception's text.
     schema_file = vfiles[-1].path.rsplit("/", 1)[0] + "/values.schema.json"
     try:
-        schema = json.loads(schema_text)
-        if not isinstance(schema, dict):
-            raise ValueError("not a JSON object")
-        errors = list(itertools.islice(schema_errors(values, schema), 50))
+        errors = schema.errors(values)
     except json.JSONDecodeError as exc:
         yield (schema_file, exc.lineno), f"values.schema.json: invalid JSON ({exc.msg})"
         return
-    except Exception as exc:  # an unresolvable $ref, a pattern RE2 refuses, a cycle
+    except (KeyboardInterrupt, SystemExit, OverBudget):
+        raise
+    except BaseException as exc:  # an unresolvable $ref, a pattern RE2 refuses, a cycle (in rpds: a panic)
         yield (schema_file, 1), f"values.schema.json cannot be used ({type(exc).__name__})"
         return
     for err in errors:
@@ -274,7 +296,7 @@ def _schema_problems(schema_text: str, values: dict[str, Any], vfiles: list[Any]
                 where = (vf.path, vf.key_spans[probe].line)
                 break
         dotted = ".".join(map(str, path)) or "(root)"
-        yield where, f"values do not match values.schema.json at {dotted}: {err.message[:200]}"
+        yield where, f"values do not match values.schema.json at {dotted}: {err.message}"
 
 
 def missing_dependencies(chart: Any, chart_files: dict[str, bytes], top: str | None = None) -> Iterator[

@@ -170,8 +170,8 @@ class _Builder:
                     tick(node)
                 spans[path] = _span(node)
                 if node.id == "sequence":
-                    return [value(item, path + (i,)) for i, item in enumerate(node.value)]  # noqa: RUF005
-                return mapping(node.value, path)
+                    return [value(item, path + (i,)) for i, item in enumerate(node.value)]  # noqa: RUF005, F821
+                return mapping(node.value, path)  # noqa: F821 (emptied only once the document is built)
             scalar_bytes += len(node.value)
             if not nodes & 1023 and clock is not None:
                 tick(node)
@@ -201,7 +201,7 @@ class _Builder:
                     problems.append(_duplicate(key, key_span))
                 child = path + (key,)  # noqa: RUF005  (concatenation: half the cost of unpacking)
                 key_spans[child] = key_span
-                out[key] = value(value_node, child)
+                out[key] = value(value_node, child)  # noqa: F821
             return out
 
         try:
@@ -209,6 +209,10 @@ class _Builder:
         finally:
             self.nodes += nodes
             self.scalar_bytes += scalar_bytes
+            # The closures call themselves through their cells (and hold this builder
+            # through `tick`): emptied, the document is freed when its reader drops it,
+            # not left, with every span of it, for the cycle collector to find.
+            del value, mapping
 
     def _again(self, node: Any, path: Path) -> Any:
         """A node built before, through an alias or a merge."""
