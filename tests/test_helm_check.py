@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +174,8 @@ def test_a_schema_that_recurses_without_end_is_one_finding_not_a_traceback(
 ) -> None:
     """It ends in a RecursionError or, when that is raised inside rpds, in pyo3's
     PanicException (a BaseException): which one depends on where the stack ends, so the
-    test starts from 14 depths, two whole turns of the recursion's frames."""
+    test starts from 14 depths, two whole turns of the recursion's frames; the finding
+    reads the same for both."""
     files = {**CHART, "chart/values.schema.json": json.dumps({"$defs": SELF_REFERRING, **top})}
 
     def deeper(n: int) -> list[dict[str, Any]]:
@@ -183,8 +183,7 @@ def test_a_schema_that_recurses_without_end_is_one_finding_not_a_traceback(
 
     found = [f["message"] for f in deeper(depth) if "values.schema.json" in f["message"]]
     assert len(found) == 1
-    assert re.fullmatch(r"Helm: values.schema.json cannot be used \((RecursionError|PanicException)\)",
-                        found[0])
+    assert found[0] == "Helm: values.schema.json cannot be used (RecursionError)"
 
 
 def test_sarif_carries_the_template_line_as_a_related_location(

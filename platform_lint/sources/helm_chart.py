@@ -283,7 +283,7 @@ def _schema_problems(schema: _Schema, values: dict[str, Any], vfiles: list[Any])
     except (KeyboardInterrupt, SystemExit, OverBudget):
         raise
     except BaseException as exc:  # an unresolvable $ref, a pattern RE2 refuses, a cycle (in rpds: a panic)
-        yield (schema_file, 1), f"values.schema.json cannot be used ({type(exc).__name__})"
+        yield (schema_file, 1), f"values.schema.json cannot be used ({_unusable(exc)})"
         return
     for err in errors:
         path = err.path
@@ -297,6 +297,13 @@ def _schema_problems(schema: _Schema, values: dict[str, Any], vfiles: list[Any])
                 break
         dotted = ".".join(map(str, path)) or "(root)"
         yield where, f"values do not match values.schema.json at {dotted}: {err.message}"
+
+
+def _unusable(exc: BaseException) -> str:
+    """Why a schema cannot be used, the same however deep the stack was when recursion
+    ran out (rpds turns a RecursionError inside its `__eq__` into a panic)."""
+    name = type(exc).__name__
+    return "RecursionError" if name == "PanicException" else name
 
 
 def missing_dependencies(chart: Any, chart_files: dict[str, bytes], top: str | None = None) -> Iterator[
