@@ -71,3 +71,24 @@ def test_a_piece_parsed_below_other_pieces_and_met_again_higher_reads_as_whole()
     assert _read(yaml_memo.parse_manifest, lower) == _read(parse_yaml, lower)  # parsed at its line
     for text in ("---\n" + DEPLOYMENT, DEPLOYMENT + "\n---\n" + CONFIG_MAP):  # met again higher up
         assert _read(yaml_memo.parse_manifest, text) == _read(parse_yaml, text)
+
+
+def test_many_small_documents_below_a_large_one_are_read_in_linear_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each piece is parsed at its own lines only while that costs no more line breaks
+    than it has characters; further down it is parsed alone and moved. The characters
+    the parser is given stay within a few times the text's (not a sum over the pieces
+    of the lines above each), and the documents are those of a whole parse."""
+    small = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n" for i in range(400))
+    text = CONFIG_MAP + small + "---\n" + DEPLOYMENT
+    given: list[int] = []
+    real = yaml_memo.read_yaml
+
+    def counted(piece: str) -> Any:
+        given.append(len(piece))
+        return real(piece)
+
+    monkeypatch.setattr(yaml_memo, "read_yaml", counted)
+    yaml_memo._MEMO.clear()
+    assert _read(yaml_memo.parse_manifest, text) == _read(parse_yaml, text)
+    assert len(given) > 400 and sum(given) <= 3 * len(text)

@@ -122,14 +122,18 @@ def _piece(piece: str, line: int, meter: budget.Meter | None) -> list[YamlDocume
         return [moved(doc, line - at) for doc in docs]
     nodes, scalar_bytes = (meter.nodes, meter.scalar_bytes) if meter is not None else (0, 0)
     # After as many line breaks as the text has above it, the piece's marks are the text's
-    # lines: no span is moved (a C search skips the breaks).
-    docs, problems, reread = read_yaml("\n" * line + piece if line else piece)
+    # lines: no span is moved (a C search skips the breaks). Not when there are more breaks
+    # than the piece has characters: many small pieces low in a manifest would make its
+    # parse quadratic, so such a piece is parsed alone and its spans moved.
+    shift = line if line > len(piece) else 0
+    at = line - shift
+    docs, problems, reread = read_yaml("\n" * at + piece if at else piece)
     if problems or reread:  # read again by ruamel's own parser: parse_yaml reads all the text so
         raise _Whole
     if LARGE <= len(piece) <= KEPT and meter is not None:
-        _remember(piece, docs, line, meter.nodes - nodes, meter.scalar_bytes - scalar_bytes)
-        return [moved(doc, 0) for doc in docs]  # the memo's own tables stay its own
-    return docs
+        _remember(piece, docs, at, meter.nodes - nodes, meter.scalar_bytes - scalar_bytes)
+        return [moved(doc, shift) for doc in docs]  # the memo's own tables stay its own
+    return [moved(doc, shift) for doc in docs] if shift else docs
 
 
 def _remember(piece: str, docs: list[YamlDocument], line: int, nodes: int, scalar_bytes: int) -> None:
