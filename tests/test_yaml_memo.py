@@ -10,7 +10,7 @@ import pytest
 from platform_lint import budget
 from platform_lint.budget import Budgets, OverBudget
 from platform_lint.sources import yaml_memo
-from platform_lint.sources.yaml_tree import parse_yaml
+from platform_lint.sources.yaml_tree import parse_yaml, read_yaml
 
 CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n" + "".join(
     f"  key{i}: value-{i}\n" for i in range(1000))
@@ -82,13 +82,13 @@ def test_many_small_documents_below_a_large_one_are_read_in_linear_time(
     small = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n" for i in range(400))
     text = CONFIG_MAP + small + "---\n" + DEPLOYMENT
     given: list[int] = []
-    real = yaml_memo.read_yaml
+    real = read_yaml
 
     def counted(piece: str) -> Any:
         given.append(len(piece))
         return real(piece)
 
-    monkeypatch.setattr(yaml_memo, "read_yaml", counted)
+    monkeypatch.setattr("platform_lint.sources.yaml_memo.read_yaml", counted)
     yaml_memo._MEMO.clear()
     assert _read(yaml_memo.parse_manifest, text) == _read(parse_yaml, text)
     assert len(given) > 400 and sum(given) <= 3 * len(text)
