@@ -262,7 +262,7 @@ def error(message: str) -> None:
 
 def run_check(args: CheckArgs) -> int:
     """Check the paths against the policy pack, write the report, return the exit code."""
-    from platform_lint.console import set_up_done
+    from platform_lint.collector import set_up_done
     from platform_lint.copies import file_digests
     from platform_lint.report import ReportContext, default_format, render
     from platform_lint.targets import display_base, shown
@@ -317,7 +317,7 @@ def _scan(target: tuple[Path, list[str] | None], memo: RunMemo | None,
     """`check`'s scan, remembered in `memo` when there is one: the result, the rules
     and the config's `fail_on`."""
     from platform_lint.changes import ChangeRequest
-    from platform_lint.console import set_up_done
+    from platform_lint.collector import set_up_done
     from platform_lint.run import Run
     from platform_lint.scan_progress import terminal_progress
 

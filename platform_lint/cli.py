@@ -12,7 +12,7 @@ import click
 
 from platform_lint import __version__, check_cmd
 from platform_lint.check_cmd import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from platform_lint.console import set_up_done
+from platform_lint.collector import set_up_done
 from platform_lint.report import FORMATS
 
 __all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "cli", "main"]

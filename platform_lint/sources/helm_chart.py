@@ -15,13 +15,13 @@ rendered by its parent, not on its own.
 from __future__ import annotations
 
 import bisect
-import gc
 import json
 import posixpath
 from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from platform_lint.budget import OverBudget
+from platform_lint.collector import building
 from platform_lint.helm.settings import DEFAULT_SET, ChartSettings, ValuesSet, chart_settings, ci_sets
 from platform_lint.model import Document, Obj, Path, Span
 from platform_lint.sources import FileReader, Parsed, TreeReader
@@ -88,19 +88,13 @@ def load(path: str, text: str, files: FileReader) -> Parsed:
         return Parsed(documents=[_problem_doc(exc.file or path, exc.line, exc.message)])
     section = files.settings.get("helm") if isinstance(files, TreeReader) else None
     settings = chart_settings(section, root)
-    collecting = gc.isenabled()
-    if collecting:
-        # Rendering and reading a chart leaves no reference cycle behind (`render` breaks
-        # its executor's), but the objects it makes would run the cycle collector over
-        # everything alive again and again (a sixth of the time on open-telemetry's
-        # charts): it runs afterwards instead. A cycle a template itself builds is
-        # bounded by the rendering's budget and collected then.
-        gc.disable()
-    try:
+    # Rendering and reading a chart leaves no reference cycle behind (`render` breaks its
+    # executor's), but the objects it makes would run the cycle collector over everything
+    # alive again and again (a sixth of the time on open-telemetry's charts): it is held
+    # off (`collector.building`). A cycle a template itself builds is bounded by the
+    # rendering's budget and collected afterwards.
+    with building():
         documents = list(_judged_documents(chart, chart_files, root, settings, files))
-    finally:
-        if collecting:
-            gc.enable()
     documents.extend(missing_dependencies(chart, chart_files))
     return Parsed(documents=documents)
 

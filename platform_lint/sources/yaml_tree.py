@@ -16,7 +16,6 @@ resolves `<<` merge keys the way GitLab CI uses them.
 from __future__ import annotations
 
 import bisect
-import gc
 import itertools
 import re
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from typing import Any
 
 from platform_lint import budget
 from platform_lint.budget import OverBudget
+from platform_lint.collector import building
 from platform_lint.model import Document, Path, Span, source_lines
 from platform_lint.records import field, record
 from platform_lint.sources.yaml_events import MAX_ALIAS_NODES, AliasBomb, Collection, compose
@@ -328,23 +328,17 @@ def read_yaml(text: str) -> tuple[list[YamlDocument], list[Problem], bool]:
         # ruamel's C parser recurses without a guard: 50,000 '[' crash the process.
         return [], [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")], False
     position = _positions(text)
-    collecting = gc.isenabled()
-    if collecting:
-        # Nothing built here can form a reference cycle, but the hundreds of
-        # thousands of spans, paths and values a large file makes would run
-        # the cycle collector over everything alive, again and again (a third
-        # of the time with a scan's documents alive): it runs once, afterwards.
-        gc.disable()
-    try:
+    # Nothing built here forms a reference cycle, but the hundreds of thousands of
+    # spans, paths and values a large file makes would run the cycle collector over
+    # everything alive, again and again (a third of the time with a scan's documents
+    # alive): it is held off while building (`collector.building`).
+    with building():
         docs, problems, flow_colon = _load(text, position, pure=False)
         if flow_colon:
             # libyaml's scanner refuses a `:` inside a plain scalar in flow context
             # (`ports: [frontend:80]`), which YAML 1.2 and go-yaml (what kubectl
             # reads with) take as one string; ruamel's own scanner reads it so.
             docs, problems, _ = _load(text, position, pure=True)
-    finally:
-        if collecting:
-            gc.enable()
     return docs, problems, flow_colon
 
 
