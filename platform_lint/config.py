@@ -73,12 +73,25 @@ def load_config(path: Path | None, root: Path | None = None) -> Config:
     doc = _pyproject(path, content) if path.name == "pyproject.toml" else _yaml(path, content)
     data = doc.data if doc.data is not None else {}
     if data:
-        from platform_lint.validation import schema_errors
-
-        errors = list(schema_errors(data, schema("config")))
-        if errors:
-            raise ConfigError(describe(str(path), errors[0], lambda p: doc.locate(p, key=True)))
+        _validate(path, content, data, doc)
     return _build(path, data, doc, root)
+
+
+def _validate(path: Path, content: bytes, data: Any, doc: Document) -> None:
+    """`data` against the config schema, unless these bytes validated before: only the
+    verdict is kept, by digest (`ValidatedCache`), so a run with an unchanged config
+    never imports jsonschema, which costs about what judging a few files does."""
+    from platform_lint.validation import ValidatedCache, schema_errors
+
+    against = schema("config")
+    verdicts = ValidatedCache("config")
+    if verdicts.lookup(content, against) is True:  # anything else there is not trusted
+        return
+    errors = list(schema_errors(data, against))
+    if errors:
+        raise ConfigError(describe(str(path), errors[0], lambda p: doc.locate(p, key=True)))
+    verdicts.remember(content, against, True)
+    verdicts.save()
 
 
 def _yaml(path: Path, content: bytes) -> Document:

@@ -122,7 +122,10 @@ def _ignored(chain: list[_Ignore], path: str) -> bool:
 
 
 def pattern_problem(pattern: str) -> str | None:
-    """Why `pattern` is not a usable gitignore-style pattern (`!` alone, a bad range), or None."""
+    """Why `pattern` is not a usable gitignore-style pattern (`!` alone, a bad range), or None.
+    A pattern of a plain shape (`plain_regex`) is usable without asking pathspec."""
+    if plain_regex(pattern) is not None:
+        return None
     import pathspec
 
     try:

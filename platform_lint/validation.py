@@ -162,10 +162,10 @@ def _deepest(error: Any) -> Any:
     return _deepest(best)
 
 
-def _cache_file() -> Path:
+def _cache_file(topic: str = "") -> Path:
     from platform_lint.cache_home import user_cache_root
 
-    return user_cache_root() / f"validated-{__version__}.json"
+    return user_cache_root() / f"validated-{topic + '-' if topic else ''}{__version__}.json"
 
 
 def _digest(content: bytes, schema_text: bytes) -> str:
@@ -185,11 +185,12 @@ class ValidatedCache:
     """Parsed data of files already known to be valid, by hash of (bytes, schema).
 
     Lets a run that meets only known rule files skip both the YAML parse and
-    jsonschema. Never holds scanned content, nor a user's rule text.
+    jsonschema. Never holds scanned content, nor a user's rule text. A `topic`
+    keeps its own file (`config`: the verdicts on configuration files).
     """
 
-    def __init__(self) -> None:
-        self._path = _cache_file()
+    def __init__(self, topic: str = "") -> None:
+        self._path = _cache_file(topic)
         try:
             loaded = json.loads(self._path.read_text())
             self._known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}

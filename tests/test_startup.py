@@ -79,6 +79,23 @@ def test_one_file_run_imports_only_what_it_needs(path: Path, banned: tuple[str, 
     assert "platform_lint.engine" in fresh and _loaded(fresh, banned) == []
 
 
+def test_a_run_with_an_unchanged_config_imports_no_jsonschema(tmp_path: Path) -> None:
+    """The config's verdict is remembered by digest (`config._validate`): only the first
+    run with these bytes validates them."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    manifest = repo / "deployment.yaml"
+    manifest.write_bytes((EXAMPLE / "k8s/gateway/deployment.yaml").read_bytes())
+    config = "exclude: [vendor/]\nrules:\n  image-tag-latest: {severity: error}\n"
+    (repo / ".platform-lint.yaml").write_text(config)
+    banned = NEVER + YAML_NEVER
+    modules = _imported(manifest, tmp_path)
+    assert "platform_lint.config" in modules and _loaded(modules, banned) == []
+    (repo / ".platform-lint.yaml").write_text("exclude: [vendor/, build/]\n")  # new bytes, learnt in turn
+    modules = _imported(manifest, tmp_path)
+    assert _loaded(modules, banned) == []
+
+
 # Shapes `plain_regex` takes on and shapes it leaves to pathspec.
 PATTERNS = (
     "test/", "/test/", "a/b", "a/b/", "/a", "a", "*.md", "a/*/b", "**/a", "**/a/b/", "*a*",
