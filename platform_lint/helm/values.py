@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import cache
 from typing import Any
-
-import yaml
 
 from platform_lint.helm.errors import TemplateError
 from platform_lint.helm.executor import GoObject
 
 
-class _Loader(yaml.CSafeLoader):
-    """YAML 1.1 as go-yaml v2 reads it, without timestamp or base-60 resolution."""
+@cache
+def _loader() -> Any:
+    """PyYAML's safe loader reading YAML 1.1 as go-yaml v2 does: no timestamps."""
+    import yaml
 
+    class Loader(yaml.CSafeLoader):
+        pass
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
-}
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
 MAX_NODES = 1_000_000
@@ -77,16 +81,33 @@ def _key(k: Any) -> str:
 def parse_yaml(text: str, name: str = "") -> Any:
     """One YAML document as Helm's sigs.k8s.io/yaml would decode it."""
     try:
-        return _jsonish(yaml.load(text, Loader=_Loader))
+        return _jsonish(_load(text))
     except RecursionError:
         raise TemplateError("YAML nested too deeply", name, 1) from None
     except TemplateError as exc:
         raise TemplateError(exc.message, name, 1) from None
-    except yaml.YAMLError as exc:
+    except Exception as exc:
+        import yaml
+
+        if not isinstance(exc, yaml.YAMLError):
+            raise
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise TemplateError(f"cannot parse YAML: {problem}", name, line) from None
+
+
+def _load(text: str) -> Any:
+    """PyYAML's `yaml.load` of `text` under `_loader`: read without PyYAML when the
+    document is of the common shape (`values_yaml`), else by PyYAML itself."""
+    from platform_lint.helm import values_yaml
+
+    try:
+        return values_yaml.read(text)
+    except Exception:  # unusual, or an error: what PyYAML reads decides
+        import yaml
+
+        return yaml.load(text, Loader=_loader())
 
 
 def load_values(text: str, name: str) -> dict[str, Any]:
