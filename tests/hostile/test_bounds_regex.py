@@ -46,6 +46,10 @@ ANCHORED = {
     "platform_lint.ownership.charters._LABEL": "match",
     "platform_lint.ownership.charters._CLOSING": "match",
     "platform_lint.ownership.charters._DESC_TAIL_REVERSED": "match",
+    "platform_lint.helm.values_yaml._BOOL": "fullmatch",
+    "platform_lint.helm.values_yaml._NULL": "fullmatch",
+    "platform_lint.helm.values_yaml._INT": "fullmatch",
+    "platform_lint.helm.values_yaml._FLOAT": "fullmatch",
 }
 
 
