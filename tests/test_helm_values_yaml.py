@@ -5,6 +5,7 @@ plain scalars."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS, ROOT
 from platform_lint.helm import values_yaml
-from platform_lint.helm.values import _loader, parse_yaml
+from platform_lint.helm.errors import TemplateError
+from platform_lint.helm.values import _jsonish, _loader, parse_yaml
 
 
 def _pyyaml(text: str) -> tuple[str, Any]:
@@ -91,12 +93,30 @@ DOCUMENTS = [
     "? [a, b]\n: c\n", "a: 1\n---\nb: 2\n", "%YAML 1.1\n---\na: 1\n", "ports: [frontend:80]\n",
     "v: =\n", "a: b: c\n", "a:\n\t- b\n", "key: \"unterminated\n", "- a\n- b\n", "plain string\n",
     "a:\n  b:\n    c:\n      d: [1, {e: [2, {f: 3}]}]\n", "x: 0b_\n", "y: ._\n", "z: 0o17\n",
+    # PyYAML's float wants a digit right after a leading dot: `._5` is a string, not 0.5
+    "y: ._5\n", "._5: v\n", "y: [._0, ._9_9, ._1e+3, .5_, -._5]\n",
 ]
 
 
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_documents_read_as_pyyaml_reads_them(text: str) -> None:
     assert _agrees(text)
+
+
+@pytest.mark.parametrize("text", DOCUMENTS)
+def test_parse_yaml_gives_what_pyyaml_alone_gives(text: str) -> None:
+    """Helm's values of a document, or its error, as if `values._load` were PyYAML alone."""
+    try:
+        expected: Any = _jsonish(yaml.load(text, Loader=_loader()))
+    except yaml.YAMLError:
+        expected = TemplateError
+    except Exception as exc:
+        expected = type(exc)
+    try:
+        got: Any = parse_yaml(text)
+    except Exception as exc:
+        got = type(exc)
+    assert repr(got) == repr(expected)
 
 
 def test_unusual_documents_are_left_to_pyyaml() -> None:
@@ -115,6 +135,33 @@ def test_parse_yaml_gives_pyyaml_errors_and_helm_values() -> None:
 
 
 SCALAR_CHARACTERS = "0123456789_:.+-eExXbBoOinfINFaAnNyYsStTrRuUlL~=<"
+
+
+def _pyyaml_scalar(value: str) -> tuple[str, Any]:
+    """What PyYAML's resolver and constructor under `_loader` make of a plain scalar."""
+    loader = _loader()("")
+    node = yaml.ScalarNode(loader.resolve(yaml.ScalarNode, value, (True, False)), value)
+    try:
+        return "data", loader.construct_object(node, deep=True)
+    except Exception as exc:
+        return "error", type(exc)
+
+
+def test_every_short_plain_scalar_resolves_as_pyyaml_resolves_it() -> None:
+    """Every plain scalar of up to three characters from `SCALAR_CHARACTERS`: where
+    `resolved` gives a value (not `Unusual`, not an error), PyYAML gives the same."""
+    differing = []
+    for length in range(4):
+        for chars in itertools.product(SCALAR_CHARACTERS, repeat=length):
+            value = "".join(chars)
+            try:
+                ours = values_yaml.resolved(value)
+            except Exception:  # Unusual, or an error: read again by PyYAML
+                continue
+            theirs = _pyyaml_scalar(value)
+            if theirs[0] != "data" or not _same(ours, theirs[1]):
+                differing.append((value, ours, theirs))
+    assert differing == []
 
 
 @settings(max_examples=3000, deadline=None)
