@@ -75,7 +75,7 @@ _INT = re.compile(
     r"[-+]?(?:0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*" + _SEXAGESIMAL + ")")
 _EXPONENT = r"(?:[eE][-+][0-9]+)?"
 _FLOAT = re.compile(
-    r"[-+]?[0-9][0-9_]*\.[0-9_]*" + _EXPONENT + r"|\.[0-9_]+" + _EXPONENT
+    r"[-+]?[0-9][0-9_]*\.[0-9_]*" + _EXPONENT + r"|\.[0-9][0-9_]*" + _EXPONENT
     + r"|[-+]?[0-9][0-9_]*" + _SEXAGESIMAL + r"\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _WORD_START = frozenset(("", *"~nNyYtTfFoO"))
 _NUMBER_START = frozenset("-+.0123456789")
