@@ -108,7 +108,7 @@ def test_parse_yaml_gives_what_pyyaml_alone_gives(text: str) -> None:
     """Helm's values of a document, or its error, as if `values._load` were PyYAML alone."""
     try:
         expected: Any = _jsonish(yaml.load(text, Loader=_loader()))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):  # numbers PyYAML cannot make: an error too
         expected = TemplateError
     except Exception as exc:
         expected = type(exc)
@@ -169,3 +169,11 @@ def test_every_short_plain_scalar_resolves_as_pyyaml_resolves_it() -> None:
 def test_plain_scalars_resolve_as_pyyaml_resolves_them(scalar: str) -> None:
     assert _agrees(f"k: {scalar}\n")
     assert _agrees(f"{scalar}: v\n")
+
+
+@pytest.mark.parametrize("text", ["x: 0b_\n", "x: 0x_\n", ".nan: 1\n", ".inf: 1\n", f"x: {'9' * 5000}\n"])
+def test_a_number_that_cannot_be_read_is_a_template_error_not_a_crash(text: str) -> None:
+    with pytest.raises(TemplateError) as raised:
+        parse_yaml(text, "values.yaml")
+    assert raised.value.message == "cannot parse YAML: a number that cannot be read"
+    assert raised.value.file == "values.yaml"

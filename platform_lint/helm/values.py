@@ -86,6 +86,10 @@ def parse_yaml(text: str, name: str = "") -> Any:
         raise TemplateError("YAML nested too deeply", name, 1) from None
     except TemplateError as exc:
         raise TemplateError(exc.message, name, 1) from None
+    except (ValueError, OverflowError):
+        # what PyYAML's constructor (or `_key`) cannot make a number of: `0b_`, `0x_`, an
+        # int past Python's digit limit, a `.nan` or `.inf` key
+        raise TemplateError("cannot parse YAML: a number that cannot be read", name, 1) from None
     except Exception as exc:
         import yaml
 

@@ -8,7 +8,7 @@ read here from ruamel's C parser, which is the same libyaml, with PyYAML's
 implicit types: `resolved` says what each plain scalar becomes. Anything else,
 and any error, is read again by PyYAML (`values.parse_yaml`), so what a
 document unusual in any way gives, or the error it raises, is PyYAML's own.
-`tests/helm/test_values_yaml.py` compares both on every values file of the
+`tests/test_helm_values_yaml.py` compares both on every values file of the
 corpus and on generated scalars.
 """
 
