@@ -18,6 +18,8 @@ import math
 import re
 from typing import Any, TypeVar
 
+from platform_lint.sources.yaml_events import Collection, compose
+
 MAX_DEPTH = 100
 """Deeper documents go to PyYAML, so where recursion gives up is its choice."""
 
@@ -35,8 +37,6 @@ def read(text: str) -> Any:
         from _ruamel_yaml import CParser  # type: ignore[import-not-found]  # ruamel.yaml.clib
     except ImportError:
         raise Unusual from None
-    from platform_lint.sources.yaml_events import compose
-
     documents = compose(CParser(text).get_event, True)
     data = None
     for index, (root, anchored, _nodes, _scalar_bytes) in enumerate(documents):
@@ -47,8 +47,6 @@ def read(text: str) -> Any:
 
 
 def _value(node: Any, depth: int) -> Any:
-    from platform_lint.sources.yaml_events import Collection
-
     if type(node) is not Collection:
         if node.ctag is not None:
             raise Unusual
