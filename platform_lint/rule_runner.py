@@ -166,8 +166,13 @@ def report_crashes(
 def rule_params(rule: Rule, config: Config) -> dict[str, Any]:
     """The rule's params, overridden by the config section named like its check
     module (`ownership:`, `pipelines:`, `secrets:`) for the keys the check takes,
-    then by `rules: {id: {params: ...}}`."""
-    return _params(rule, None if rule.check is None else rule.spec(), config)
+    then by `rules: {id: {params: ...}}`. A check the config says nothing to is not
+    resolved (nor its module imported): its params are the rule's own."""
+    if rule.check is None:
+        return {}
+    if "params" not in config.rules.get(rule.id, {}) and rule.check.split(".", 1)[0] not in config.sections:
+        return dict(rule.params)
+    return _params(rule, rule.spec(), config)
 
 
 def _params(rule: Rule, spec: CheckSpec | None, config: Config) -> dict[str, Any]:

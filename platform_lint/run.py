@@ -100,11 +100,8 @@ def _check_params(active: Sequence[Rule], config: Config) -> None:
     if not config.sections and not config.rules:
         return
     for rule in active:
-        if rule.check is None or ("params" not in config.rules.get(rule.id, {})
-                                  and rule.check.split(".", 1)[0] not in config.sections):
-            continue  # nothing in the config reaches its params: its check need not be imported
         params = rule_params(rule, config)
-        if params == dict(rule.params):
+        if rule.check is None or params == dict(rule.params):
             continue
         from platform_lint.validation import schema_errors
 
