@@ -74,6 +74,9 @@ def _action_end(src: str, pos: int, name: str, line: int) -> tuple[int, bool]:
         if close < 0:
             raise TemplateError("unclosed comment", name, line)
         i = close + 2
+    end = src.find("}}", i)
+    if end >= 0 and all(src.find(quote, i, end) < 0 for quote in "\"'`"):  # most actions quote nothing
+        i = end
     while i < n:
         c = src[i]
         if c in {'"', "'"}:
@@ -120,6 +123,10 @@ KEYWORDS = frozenset(
 _TOKEN = re.compile(
     r"""
     (?P<space>[ \t\r\n]+)
+  | (?P<field>(?:\.[A-Za-z_][A-Za-z0-9_]*)+)
+  | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<var>\$[A-Za-z0-9_]*)
+  | (?P<op>:=|=|\||\(|\)|,)
   | (?P<str>"(?:[^"\\\n]|\\.)*")
   | (?P<raw>`[^`]*`)
   | (?P<char>'(?:[^'\\]|\\.)+')
@@ -127,14 +134,12 @@ _TOKEN = re.compile(
         0[xX][0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?[pP][+-]?\d+
       | 0[xX][0-9a-fA-F_]+ | 0[oO][0-7_]+ | 0[bB][01_]+
       | (?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?))
-  | (?P<var>\$[A-Za-z0-9_]*)
-  | (?P<field>(?:\.[A-Za-z_][A-Za-z0-9_]*)+)
   | (?P<dot>\.)
-  | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>:=|=|\||\(|\)|,)
     """,
     re.VERBOSE,
 )
+"""The alternatives begin with different characters (but `num` and `dot`, in this order, and
+`field`): they are tried the most common first, the costly `num` late."""
 
 
 def tokens(inner: str, name: str, line: int) -> list[Tok]:
