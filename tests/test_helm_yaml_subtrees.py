@@ -56,12 +56,16 @@ CASES = [
     "a:\n  b: |\n    x\n    y: 1\n\n  c:\n    d: 1\n    e: 2\n# end\n",
     "a:\n  b: 1\n  c: 2\n  d: 3\n  e: 4\n\n\n",
     "a:\n    b: 1\n    c: 2\n    d:\n      e: 1\n      f: 2\n  # odd\nz: 1",
+    "a:\n  b: x\ty\n  c: p && q\n  d: 2 * 3\n  e: '**'\n  f: x&y*z\n",  # no tab indent, anchor or alias
 ]
 FALLBACKS = [
     "a:\n  b: &x 1\n  c: 2\n  d: 3\nz:\n  y: *x\n  w: 1\n  v: 2\n",  # an anchor used in another piece
     "a:\n  b: 1\n  c: 2\n  d: 3\na:\n  e: 1\n  f: 2\n  g: 3\n",  # a duplicate key across pieces
     'a:\n  b: "x\n  c: y"\n  d: 1\n  e: 2\n',  # a quoted scalar over lines that look like keys
     "a:\n  b: 1\n  c: 2\n\tz: 1\n",  # tab indentation
+    "a:\n  b: x\ty\n  c: 2\n  d:\n   \t e: 1\n",
+    "a:\n  b: [&x 1]\n  c: 2\n  d: 3\nz:\n  y: 1\n  w:\n  - *x\n",  # an anchor after a bracket
+    "a:\n  b: &*x 1\n  c: 2\n  d: 3\nz:\n  y: 1\n  w: 2\n",  # a run of both marks
     "a:\n  b: 1\n  c: 2\n  d: 3\n \ue0ff: 1\n",
     '"a":\n  b: 1\n  c: 2\n  d: 3\n',
     "- a\n- b\n- c\n- d\n",

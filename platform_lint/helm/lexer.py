@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from platform_lint.helm.errors import TemplateError
 
@@ -65,6 +66,11 @@ def split(src: str, name: str) -> list[Piece]:
     return pieces
 
 
+_ACTION_STOP = re.compile(r"[\"'`]|\}\}")
+"""What can end an action or begin a quote in it (found by the regex engine, not character
+by character in Python)."""
+
+
 def _action_end(src: str, pos: int, name: str, line: int) -> tuple[int, bool]:
     """Index of the closing `}}` (or of ` -}}`'s space) and whether it trims."""
     n = len(src)
@@ -74,7 +80,8 @@ def _action_end(src: str, pos: int, name: str, line: int) -> tuple[int, bool]:
         if close < 0:
             raise TemplateError("unclosed comment", name, line)
         i = close + 2
-    while i < n:
+    while (stop := _ACTION_STOP.search(src, i)) is not None:
+        i = stop.start()
         c = src[i]
         if c in {'"', "'"}:
             j = i + 1
@@ -92,11 +99,9 @@ def _action_end(src: str, pos: int, name: str, line: int) -> tuple[int, bool]:
                 raise TemplateError("unterminated raw quoted string", name, line)
             i = j + 1
             continue
-        if c == "}" and src.startswith("}}", i):
-            if i - 2 >= pos and src[i - 1] == "-" and src[i - 2] in _SPACE:
-                return i - 2, True
-            return i, False
-        i += 1
+        if i - 2 >= pos and src[i - 1] == "-" and src[i - 2] in _SPACE:  # `}}`
+            return i - 2, True
+        return i, False
     raise TemplateError("unclosed action", name, line)
 
 
@@ -106,7 +111,7 @@ def src_skip(src: str, i: int) -> int:
     return i
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Tok:
     kind: str  # str, raw, char, num, kw, ident, field, var, dot, op, bool, nil
     val: str
@@ -120,6 +125,10 @@ KEYWORDS = frozenset(
 _TOKEN = re.compile(
     r"""
     (?P<space>[ \t\r\n]+)
+  | (?P<field>(?:\.[A-Za-z_][A-Za-z0-9_]*)+)
+  | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<var>\$[A-Za-z0-9_]*)
+  | (?P<op>:=|=|\||\(|\)|,)
   | (?P<str>"(?:[^"\\\n]|\\.)*")
   | (?P<raw>`[^`]*`)
   | (?P<char>'(?:[^'\\]|\\.)+')
@@ -127,17 +136,29 @@ _TOKEN = re.compile(
         0[xX][0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?[pP][+-]?\d+
       | 0[xX][0-9a-fA-F_]+ | 0[oO][0-7_]+ | 0[bB][01_]+
       | (?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?))
-  | (?P<var>\$[A-Za-z0-9_]*)
-  | (?P<field>(?:\.[A-Za-z_][A-Za-z0-9_]*)+)
   | (?P<dot>\.)
-  | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>:=|=|\||\(|\)|,)
     """,
     re.VERBOSE,
 )
+"""The alternatives begin with different characters (but `num` and `dot`, in this order, and
+`field`): they are tried the most common first, the costly `num` late."""
 
 
 def tokens(inner: str, name: str, line: int) -> list[Tok]:
+    """The tokens of an action's inner text. The same text recurs across templates and
+    charts (`include "chart.fullname" .`, `.Values.x`): it is read once per process."""
+    try:
+        return list(_tokens(inner))
+    except _Unexpected as exc:
+        raise TemplateError(f"unexpected {exc.args[0]!r} in command", name, line) from None
+
+
+class _Unexpected(Exception):
+    """A character that begins no token (the exception's argument)."""
+
+
+@lru_cache(maxsize=4096)
+def _tokens(inner: str) -> tuple[Tok, ...]:
     out: list[Tok] = []
     pos = 0
     space = True
@@ -145,7 +166,7 @@ def tokens(inner: str, name: str, line: int) -> list[Tok]:
     while pos < n:
         m = _TOKEN.match(inner, pos)
         if m is None:
-            raise TemplateError(f"unexpected {inner[pos]!r} in command", name, line)
+            raise _Unexpected(inner[pos])
         kind = m.lastgroup or ""
         val = m.group()
         pos = m.end()
@@ -161,7 +182,7 @@ def tokens(inner: str, name: str, line: int) -> list[Tok]:
                 kind = "nil"
         out.append(Tok(kind, val, space))
         space = False
-    return out
+    return tuple(out)
 
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", re.DOTALL)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -38,7 +39,6 @@ _OPEN_KEY = re.compile(r" *([A-Za-z0-9_][A-Za-z0-9_./-]*): *")
 """A key whose value is the block below it."""
 _DOCUMENT_START = re.compile(r"---(?: +#.*| *)")
 _TAB_INDENT = re.compile(r"^ *\t", re.M)
-_AMPERSANDS_OR_STARS = re.compile(r"[&*]+")
 
 Entry = tuple[int, int, int]
 """An entry of a mapping: the line of its key, and the lines it covers (from, to)."""
@@ -58,7 +58,7 @@ class Subtrees:
     def read(self, text: str) -> YamlDocument | None:
         """What `parse_yaml(text)` returns as its one document, built from pieces; None when not cut."""
         lines = text.split("\n")
-        if len(lines) < 2 * MIN_LINES or _STAND_IN in text or _TAB_INDENT.search(text) or _anchors(text):
+        if len(lines) < 2 * MIN_LINES or _STAND_IN in text or _tab_indent(text) or _anchors(text):
             return None
         contents = (i for i, line in enumerate(lines) if _content(line))
         first = next(contents, None)
@@ -150,10 +150,9 @@ class _Level:
         starts: list[int] = []
         # the lines that hold something no deeper than this mapping's keys: its keys, and
         # the items of a sequence written at its key's indentation (`key:` then `- x`)
-        for found in _shallow(self.indent).finditer(self.text, offsets[first], offsets[stop]):
-            if found.end() - found.start() != self.indent:
+        for i, column in _shallow_lines(self.text, offsets, first, stop, self.indent):
+            if column != self.indent:
                 raise _NotCut
-            i = bisect.bisect_right(offsets, found.start()) - 1
             if lines[i].startswith("-", self.indent):
                 if not starts:
                     raise _NotCut
@@ -230,21 +229,53 @@ class _Node:
         self.end_mark = end_mark
 
 
+def _tab_indent(text: str) -> bool:
+    """Whether a line is indented with a tab (a regex starting at `^` is tried at every
+    character: it is not run on the many texts without a tab)."""
+    return "\t" in text and _TAB_INDENT.search(text) is not None
+
+
 def _anchors(text: str) -> bool:
     """Whether the text may hold an anchor or an alias, which tie pieces together (an alias
     across pieces, a name given twice): a `&` or `*` after a space, a bracket, a comma or
     at a line's start, not followed by a space (`a && b` in a CEL rule, `a * b`, are no anchor)."""
-    for found in _AMPERSANDS_OR_STARS.finditer(text):
-        start, end = found.span()
-        if (start == 0 or text[start - 1] in " \t[{,\n") and end < len(text) and text[end] not in " \t\n":
-            return True
+    for mark in "&*":  # found by `str.find`, many times quicker than a regex's character class
+        start = text.find(mark)
+        while start >= 0:
+            if start == 0 or text[start - 1] in " \t[{,\n":  # (a run of `&` and `*` starts here)
+                end = start + 1
+                while end < len(text) and text[end] in "&*":
+                    end += 1
+                if end < len(text) and text[end] not in " \t\n":
+                    return True
+            start = text.find(mark, start + 1)
     return False
+
+
+def _shallow_lines(text: str, offsets: list[int], first: int, stop: int, indent: int) -> Iterator[
+        tuple[int, int]]:
+    """Each line from `first` to `stop` holding something at a column no deeper than `indent`,
+    and that column. The lines after the first are found by the line break before them: a
+    pattern that starts with a character is searched for by a quick scan for it, where one
+    that starts at a line's start (`^` in MULTILINE) is tried at every character."""
+    end = offsets[stop]
+    head = _line_start(indent).match(text, offsets[first], end)
+    if head is not None:
+        yield first, head.end() - head.start()
+    for found in _shallow(indent).finditer(text, offsets[first], end):
+        yield bisect.bisect_right(offsets, found.start() + 1) - 1, found.end() - found.start() - 1
 
 
 @lru_cache(maxsize=64)
 def _shallow(indent: int) -> re.Pattern[str]:
-    """The lines holding something at a column no deeper than `indent`."""
-    return re.compile(f"^ {{0,{indent}}}(?=[^ \\n#])", re.M)
+    """A line break and the line after it, up to something at a column no deeper than `indent`."""
+    return re.compile(f"\\n {{0,{indent}}}(?=[^ \\n#])")
+
+
+@lru_cache(maxsize=64)
+def _line_start(indent: int) -> re.Pattern[str]:
+    """A line from its start, up to something at a column no deeper than `indent`."""
+    return re.compile(f" {{0,{indent}}}(?=[^ \\n#])")
 
 
 def _key(line: str) -> str:
