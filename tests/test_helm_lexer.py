@@ -28,3 +28,23 @@ def test_an_action_ends_at_the_first_brackets_outside_quotes() -> None:
     ]
     with pytest.raises(TemplateError, match="unclosed action"):
         split("{{ x }", "t")
+
+
+@pytest.mark.parametrize("src", ['{{ "a\\', '{{ "a', "{{ 'a\\", '{{ "a\\\n" }}'])
+def test_a_quote_left_open_at_the_end_or_a_line_break_is_a_template_error(src: str) -> None:
+    with pytest.raises(TemplateError, match="unterminated quoted string"):
+        split(src, "t")
+
+
+def test_a_long_action_reads_the_same_as_a_short_one_and_is_not_kept() -> None:
+    from platform_lint.helm.lexer import _cached_tokens
+
+    long_inner = " " + " | ".join(f".Values.k{i}" for i in range(200)) + " "
+    before = _cached_tokens.cache_info()
+    got = tokens(long_inner, "t", 1)
+    assert _cached_tokens.cache_info() == before
+    assert [t.val for t in got if t.kind == "field"] == [f".Values.k{i}" for i in range(200)]
+    short = " .Values.only_in_this_test "
+    assert tokens(short, "t", 1) == tokens(short, "t", 1)
+    after = _cached_tokens.cache_info()
+    assert (after.misses, after.hits) == (before.misses + 1, before.hits + 1)

@@ -88,9 +88,11 @@ def _action_end(src: str, pos: int, name: str, line: int) -> tuple[int, bool]:
             while j < n and src[j] != c:
                 if src[j] == "\\":
                     j += 1
-                if src[j] == "\n":
+                if j == n or src[j] == "\n":
                     raise TemplateError("unterminated quoted string", name, line)
                 j += 1
+            if j == n:
+                raise TemplateError("unterminated quoted string", name, line)
             i = j + 1
             continue
         if c == "`":
@@ -144,10 +146,17 @@ _TOKEN = re.compile(
 `field`): they are tried the most common first, the costly `num` late."""
 
 
+_CACHED_TEXT_MAX = 512
+"""Longer action texts are read each time, so the cache stays small (4,096 texts of at most
+this many characters) whatever the templates hold."""
+
+
 def tokens(inner: str, name: str, line: int) -> list[Tok]:
-    """The tokens of an action's inner text. The same text recurs across templates and
-    charts (`include "chart.fullname" .`, `.Values.x`): it is read once per process."""
+    """The tokens of an action's inner text. The same short text recurs across templates
+    and charts (`include "chart.fullname" .`, `.Values.x`): it is read once per process."""
     try:
+        if len(inner) <= _CACHED_TEXT_MAX:
+            return list(_cached_tokens(inner))
         return list(_tokens(inner))
     except _Unexpected as exc:
         raise TemplateError(f"unexpected {exc.args[0]!r} in command", name, line) from None
@@ -157,7 +166,6 @@ class _Unexpected(Exception):
     """A character that begins no token (the exception's argument)."""
 
 
-@lru_cache(maxsize=4096)
 def _tokens(inner: str) -> tuple[Tok, ...]:
     out: list[Tok] = []
     pos = 0
@@ -183,6 +191,9 @@ def _tokens(inner: str) -> tuple[Tok, ...]:
         out.append(Tok(kind, val, space))
         space = False
     return tuple(out)
+
+
+_cached_tokens = lru_cache(maxsize=4096)(_tokens)
 
 
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", re.DOTALL)
