@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -60,6 +59,8 @@ class Acting:
 
 
 def _git(root: Path, *args: str) -> str:
+    import subprocess  # only a run that reads git pays for it (~4 ms)
+
     try:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
                               check=False)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -60,6 +59,8 @@ class Skipped:
 
 
 def _git_files(root: Path) -> list[str] | None:
+    import subprocess  # only a run inside a git checkout pays for it (~4 ms)
+
     try:
         out = subprocess.run(
             ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],

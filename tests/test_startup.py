@@ -79,6 +79,16 @@ def test_one_file_run_imports_only_what_it_needs(path: Path, banned: tuple[str, 
     assert "platform_lint.engine" in fresh and _loaded(fresh, banned) == []
 
 
+def test_a_folder_outside_a_git_checkout_is_scanned_without_subprocess(tmp_path: Path) -> None:
+    # A named file is a change, whose acting team asks `git config user.email`; a folder is not.
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "deployment.yaml").write_bytes((EXAMPLE / "k8s/gateway/deployment.yaml").read_bytes())
+    modules = _imported(folder, tmp_path, "--no-cache")
+    assert "platform_lint.engine" in modules
+    assert _loaded(modules, ("subprocess",)) == []
+
+
 def test_a_run_with_an_unchanged_config_imports_no_jsonschema(tmp_path: Path) -> None:
     """The config's verdict is remembered by digest (`config._validate`): only the first
     run with these bytes validates them."""
