@@ -55,7 +55,10 @@ def take_over() -> None:
         return  # an interpreter whose compiler we do not know, or already wrapped
     from platform_lint.cache_home import user_cache_root
 
-    path = str(user_cache_root() / f"regex-programs-{_build_tag()}.marshal")
+    try:
+        path = str(user_cache_root() / f"regex-programs-{_build_tag()}.marshal")
+    except (RuntimeError, OSError, KeyError):  # no home directory to keep them in: re as it is
+        return
     _state.update(path=path, programs=_read(path), learnt=False)
     programs: dict[_Key, _Program] = _state["programs"]
     re_directory = os.path.dirname(compiler.__file__) + os.sep
@@ -112,11 +115,13 @@ def _build_tag() -> str:
 def _read(path: str) -> dict[_Key, _Program]:
     try:
         with open(path, "rb") as kept:
+            if hasattr(os, "geteuid") and os.fstat(kept.fileno()).st_uid != os.geteuid():
+                return {}  # written by someone else (a shared cache folder): `_sre` may crash on it
             tag, checksum, body = marshal.loads(kept.read())
         if tag != _build_tag() or zlib.crc32(body) != checksum:
             return {}
         programs = marshal.loads(body)
-    except (OSError, EOFError, ValueError, TypeError):
+    except Exception:  # missing, unreadable, corrupt (MemoryError for a list said to be huge)
         return {}
     return programs if isinstance(programs, dict) else {}
 

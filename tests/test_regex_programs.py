@@ -9,9 +9,11 @@ import json
 import marshal
 import os
 import re
+import struct
 import subprocess
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,10 +40,12 @@ print(json.dumps(seen))
 """
 
 
-def _run_case(cache: Path, marker: str = "marker") -> dict[str, object]:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    done = subprocess.run([sys.executable, "-c", _CASE, marker], check=True, capture_output=True, text=True,
-                          env=env, timeout=120)
+def _run_case(cache: Path, marker: str = "marker", *, env: dict[str, str] | None = None,
+              command: tuple[str, ...] = (),
+              preexec_fn: Callable[[], object] | None = None) -> dict[str, object]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)} if env is None else env
+    done = subprocess.run([*command, sys.executable, "-c", _CASE, marker], check=True, capture_output=True,
+                          text=True, env=env, timeout=120, preexec_fn=preexec_fn)
     assert done.stderr == ""
     result: dict[str, object] = json.loads(done.stdout)
     return result
@@ -107,6 +111,54 @@ def test_a_program_the_interpreter_refuses_is_compiled_afresh(tmp_path: Path) ->
     assert seen["match"] == ["KEPT-abc", "42", 1, 2]
     _tag, _checksum, body = marshal.loads(kept.read_bytes())
     assert all(code != [0xDEAD] * len(code) for _f, code, *_rest in marshal.loads(body).values())
+
+
+def test_a_file_whose_reading_runs_out_of_memory_is_ignored(tmp_path: Path) -> None:
+    """Five bytes (a marshal list said to hold 2**31 - 1 items) ask for 16 GB: MemoryError,
+    not a traceback, where memory is limited (here the address space, to 3 GB)."""
+    import resource
+
+    _run_case(tmp_path)
+    _kept_file(tmp_path).write_bytes(b"[" + struct.pack("<i", 2**31 - 1))
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, resource.RLIM_INFINITY))
+
+    seen = _run_case(tmp_path, preexec_fn=limited)
+    assert seen["match"] == ["KEPT-abc", "42", 1, 2]
+
+
+# A program `_sre` accepts and then crashes on (Python 3.11: a segmentation fault in
+# `_sre.compile` itself): a crc32 is no defence against a file written on purpose.
+_CRASHING: tuple[object, ...] = (
+    32, [14, 8, 1, 2, 2, 1, 1, 123, 0, 16, 123, 13, 0, 9, 0, 40, 0, 134217728, 0, 0, 0, 0, 0, 1],
+    0, {}, (None,))
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_a_file_someone_else_wrote_is_never_trusted(tmp_path: Path) -> None:
+    _run_case(tmp_path)
+    kept = _kept_file(tmp_path)
+    tag, _checksum, body = marshal.loads(kept.read_bytes())
+    programs = marshal.loads(body)
+    for key in programs:
+        programs[key] = _CRASHING
+    body = marshal.dumps(programs)
+    kept.write_bytes(marshal.dumps((tag, zlib.crc32(body), body)))
+    os.chown(kept, 65534, 65534)  # another user sharing the cache folder
+    seen = _run_case(tmp_path)
+    assert seen["match"] == ["KEPT-abc", "42", 1, 2]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(),
+                    reason="needs root and setpriv to run as a user with no home")
+def test_a_user_with_no_home_directory_runs_without_kept_programs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME")}
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    tmp_path.chmod(0o777)
+    command = ("/usr/bin/setpriv", "--reuid", "54321", "--regid", "54321", "--clear-groups")  # not in passwd
+    seen = _run_case(tmp_path, env=env, command=command)
+    assert seen["match"] == ["KEPT-abc", "42", 1, 2]
 
 
 def test_every_kept_program_equals_what_re_compiles(tmp_path: Path, example_scan_cache: Path) -> None:
