@@ -24,6 +24,7 @@ keeps `re` as it is. Programs first compiled in a pool's worker are not kept.
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sys
@@ -97,8 +98,9 @@ def finish() -> None:
         with open(temporary, "wb") as out:
             out.write(marshal.dumps((_build_tag(), zlib.crc32(body), body)))
         os.replace(temporary, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs speed
+    except OSError:  # a cache that cannot be written only costs speed; leave no half file
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
     _state["learnt"] = False
 
 

@@ -161,6 +161,16 @@ def test_a_user_with_no_home_directory_runs_without_kept_programs(tmp_path: Path
     assert seen["match"] == ["KEPT-abc", "42", 1, 2]
 
 
+def test_a_file_that_cannot_be_replaced_leaves_no_temporary_behind(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _run_case(cache)
+    kept = _kept_file(cache)
+    kept.unlink()
+    kept.mkdir()  # os.replace onto a folder fails
+    _run_case(cache)
+    assert sorted(p.name for p in kept.parent.iterdir()) == [kept.name]
+
+
 def test_every_kept_program_equals_what_re_compiles(tmp_path: Path, example_scan_cache: Path) -> None:
     """What the command's own runs keep (the example repository's scan), each rebuilt
     by `_sre` and compared with `re`'s own compilation of the same text and flags."""
