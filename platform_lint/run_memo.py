@@ -331,9 +331,11 @@ def _states(root: Path, exclude: list[str]) -> dict[str, State | None] | None:
     from platform_lint.discovery import list_paths
 
     out: dict[str, State | None] = {}
+    base = os.path.join(root, "")  # joined as strings: a Path per file costs more than its lstat
     for name in list_paths(root, exclude):
+        path = base + name
         try:
-            info = os.lstat(root / name)
+            info = os.lstat(path)
         except FileNotFoundError:
             out[name] = None
             continue
@@ -342,7 +344,7 @@ def _states(root: Path, exclude: list[str]) -> dict[str, State | None] | None:
         if stat.S_ISDIR(info.st_mode):  # a submodule: listed, never read
             out[name] = _DIRECTORY
         elif stat.S_ISREG(info.st_mode):
-            if not os.access(root / name, os.R_OK):
+            if not os.access(path, os.R_OK):
                 return None  # the scan would skip it as unreadable
             out[name] = _state(info)
         else:
