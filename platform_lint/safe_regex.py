@@ -22,7 +22,11 @@ from platform_lint.model import Path as DataPath
 
 
 class UnsafePattern(ValueError):
-    """A pattern RE2 cannot run (or cannot parse)."""
+    """A pattern RE2 cannot run (or cannot parse); `reason` is RE2's."""
+
+    def __init__(self, pattern: str, reason: str) -> None:
+        super().__init__(f"{pattern!r} cannot run in linear time: {reason}")
+        self.reason = reason
 
 
 @lru_cache(maxsize=512)
@@ -37,7 +41,7 @@ def compile_pattern(pattern: str) -> Any:
     except re2.error as exc:
         reason = exc.args[0] if exc.args else "invalid pattern"
         text = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
-        raise UnsafePattern(f"{pattern!r} cannot run in linear time: {text}") from None
+        raise UnsafePattern(pattern, text) from None
 
 
 def search(pattern: str, text: str) -> bool:

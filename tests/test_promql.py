@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from platform_lint.sources.promql import PromQLError, contradictions, parse
@@ -40,6 +42,7 @@ def test_constants_are_folded(text: str, value: object) -> None:
     ("x +* y", 3),
     ("rate(x[5m]", 10),
     ('foo{a=~"("}', 7),
+    ('foo{a!~"(?=x)y"}', 7),
     ("1 > 2", 2),
     ('{job=""}', 0),
     ("x[5m:1q]", 5),
@@ -66,3 +69,12 @@ def test_contradicting_matchers() -> None:
     assert contradictions(selector) is not None
     (selector,) = parse('up{job="a", job!="b"}').selectors
     assert contradictions(selector) is None
+
+
+@pytest.mark.parametrize("regex", ["[[a]x", "\\\\Qa.b\\\\E", "(?i)Err.*", "a{2,3}|[[:alpha:]]+"])
+def test_label_regexes_are_read_as_prometheus_reads_them(regex: str) -> None:
+    """RE2's syntax, as Prometheus's: no Python warning (`[[` is a nested set to `re`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (selector,) = parse(f'up{{job=~"{regex}"}}').selectors
+    assert selector.matchers[0].value == regex.replace("\\\\", "\\")

@@ -358,10 +358,13 @@ class _Parser:
             raise PromQLError(f"expected a quoted label value, found {value.text!r}", value.offset)
         text = _unquote(value.text)
         if op.text in ("=~", "!~"):
-            try:
-                re.compile(text)
-            except re.error as exc:
-                raise PromQLError(f"invalid regular expression {text!r}: {exc}", value.offset) from None
+            from platform_lint.safe_regex import UnsafePattern, compile_pattern
+
+            try:  # Prometheus's regexes are RE2's: `\Q...\E` is one, a lookahead is not
+                compile_pattern(text)
+            except UnsafePattern as exc:
+                reason = f"invalid regular expression {text!r}: {exc.reason}"
+                raise PromQLError(reason, value.offset) from None
         label = _unquote(tok.text) if tok.kind == "string" else tok.text
         return Matcher(label, op.text, text)
 
