@@ -177,3 +177,11 @@ def test_a_number_that_cannot_be_read_is_a_template_error_not_a_crash(text: str)
         parse_yaml(text, "values.yaml")
     assert raised.value.message == "cannot parse YAML: a number that cannot be read"
     assert raised.value.file == "values.yaml"
+
+
+def test_an_anchor_given_again_names_the_later_node_as_in_go_yaml() -> None:
+    """libyaml's composer refuses it; Helm's go-yaml (and YAML 1.2) take the later node."""
+    assert parse_yaml("a: &x 1\nb: &x {k: v}\nc: *x\nd: [&y 3, &y 4, *y]\n") == {
+        "a": 1.0, "b": {"k": "v"}, "c": {"k": "v"}, "d": [3.0, 4.0, 4.0]}
+    with pytest.raises(TemplateError, match="undefined alias"):
+        parse_yaml("a: &x 1\nb: *z\n")

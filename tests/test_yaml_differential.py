@@ -256,3 +256,9 @@ def test_a_parse_leaves_no_reference_cycle_for_the_collector() -> None:
     finally:
         if was:
             gc.enable()
+
+
+def test_an_anchor_given_again_names_the_later_node() -> None:
+    """As YAML 1.2 and Kubernetes' go-yaml read it (libyaml's composer refuses it)."""
+    docs, problems = parse_yaml("a: &x 1\nb: &x [2]\nc: *x\n")
+    assert problems == [] and docs[0].data == {"a": 1, "b": [2], "c": [2]}

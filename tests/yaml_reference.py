@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import warnings
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -169,17 +170,21 @@ def parse_yaml(text: str) -> tuple[list[YamlDocument], list[Problem]]:
         # ruamel's C composer recurses without a guard: 50,000 '[' crash the process.
         return [], [Problem(Span.point(1), f"nested more than {MAX_DEPTH} levels deep: not parsed")]
     position = _positions(text)
-    docs, problems, flow_colon = _load(text, position, pure=False)
-    if flow_colon:
+    docs, problems, refused = _load(text, position, pure=False)
+    if refused:
         # libyaml's scanner refuses a `:` inside a plain scalar in flow context
-        # (`ports: [frontend:80]`), which YAML 1.2 and go-yaml (what kubectl
-        # reads with) take as one string; ruamel's own scanner reads it so.
-        docs, problems, _ = _load(text, position, pure=True)
+        # (`ports: [frontend:80]`), and its composer an anchor given again, both of which
+        # YAML 1.2 and go-yaml (what kubectl reads with) take (one string; the later node);
+        # ruamel's own scanner and composer read them so.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ruamel's ReusedAnchorWarning
+            docs, problems, _ = _load(text, position, pure=True)
     return docs, problems
 
 
 def _load(text: str, position: Position, *, pure: bool) -> tuple[list[YamlDocument], list[Problem], bool]:
-    """The documents and problems, and whether the text stopped at a `:` in a flow scalar."""
+    """The documents and problems, and whether the C parser stopped at what the pure one
+    reads (a `:` in a flow scalar, an anchor given again)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -204,7 +209,8 @@ def _load(text: str, position: Position, *, pure: bool) -> tuple[list[YamlDocume
             docs.append(builder.doc)
             problems.extend(builder.problems)
     except (YAMLError, RecursionError) as exc:
-        if not pure and isinstance(exc, MarkedYAMLError) and exc.problem == _FLOW_COLON:
+        if not pure and isinstance(exc, MarkedYAMLError) and (
+                exc.problem == _FLOW_COLON or str(exc.context).startswith("found duplicate anchor")):
             return docs, problems, True
         problems.append(_unreadable(exc, text, position))
     return docs, problems, False
@@ -218,10 +224,12 @@ def _alias_bomb(loader: Any, text: str, first_line: int, position: Position) -> 
 
 def _nth_alias(loader: Any, text: str, first_line: int, n: int, position: Position) -> Span:
     """Where the `n`th alias of the document starting at `first_line` is (its start without one)."""
+    from ruamel.yaml import YAML
     from ruamel.yaml.events import AliasEvent
 
     seen = 0
-    for event in loader.parse(text):
+    # a loader of its own: the pure one's parser is still inside the composition that stopped
+    for event in YAML(typ="safe", pure=loader.pure).parse(text):
         if isinstance(event, AliasEvent) and event.start_mark.line >= first_line:
             seen += 1
             if seen >= n:

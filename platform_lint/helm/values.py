@@ -18,12 +18,21 @@ from platform_lint.helm.executor import GoObject
 
 
 @cache
-def _loader() -> Any:
-    """PyYAML's safe loader reading YAML 1.1 as go-yaml v2 does: no timestamps."""
+def _loader(reused_anchors: bool = False) -> Any:
+    """PyYAML's safe loader reading YAML 1.1 as go-yaml v2 does: no timestamps. With
+    `reused_anchors`, the pure-Python loader, where an anchor given again names the later
+    node (as in go-yaml and YAML 1.2; libyaml's composer refuses it)."""
     import yaml
 
-    class Loader(yaml.CSafeLoader):
-        pass
+    base: Any = yaml.SafeLoader if reused_anchors else yaml.CSafeLoader
+
+    class Loader(base):  # type: ignore[misc]
+        if reused_anchors:
+            def compose_node(self, parent: Any, index: Any) -> Any:
+                event = self.peek_event()
+                if not isinstance(event, yaml.AliasEvent) and event.anchor is not None:
+                    self.anchors.pop(event.anchor, None)
+                return super().compose_node(parent, index)
 
     Loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -111,7 +120,12 @@ def _load(text: str) -> Any:
     except Exception:  # unusual, or an error: what PyYAML reads decides
         import yaml
 
-        return yaml.load(text, Loader=_loader())
+        try:
+            return yaml.load(text, Loader=_loader())
+        except yaml.composer.ComposerError as exc:
+            if not str(exc.context).startswith("found duplicate anchor"):
+                raise
+            return yaml.load(text, Loader=_loader(reused_anchors=True))
 
 
 def load_values(text: str, name: str) -> dict[str, Any]:

@@ -36,9 +36,8 @@ class AliasBomb(Exception):
 def compose(get: Callable[[], Any], c_parser: bool) -> Iterator[tuple[Any, bool, int, int]]:
     """Each document of the event stream `get` reads: its root node, whether it
     has anchors, and how many nodes and scalar characters it writes out.
-    Anchors and aliases are checked as ruamel's composer checks them: an
-    unknown alias is an error; a repeated anchor is one under the C parser,
-    and the later one wins under the pure one."""
+    An unknown alias is an error; an anchor given again names the later node, as
+    YAML 1.2 says and Kubernetes' go-yaml reads it (libyaml's composer refuses it)."""
     from ruamel.yaml.composer import ComposerError
     from ruamel.yaml.events import (
         AliasEvent,
@@ -62,7 +61,7 @@ def compose(get: Callable[[], Any], c_parser: bool) -> Iterator[tuple[Any, bool,
                 nodes += 1
                 scalar_bytes += len(event.value)
                 if event.anchor is not None:
-                    _anchor(anchors, event, event, c_parser)
+                    anchors[event.anchor] = event
                 if children is None:
                     root: Any = event
                     break
@@ -87,19 +86,10 @@ def compose(get: Callable[[], Any], c_parser: bool) -> Iterator[tuple[Any, bool,
                 nodes += 1
                 node = Collection(event, "mapping" if kind is MappingStartEvent else "sequence")
                 if event.anchor is not None:
-                    _anchor(anchors, node, event, c_parser)
+                    anchors[event.anchor] = node
                 if children is not None:
                     children.append(node)
                 stack.append(node)
                 children = node.value
         get()  # the document end
         yield root, bool(anchors), nodes, scalar_bytes
-
-
-def _anchor(anchors: dict[str, Any], node: Any, event: Any, c_parser: bool) -> None:
-    from ruamel.yaml.composer import ComposerError
-
-    if c_parser and event.anchor in anchors:
-        raise ComposerError("found duplicate anchor; first occurrence", anchors[event.anchor].start_mark,
-                            "second occurrence", event.start_mark)
-    anchors[event.anchor] = node
