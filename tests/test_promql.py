@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 
 import pytest
@@ -78,3 +79,34 @@ def test_label_regexes_are_read_as_prometheus_reads_them(regex: str) -> None:
         warnings.simplefilter("error")
         (selector,) = parse(f'up{{job=~"{regex}"}}').selectors
     assert selector.matchers[0].value == regex.replace("\\\\", "\\")
+
+
+@pytest.mark.parametrize(("text", "contradicts"), [
+    ('up{job="a", job=~"[[:alpha:]]+"}', False),  # `re` reads `[[:alph]` and then `]+`
+    ('up{job="a.b", job=~`\\Qa.b\\E`}', False),  # `re` refuses `\Q`: no verdict
+    ('up{job="axb", job=~`\\Qa.b\\E`}', True),
+    ('up{job="x", job!~"\\\\pL"}', True),  # a Unicode class: `re` refuses `\p`
+])
+def test_label_regexes_are_matched_as_prometheus_matches_them(text: str, contradicts: bool) -> None:
+    """A value is judged against the regex by RE2, which read it, with no Python warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (selector,) = parse(text).selectors
+        assert (contradictions(selector) is not None) is contradicts
+
+
+def test_a_label_regex_is_matched_in_linear_time() -> None:
+    """`(a|aa)+` against 40 `a`s and a `!` backtracks for seconds in `re` (twice as long
+    for each `a` more)."""
+    (selector,) = parse('up{job="' + "a" * 40 + '!", job=~"(a|aa)+"}').selectors
+    started = time.perf_counter()
+    assert contradictions(selector) is not None
+    assert time.perf_counter() - started < 1
+
+
+def test_a_selector_whose_only_regex_matches_empty_text_is_refused() -> None:
+    """`[[:alpha:]]*` matches "": alone, the selector has no non-empty matcher."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(PromQLError):
+            parse('{job=~"[[:alpha:]]*"}')

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from platform_lint.records import field, record
 
@@ -383,10 +384,8 @@ def _fold(name: str, value: Value) -> Value:
 
 
 def _matches_empty(m: Matcher) -> bool:
-    try:
-        return re.fullmatch(m.value, "") is not None if m.op == "=~" else m.value == ""
-    except re.error:
-        return False
+    # RE2, which the parser checked the regex with (Python's `re` reads other syntax)
+    return _regex(m.value).fullmatch("") is not None if m.op == "=~" else m.value == ""
 
 
 def _unquote(text: str) -> str:
@@ -483,12 +482,15 @@ def contradictions(selector: Selector) -> str | None:
 
 
 def _admits(m: Matcher, value: str) -> bool:
-    try:
-        if m.op == "=":
-            return m.value == value
-        if m.op == "!=":
-            return m.value != value
-        hit = re.fullmatch(m.value, value) is not None
-        return hit if m.op == "=~" else not hit
-    except re.error:
-        return True
+    if m.op == "=":
+        return m.value == value
+    if m.op == "!=":
+        return m.value != value
+    hit = _regex(m.value).fullmatch(value) is not None  # RE2, as the parser checked it
+    return hit if m.op == "=~" else not hit
+
+
+def _regex(pattern: str) -> Any:
+    from platform_lint.safe_regex import compile_pattern
+
+    return compile_pattern(pattern)
