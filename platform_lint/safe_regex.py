@@ -48,6 +48,15 @@ def search(pattern: str, text: str) -> bool:
     return compile_pattern(pattern).search(text) is not None
 
 
+def fullmatch(pattern: str, text: str) -> bool | None:
+    """Whether `pattern` matches all of `text`, read as RE2 (Go's regexp, Prometheus's and
+    Alertmanager's) reads it; None if RE2 cannot read it."""
+    try:
+        return compile_pattern(pattern).fullmatch(text) is not None
+    except UnsafePattern:
+        return None
+
+
 def unsafe_patterns(schema: Any, at: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
     """Where `schema` holds a pattern RE2 cannot run, with the reason.
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from platform_lint.checks import Registry
 from platform_lint.finding import Hit
 from platform_lint.model import Obj, Path
+from platform_lint.safe_regex import fullmatch
 
 if TYPE_CHECKING:
     from platform_lint.sources.prometheus import Alertmanager, PromRule
@@ -206,10 +207,7 @@ _CRITICAL_TEXT = re.compile(r"""^\s*severity\s*(=|=~)\s*["']?([^"']*)["']?\s*$""
 def _matches_critical(route: Mapping[str, Any], critical: str) -> bool:
     """The route selects alerts by severity and `critical` is among them."""
     def admits(op: str, value: str) -> bool:
-        try:
-            return value == critical if op == "=" else re.fullmatch(value, critical) is not None
-        except re.error:
-            return False
+        return value == critical if op == "=" else bool(fullmatch(value, critical))
 
     matchers = route.get("matchers")
     for item in matchers if isinstance(matchers, list) else ():
@@ -321,13 +319,8 @@ def _watched_jobs(alert_objs: Sequence[Obj]) -> tuple[list[tuple[str, str]], boo
 
 
 def _job_read(job: str, jobs: Sequence[tuple[str, str]]) -> bool:
-    for op, value in jobs:
-        try:
-            if (op == "=" and value == job) or (op == "=~" and re.fullmatch(value, job)):
-                return True
-        except re.error:
-            continue
-    return False
+    return any((op == "=" and value == job) or (op == "=~" and bool(fullmatch(value, job)))
+               for op, value in jobs)
 
 
 def _service_names(objs: Sequence[Obj]) -> list[tuple[dict[str, Any], str]]:

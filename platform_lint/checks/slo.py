@@ -12,6 +12,7 @@ from platform_lint.checks import Registry
 from platform_lint.checks.k8s_objects import same_namespace
 from platform_lint.finding import Hit
 from platform_lint.model import Obj
+from platform_lint.safe_regex import fullmatch
 from platform_lint.sources.slo import SLO, slos
 
 CHECKS = Registry()
@@ -74,11 +75,8 @@ def _covers(slo: SLO, names: set[str]) -> bool:
     for query in slo.queries:
         for _label, op, value in _MATCHER.findall(query):
             for name in names:
-                try:
-                    if (op == "=" and value == name) or (op == "=~" and re.fullmatch(value, name)):
-                        return True
-                except re.error:
-                    continue
+                if (op == "=" and value == name) or (op == "=~" and fullmatch(value, name)):
+                    return True
     return False
 
 
