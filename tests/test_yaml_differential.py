@@ -262,3 +262,14 @@ def test_an_anchor_given_again_names_the_later_node() -> None:
     """As YAML 1.2 and Kubernetes' go-yaml read it (libyaml's composer refuses it)."""
     docs, problems = parse_yaml("a: &x 1\nb: &x [2]\nc: *x\n")
     assert problems == [] and docs[0].data == {"a": 1, "b": [2], "c": [2]}
+
+
+@pytest.mark.parametrize("text", ["a: &x {k: 1}\nb: &x\n  <<: *x\n  y: 2\n",
+                                  "b: &x\n  <<: [*x]\n  y: 2\n"])
+def test_a_mapping_merging_itself_is_a_recursive_alias_not_an_unreadable_document(text: str) -> None:
+    """`&x {<<: *x}` names the mapping being read (go-yaml: "contains itself"); with an
+    anchor given again it is how one might try to extend the earlier `x`."""
+    for parse in (parse_yaml, yaml_reference.parse_yaml):
+        docs, problems = parse(text)
+        assert [p.message for p in problems] == ["recursive alias"]
+        assert docs[-1].data["b"] == {"y": 2}

@@ -303,6 +303,9 @@ class _Builder:
             self.problems.append(Problem(_span(source, self.position),
                                          "merge key '<<' needs a mapping"))
             return
+        if id(source) in self._active:  # `&a {<<: *a}`: the mapping being built
+            self.problems.append(Problem(_span(source, self.position), "recursive alias"))
+            return
         out.update(self._mapping(source, path))
 
 
