@@ -340,3 +340,19 @@ def test_each_include_runs_again_a_random_call_differs_and_depth_counts_every_ti
             'c: {{ include "wrap" (dict "n" 20 "e" $e) }}\n')
     result = chart({"t.yaml": deep})
     assert result.errors and isinstance(result.errors[0], RenderLimit), result.errors
+
+
+def test_files_glob_reads_a_class_as_gobwas_glob_does() -> None:
+    """Characters of a `[...]` class are themselves (Python's `re` warned of a nested set at
+    `[[`); a pattern that does not compile matches every file, as Helm falls back to `**`."""
+    import warnings
+
+    from platform_lint.helm.funcs_helm import Files
+
+    files = Files({"a[": "1", "ax": "2", "ab": "3", "a\\": "4"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sorted(files.glob("a[[x]").files) == ["a[", "ax"]
+        assert sorted(files.glob("a[!x]").files) == ["a[", "a\\", "ab"]
+        assert sorted(files.glob("a[b^]").files) == ["ab"]
+        assert len(files.glob("a[z-a]").files) == 4

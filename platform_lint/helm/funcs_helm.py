@@ -128,7 +128,10 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
         elif c == "[":
             j = pattern.find("]", i)
             if j > i:
-                out.append("[" + pattern[i + 1 : j].replace("!", "^", 1) + "]")
+                body = pattern[i + 1 : j]
+                negate = body.startswith("!")
+                chars = "".join(x if x == "-" else re.escape(x) for x in body[negate:])
+                out.append(("[^" if negate else "[") + chars + "]")
                 i = j + 1
                 continue
             out.append(re.escape(c))
@@ -156,7 +159,10 @@ class Files(GoObject):
         return methods.get(name)
 
     def glob(self, pattern: str) -> Files:
-        rx = _glob_regex(pattern)
+        try:
+            rx = _glob_regex(pattern)
+        except re.error:  # `[z-a]`: what gobwas/glob does not compile, Helm reads as `**`
+            return Files(dict(self.files))
         return Files({k: v for k, v in self.files.items() if rx.match(k)})
 
     def as_config(self) -> str:
