@@ -356,3 +356,13 @@ def test_files_glob_reads_a_class_as_gobwas_glob_does() -> None:
         assert sorted(files.glob("a[!x]").files) == ["a[", "a\\", "ab"]
         assert sorted(files.glob("a[b^]").files) == ["ab"]
         assert len(files.glob("a[z-a]").files) == 4
+
+
+def test_files_glob_and_api_versions_can_be_ranged_over_as_in_helm() -> None:
+    """`.Files.Glob` gives a Go map (name to content) and `.Capabilities.APIVersions` a
+    slice: the chart guide's `range $path, $_ := .Files.Glob "..."` is not an error."""
+    src = ('{{ range $path, $_ := .Files.Glob "conf/*.toml" }}{{ $path }}={{ $.Files.Get $path }};'
+           '{{ end }}{{ range $i, $v := .Capabilities.APIVersions }}{{ if eq $v "v1" }}v1@{{ $i }}'
+           '{{ end }}{{ end }}')
+    text = out(src, **{"conf/b.toml": "2", "conf/a.toml": "1", "conf/c.txt": "3"})
+    assert text.startswith("conf/a.toml=1;conf/b.toml=2;v1@")

@@ -176,6 +176,11 @@ class Executor:
     def range(self, node: Branch, dot: Any, scope: list[list[Any]], out: list[str]) -> None:
         pipe = node.pipe
         value = self.pipe(Pipe(pipe.cmds), dot, scope)
+        if isinstance(value, GoObject):
+            from platform_lint.helm.funcs_helm import APIVersions, Files
+
+            if isinstance(value, (Files, APIVersions)):  # a Go map and a Go slice
+                value = value.go_data()
         items: list[tuple[Any, Any]]
         if isinstance(value, dict):
             items = [(k, value[k]) for k in sorted(value, key=_map_key)]
