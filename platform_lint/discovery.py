@@ -14,7 +14,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from platform_lint.records import record
 
@@ -104,12 +104,10 @@ def _ignore_file(path: Path, prefix: str) -> _Ignore | None:
         lines = path.read_text(errors="replace").splitlines()
     except OSError:
         return None
-    import pathspec
-
     try:
-        spec = pathspec.PathSpec.from_lines("gitignore", lines)
+        spec = _gitignore_spec(lines)
     except (ValueError, re.error):  # as git does, a pattern it cannot read (`!` alone) is passed over
-        spec = pathspec.PathSpec.from_lines("gitignore", [ln for ln in lines if pattern_problem(ln) is None])
+        spec = _gitignore_spec([ln for ln in lines if pattern_problem(ln) is None])
     return _Ignore(prefix, lambda rel: spec.check_file(rel).include)
 
 
@@ -127,10 +125,8 @@ def pattern_problem(pattern: str) -> str | None:
     A pattern of a plain shape (`plain_regex`) is usable without asking pathspec."""
     if plain_regex(pattern) is not None:
         return None
-    import pathspec
-
     try:
-        pathspec.PathSpec.from_lines("gitignore", [pattern])
+        _gitignore_spec([pattern])
     except (ValueError, re.error) as exc:
         return str(exc) if isinstance(exc, re.error) else f"{pattern!r} is not a valid gitignore pattern"
     return None
@@ -147,10 +143,20 @@ def path_matcher(patterns: Iterable[str]) -> PathMatcher | None:
     if all(plain):
         match = re.compile("|".join(r for r in plain if r)).match
         return lambda path: match(_relative_name(path)) is not None
+    match_file: PathMatcher = _gitignore_spec(kept).match_file
+    return match_file
+
+
+def _gitignore_spec(lines: list[str]) -> Any:
+    """pathspec's gitignore patterns of `lines`, compiled without Python's FutureWarning on
+    stderr: `[[x]` is a class holding `[` (as git reads it), which `re` warns may change."""
+    import warnings
+
     import pathspec
 
-    spec = pathspec.PathSpec.from_lines("gitignore", kept)
-    return spec.match_file
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return pathspec.PathSpec.from_lines("gitignore", lines)
 
 
 _PLAIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/*")

@@ -69,3 +69,21 @@ def test_utf16_text_is_read_not_skipped_as_binary(tmp_path: Path) -> None:
         ("deploy.ps1", "$env:DB_PASSWORD = 'Xk9#mP2v!Lq7zR'\r\n")
     ]
     assert [(s.path, s.reason) for s in skipped] == [("image.bin", "binary")]
+
+
+def test_a_bracket_in_a_class_of_an_ignore_pattern_prints_no_python_warning(tmp_path: Path) -> None:
+    """`[[x]` (a class of `[` and `x`, as git reads it) made Python's `re` warn of a
+    nested set on stderr, from a .gitignore or an `exclude` of the scanned repository."""
+    import warnings
+
+    from platform_lint.discovery import path_matcher, pattern_problem
+
+    (tmp_path / ".gitignore").write_text("a[[x]\n")
+    for name in ("a[", "ax", "ab"):
+        (tmp_path / name).write_text("k: v\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sorted(list_paths(tmp_path)) == [".gitignore", "ab"]
+        matcher = path_matcher(["c[[z]"])  # (another pattern: `re` caches what it compiled)
+        assert matcher is not None and matcher("cz") and not matcher("cb")
+        assert pattern_problem("b[[y]") is None
