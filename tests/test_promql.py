@@ -110,3 +110,12 @@ def test_a_selector_whose_only_regex_matches_empty_text_is_refused() -> None:
         warnings.simplefilter("error")
         with pytest.raises(PromQLError):
             parse('{job=~"[[:alpha:]]*"}')
+
+
+def test_an_invalid_long_regex_is_named_not_repeated() -> None:
+    regex = "(" + "a" * 5000
+    with pytest.raises(PromQLError) as caught:
+        parse(f'up{{job=~"{regex}"}}')
+    message = caught.value.message
+    assert "invalid regular expression" in message and "missing )" in message
+    assert len(message) < 250

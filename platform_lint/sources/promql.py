@@ -364,7 +364,7 @@ class _Parser:
             try:  # Prometheus's regexes are RE2's: `\Q...\E` is one, a lookahead is not
                 compile_pattern(text)
             except UnsafePattern as exc:
-                reason = f"invalid regular expression {text!r}: {exc.reason}"
+                reason = f"invalid regular expression {_clip(text)!r}: {_clip(exc.reason)}"
                 raise PromQLError(reason, value.offset) from None
         label = _unquote(tok.text) if tok.kind == "string" else tok.text
         return Matcher(label, op.text, text)
@@ -386,6 +386,11 @@ def _fold(name: str, value: Value) -> Value:
 def _matches_empty(m: Matcher) -> bool:
     # RE2, which the parser checked the regex with (Python's `re` reads other syntax)
     return _regex(m.value).fullmatch("") is not None if m.op == "=~" else m.value == ""
+
+
+def _clip(text: str, most: int = 80) -> str:
+    """`text`, cut to `most` characters: a message names a long regex, it does not repeat it."""
+    return text if len(text) <= most else text[: most - 1] + "\u2026"
 
 
 def _unquote(text: str) -> str:
