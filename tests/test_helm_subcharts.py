@@ -160,3 +160,21 @@ def test_a_chart_with_too_many_files_is_one_finding_not_a_partial_rendering(
     report = check(tmp_path, capsys, "--jobs", "1", "--no-cache")
     errors = [(f["path"], f["line"], f["message"]) for f in report["findings"] if f["rule"] == "parse-error"]
     assert errors == [("chart/Chart.yaml", 1, "Helm: the chart has more than 3 files; not rendered")]
+
+
+def test_a_helmignore_pattern_that_cannot_be_read_stops_the_chart_at_its_line(tmp_path: Path) -> None:
+    import warnings
+
+    from platform_lint.helm.errors import TemplateError
+
+    write(tmp_path, {"chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+                     "chart/templates/a.yaml": "kind: A\n", "chart/a.bak": "x\n",
+                     "chart/.helmignore": "# kept out\n*.bak\na[[x]\n"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # `[[` is a class holding `[`, read without a warning
+        assert "a.bak" not in load_dir(tmp_path / "chart").files
+    (tmp_path / "chart/.helmignore").write_text("*.bak\n[z-a]\n")
+    with pytest.raises(TemplateError) as caught:
+        load_dir(tmp_path / "chart")
+    assert (caught.value.file, caught.value.line) == (".helmignore", 2)
+    assert "syntax error in pattern" in caught.value.message

@@ -144,15 +144,36 @@ def _ignored(rel: str, spec: Any) -> bool:
     return spec is not None and bool(spec.match_file(rel))
 
 
+def _helmignore(lines: list[str]) -> Any:
+    """The patterns of a `.helmignore`; one that cannot be read stops the chart, as in Helm
+    (`syntax error in pattern`), at its line. A class holding `[` reads as git reads it,
+    without Python's FutureWarning on stderr."""
+    import re
+    import warnings
+
+    import pathspec
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            return pathspec.GitIgnoreSpec.from_lines(lines)
+        except (ValueError, re.error):
+            for number, line in enumerate(lines, 1):
+                try:
+                    pathspec.GitIgnoreSpec.from_lines([line])
+                except (ValueError, re.error):
+                    raise TemplateError(f"syntax error in pattern {line[:80]!r}", ".helmignore",
+                                        number) from None
+            raise TemplateError("syntax error in a pattern", ".helmignore", 1) from None
+
+
 def load_dir(path: str | os.PathLike[str], root_name: str | None = None) -> Chart:
     """A chart from a folder on disk, honouring its `.helmignore`."""
     base = Path(path)
     spec = None
     ignore = base / ".helmignore"
     if ignore.is_file():
-        import pathspec
-
-        spec = pathspec.GitIgnoreSpec.from_lines(ignore.read_text(errors="replace").splitlines())
+        spec = _helmignore(ignore.read_text(errors="replace").splitlines())
     files: dict[str, bytes] = {}
     for dirpath, dirnames, filenames in os.walk(base):
         rel_dir = os.path.relpath(dirpath, base)
