@@ -4,7 +4,9 @@ The command owns the process's cycle collector (`collector`): off through set-up
 what set-up and the parsers build frozen out of later collections. A plain `check`
 call (flags, options with values and paths) runs without importing click
 (`check_cmd`). It also owns `re`'s compiler (`regex_programs`): the patterns written
-in the program are compiled from programs kept by earlier runs.
+in the program are compiled from programs kept by earlier runs. Python's warnings are
+not shown unless asked for with -W or PYTHONWARNINGS (the tests make `re`'s FutureWarning
+an error).
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ def main() -> int:
 
     from platform_lint import collector, regex_programs
 
+    if not sys.warnoptions:  # a user reads findings, not Python's warnings (-W still shows them)
+        import warnings
+
+        warnings.simplefilter("ignore")
     collector.take_over()
     regex_programs.take_over()
     try:

@@ -196,3 +196,24 @@ def test_other_commands_run_with_the_collector_on(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], check=False, env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "True", done.stderr
+
+
+_WARN_AFTER = """
+import sys, warnings
+from platform_lint.console import main
+sys.argv = ["platform-lint", "rules"]
+code = main()
+warnings.warn("probe-warning", FutureWarning)
+raise SystemExit(code)
+"""
+
+
+@pytest.mark.parametrize(("flags", "shown"), [((), False), (("-W", "default"), True)])
+def test_the_command_shows_python_warnings_only_when_asked(flags: tuple[str, ...], shown: bool,
+                                                           tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    done = subprocess.run([sys.executable, *flags, "-c", _WARN_AFTER], check=False, capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert ("probe-warning" in done.stderr) is shown
