@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
 from typing import Any
 
 from platform_lint.records import field, record
+from platform_lint.sources import promql_folding as folding
+from platform_lint.sources.promql_folding import Value
 
 _TOKEN = re.compile(
     r"""(?P<ws>\s+|\#[^\n]*)
@@ -37,7 +38,6 @@ AGGREGATIONS = frozenset({
     "sum", "avg", "count", "min", "max", "stddev", "stdvar", "topk", "bottomk",
     "quantile", "count_values", "group", "limitk", "limit_ratio",
 })
-_SET_OPS = ("or", "and", "unless")
 _COMPARISONS = ("==", "!=", "<=", "<", ">=", ">")
 # Binary operator precedence, loosest first; `^` is right-associative.
 _LEVELS: tuple[tuple[str, ...], ...] = (
@@ -94,8 +94,6 @@ class Expression:
     def jobs(self) -> list[tuple[str, str]]:
         return [v for s in self.selectors for v in s.values("job")]
 
-
-Value = list[float] | float | None  # None: depends on series, or unknown
 
 
 @record()
@@ -182,7 +180,10 @@ class _Parser:
                 raise PromQLError("bool modifier can only be used on comparison operators", tok.offset)
             self.vector_matching()
             right = self.expression(level if op == "^" else level + 1)
-            left = _binary(op, left, right, is_bool, tok.offset)
+            try:
+                left = folding.binary(op, left, right, is_bool)
+            except folding.FoldError as exc:
+                raise PromQLError(str(exc), tok.offset) from None
 
     def vector_matching(self) -> None:
         if self.accept("on") or self.accept("ignoring"):
@@ -208,7 +209,7 @@ class _Parser:
         if tok.text in ("-", "+"):
             self.take()
             value = self.unary()
-            return _negate(value) if tok.text == "-" else value
+            return folding.negate(value) if tok.text == "-" else value
         return self.postfix(self.primary())
 
     def postfix(self, value: Value) -> Value:
@@ -290,7 +291,7 @@ class _Parser:
         self.out.functions.add(name)
         if not args:
             raise PromQLError(f"{name}() needs an argument", open_tok.offset)
-        return _fold(name, args[-1])
+        return folding.aggregate(name, args[-1])
 
     def call(self) -> Value:
         name_tok = self.take()
@@ -370,19 +371,6 @@ class _Parser:
         return Matcher(label, op.text, text)
 
 
-_FOLDS: dict[str, Callable[[Sequence[float]], float]] = {
-    "sum": sum, "min": min, "max": max, "avg": lambda v: sum(v) / len(v),
-    "count": len, "group": lambda v: 1.0,
-}
-
-
-def _fold(name: str, value: Value) -> Value:
-    """An aggregation over a constant vector (one sample, no labels)."""
-    if not isinstance(value, list) or name not in _FOLDS:
-        return None
-    return [float(_FOLDS[name](value))] if value else []
-
-
 def _matches_empty(m: Matcher) -> bool:
     # RE2, which the parser checked the regex with (Python's `re` reads other syntax)
     return _regex(m.value).fullmatch("") is not None if m.op == "=~" else m.value == ""
@@ -402,70 +390,6 @@ def _unquote(text: str) -> str:
 
 def _number(text: str) -> float:
     return float(int(text, 16)) if text.lower().startswith("0x") else float(text)
-
-
-def _negate(value: Value) -> Value:
-    if isinstance(value, float):
-        return -value
-    if isinstance(value, list):
-        return [-v for v in value]
-    return None
-
-
-_Op = Callable[[float, float], float]
-_ARITH: dict[str, _Op] = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b if b else (math.nan if a == 0 else math.copysign(math.inf, a)),
-    "%": lambda a, b: math.fmod(a, b) if b else math.nan,
-    "^": lambda a, b: a ** b if not (a < 0 and b != int(b)) else math.nan,
-    "atan2": math.atan2,
-}
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-}
-
-
-def _binary(op: str, left: Value, right: Value, is_bool: bool, offset: int) -> Value:
-    """Fold constants; None (a value that depends on series) stays None."""
-    if op in _SET_OPS:
-        if isinstance(left, float) or isinstance(right, float):
-            raise PromQLError(f"set operator {op!r} not allowed between scalars", offset)
-        if op == "or":
-            return left if isinstance(left, list) and left else right if left is not None else None
-        if right is None or left is None:
-            return [] if left == [] else None
-        if op == "and":
-            return left if right else []
-        return [] if right else left
-    if op in _COMPARE and isinstance(left, float) and isinstance(right, float) and not is_bool:
-        raise PromQLError("comparisons between scalars must use the bool modifier", offset)
-    if left is None or right is None:
-        return None
-    if op in _COMPARE:
-        test = _COMPARE[op]
-        if isinstance(left, float) and isinstance(right, float):
-            return float(test(left, right))
-        if isinstance(left, list) and isinstance(right, float):
-            pairs = [(v, test(v, right)) for v in left]
-        elif isinstance(left, float) and isinstance(right, list):
-            pairs = [(v, test(left, v)) for v in right]
-        else:
-            assert isinstance(left, list) and isinstance(right, list)
-            pairs = [(a, test(a, b)) for a, b in zip(left, right, strict=False)]
-        return [float(ok) for _v, ok in pairs] if is_bool else [v for v, ok in pairs if ok]
-    fn = _ARITH[op]
-    try:
-        if isinstance(left, float) and isinstance(right, float):
-            return float(fn(left, right))
-        if isinstance(left, list) and isinstance(right, float):
-            return [float(fn(v, right)) for v in left]
-        if isinstance(left, float) and isinstance(right, list):
-            return [float(fn(left, v)) for v in right]
-        assert isinstance(left, list) and isinstance(right, list)
-        return [float(fn(a, b)) for a, b in zip(left, right, strict=False)]
-    except (OverflowError, ValueError, ZeroDivisionError):
-        return None
 
 
 def contradictions(selector: Selector) -> str | None:
