@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 from platform_lint.records import field, record
+from platform_lint.safe_regex import UnsafePattern, compile_pattern, fullmatch
 from platform_lint.sources import promql_folding as folding
 from platform_lint.sources.promql_folding import Value
 
@@ -360,8 +360,6 @@ class _Parser:
             raise PromQLError(f"expected a quoted label value, found {value.text!r}", value.offset)
         text = _unquote(value.text)
         if op.text in ("=~", "!~"):
-            from platform_lint.safe_regex import UnsafePattern, compile_pattern
-
             try:  # Prometheus's regexes are RE2's: `\Q...\E` is one, a lookahead is not
                 compile_pattern(text)
             except UnsafePattern as exc:
@@ -373,7 +371,7 @@ class _Parser:
 
 def _matches_empty(m: Matcher) -> bool:
     # RE2, which the parser checked the regex with (Python's `re` reads other syntax)
-    return _regex(m.value).fullmatch("") is not None if m.op == "=~" else m.value == ""
+    return bool(fullmatch(m.value, "")) if m.op == "=~" else m.value == ""
 
 
 def _clip(text: str, most: int = 80) -> str:
@@ -415,11 +413,5 @@ def _admits(m: Matcher, value: str) -> bool:
         return m.value == value
     if m.op == "!=":
         return m.value != value
-    hit = _regex(m.value).fullmatch(value) is not None  # RE2, as the parser checked it
+    hit = bool(fullmatch(m.value, value))  # RE2, as the parser checked it
     return hit if m.op == "=~" else not hit
-
-
-def _regex(pattern: str) -> Any:
-    from platform_lint.safe_regex import compile_pattern
-
-    return compile_pattern(pattern)
