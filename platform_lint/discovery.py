@@ -105,9 +105,9 @@ def _ignore_file(path: Path, prefix: str) -> _Ignore | None:
     except OSError:
         return None
     try:
-        spec = _gitignore_spec(lines)
+        spec = gitignore_spec(lines)
     except (ValueError, re.error):  # as git does, a pattern it cannot read (`!` alone) is passed over
-        spec = _gitignore_spec([ln for ln in lines if pattern_problem(ln) is None])
+        spec = gitignore_spec([ln for ln in lines if pattern_problem(ln) is None])
     return _Ignore(prefix, lambda rel: spec.check_file(rel).include)
 
 
@@ -126,7 +126,7 @@ def pattern_problem(pattern: str) -> str | None:
     if plain_regex(pattern) is not None:
         return None
     try:
-        _gitignore_spec([pattern])
+        gitignore_spec([pattern])
     except (ValueError, re.error) as exc:
         return str(exc) if isinstance(exc, re.error) else f"{pattern!r} is not a valid gitignore pattern"
     return None
@@ -143,19 +143,22 @@ def path_matcher(patterns: Iterable[str]) -> PathMatcher | None:
     if all(plain):
         match = re.compile("|".join(r for r in plain if r)).match
         return lambda path: match(_relative_name(path)) is not None
-    match_file: PathMatcher = _gitignore_spec(kept).match_file
+    match_file: PathMatcher = gitignore_spec(kept).match_file
     return match_file
 
 
-def _gitignore_spec(lines: list[str]) -> Any:
-    """pathspec's gitignore patterns of `lines`, compiled without Python's FutureWarning on
-    stderr: `[[x]` is a class holding `[` (as git reads it), which `re` warns may change."""
+def gitignore_spec(lines: list[str], *, helm: bool = False) -> Any:
+    """pathspec's gitignore patterns of `lines` (with `helm`, as a `.helmignore` reads them:
+    pathspec's GitIgnoreSpec), compiled without Python's FutureWarning on stderr: `[[x]` is
+    a class holding `[` (as git reads it), which `re` warns may change."""
     import warnings
 
     import pathspec
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
+        if helm:
+            return pathspec.GitIgnoreSpec.from_lines(lines)
         return pathspec.PathSpec.from_lines("gitignore", lines)
 
 

@@ -146,25 +146,21 @@ def _ignored(rel: str, spec: Any) -> bool:
 
 def _helmignore(lines: list[str]) -> Any:
     """The patterns of a `.helmignore`; one that cannot be read stops the chart, as in Helm
-    (`syntax error in pattern`), at its line. A class holding `[` reads as git reads it,
-    without Python's FutureWarning on stderr."""
+    (`syntax error in pattern`), at its line."""
     import re
-    import warnings
 
-    import pathspec
+    from platform_lint.discovery import gitignore_spec
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        try:
-            return pathspec.GitIgnoreSpec.from_lines(lines)
-        except (ValueError, re.error):
-            for number, line in enumerate(lines, 1):
-                try:
-                    pathspec.GitIgnoreSpec.from_lines([line])
-                except (ValueError, re.error):
-                    raise TemplateError(f"syntax error in pattern {line[:80]!r}", ".helmignore",
-                                        number) from None
-            raise TemplateError("syntax error in a pattern", ".helmignore", 1) from None
+    try:
+        return gitignore_spec(lines, helm=True)
+    except (ValueError, re.error):
+        for number, line in enumerate(lines, 1):
+            try:
+                gitignore_spec([line], helm=True)
+            except (ValueError, re.error):
+                raise TemplateError(f"syntax error in pattern {line[:80]!r}", ".helmignore",
+                                    number) from None
+        raise TemplateError("syntax error in a pattern", ".helmignore", 1) from None
 
 
 def load_dir(path: str | os.PathLike[str], root_name: str | None = None) -> Chart:
