@@ -34,6 +34,7 @@ def out(src: str, values: str = "", **extra: str) -> str:
     [
         ("a {{- \" b \" -}} c", "a b c"),
         ("{{ 'x' }}", "120"),
+        ('{{ "\\u00e9\\x41\\n" }}|{{ \'\\\'\' }}', "\u00e9A\n|39"),
         ("x\n  {{- /* gone */ -}}\n  y", "xy"),
         ("{{ if false }}1{{ else if true }}2{{ else }}3{{ end }}", "2"),
         ("{{ range $k, $v := .Values.m }}{{ $k }}={{ $v }};{{ end }}", "a=1;b=x;c=true;"),
@@ -89,6 +90,12 @@ def test_nil_inside_a_field_chain_is_an_error_at_its_line() -> None:
         ("{{ nosuchfunc 1 }}", 'function "nosuchfunc" not defined'),
         ("{{ if }}", "missing value for command"),
         ("{{ end }}", "unexpected {{end}}"),
+        # escapes Go's strconv.Unquote refuses: a surrogate used to reach the output
+        # and fail writing it ('internal error')
+        ('{{ "\\ud800" }}', "invalid syntax"),
+        ('{{ "\\d" | quote }}', "invalid syntax"),
+        ('{{ include "\\q" . }}', "invalid syntax"),
+        ("{{ '\\q' }}", "malformed character constant"),
     ],
 )
 def test_errors_are_template_errors_with_a_line(src: str, message: str) -> None:

@@ -17,6 +17,7 @@ from platform_lint.sources.promql import PromQLError, contradictions, parse
     ('a / on(x) group_left(y) b{job=~"w.*"}', {"a", "b"}, [("=~", "w.*")]),
     (":node_memory:sum > bool 1", {":node_memory:sum"}, []),
     ('{"my.metric", job="x"}', {"my.metric"}, [("=", "x")]),
+    ('x{job=~"a\\\\.b\\x2e", job!="\\u00e9\\n"}', {"x"}, [("=~", "a\\.b."), ("!=", "\u00e9\n")]),
     ("max_over_time(rate(x[5m])[1h:]) @ end()", {"x"}, []),
     ('label_replace(x, "pod", "$1", "exported_pod", "(.+)")', {"x"}, []),
 ])
@@ -48,6 +49,9 @@ def test_constants_are_folded(text: str, value: object) -> None:
     ('{job=""}', 0),
     ("x[5m:1q]", 5),
     ("sum(x) by", 9),
+    # Prometheus's lexer refuses an escape Go does not know, in any string
+    ('rate(x{code=~"5\\d\\d"}[5m])', 13),
+    ('label_replace(x, "a", "\\1", "b", "(.*)")', 22),
 ])
 def test_syntax_errors_carry_their_offset(text: str, offset: int) -> None:
     with pytest.raises(PromQLError) as caught:

@@ -194,25 +194,3 @@ def _tokens(inner: str) -> tuple[Tok, ...]:
 
 
 _cached_tokens = lru_cache(maxsize=4096)(_tokens)
-
-
-_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)", re.DOTALL)
-_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-           "\\": "\\", '"': '"', "'": "'"}
-
-
-def unquote(lit: str) -> str:
-    """The value of a Go string or char literal (without validating every escape)."""
-    body = lit[1:-1]
-    if "\\" not in body:
-        return body
-
-    def sub(m: re.Match[str]) -> str:
-        e = m.group(1)
-        if e[0] in "xuU":
-            return chr(int(e[1:], 16))
-        if e[0].isdigit():
-            return chr(int(e, 8))
-        return _SIMPLE.get(e, "\\" + e)
-
-    return _ESCAPE.sub(sub, body)

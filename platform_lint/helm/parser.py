@@ -10,8 +10,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from platform_lint.go_strings import unquote
 from platform_lint.helm.errors import TemplateError
-from platform_lint.helm.lexer import Tok, split, tokens, unquote
+from platform_lint.helm.lexer import Tok, split, tokens
 
 
 @dataclass(slots=True)
@@ -113,6 +114,14 @@ class _Parser:
     def fail(self, msg: str, line: int) -> TemplateError:
         return TemplateError(msg, self.name, line)
 
+    def string(self, tok: Tok, line: int) -> str:
+        """A quoted string's value; an escape Go refuses fails the template, as in Go."""
+        try:
+            return unquote(tok.val)
+        except ValueError:
+            message = "invalid syntax: a quoted string holds an escape Go does not accept"
+            raise self.fail(message, line) from None
+
     def parse(self, src: str) -> Parsed:
         items = [(p.kind, p.text, p.line) for p in split(src, self.name)]
         self.items = items
@@ -185,7 +194,7 @@ class _Parser:
     def template_name(self, toks: list[Tok], line: int, kw: str) -> tuple[str, list[Tok]]:
         if not toks or toks[0].kind not in ("str", "raw"):
             raise self.fail(f"unexpected name in {kw}: want a quoted string", line)
-        return unquote(toks[0].val), toks[1:]
+        return self.string(toks[0], line), toks[1:]
 
     def pipeline(self, toks: list[Tok], line: int, decl_ok: bool = False, range_ok: bool = False) -> Pipe:
         decls: list[str] = []
@@ -258,9 +267,12 @@ class _Parser:
                 raise self.fail(f'function "{t.val}" not defined', line)
             node = Ident(t.val)
         elif t.kind in ("str", "raw"):
-            node = Lit(unquote(t.val) if t.kind == "str" else t.val[1:-1])
+            node = Lit(self.string(t, line) if t.kind == "str" else t.val[1:-1])
         elif t.kind == "char":
-            ch = unquote(t.val)
+            try:
+                ch = unquote(t.val)
+            except ValueError:
+                ch = ""
             if len(ch) != 1:
                 raise self.fail(f"malformed character constant: {t.val}", line)
             node = Lit(ord(ch))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 
+from platform_lint.go_strings import unquote
 from platform_lint.records import field, record
 from platform_lint.safe_regex import UnsafePattern, compile_pattern, fullmatch
 from platform_lint.sources import promql_folding as folding
@@ -129,6 +130,12 @@ def _tokens(text: str) -> list[_Tok]:
         if m is None:
             raise PromQLError(f"unexpected character {text[pos]!r}", pos)
         kind = m.lastgroup or ""
+        if kind == "string":
+            try:  # Prometheus's lexer accepts Go's escapes and no other
+                unquote(m.group())
+            except ValueError:
+                raise PromQLError("a quoted string holds an escape sequence PromQL does not accept",
+                                  pos) from None
         if kind != "ws":
             out.append(_Tok(kind, m.group(), pos))
         pos = m.end()
@@ -333,7 +340,7 @@ class _Parser:
         if metric is None:
             names = [m for m in matchers if m.op == ""]
             if names:
-                metric = _unquote(names[0].value)
+                metric = unquote(names[0].value)
             matchers = [m for m in matchers if m.op != ""]
             if metric is None and not any(m.op in ("=", "=~") and m.value and not _matches_empty(m)
                                           for m in matchers):
@@ -358,14 +365,14 @@ class _Parser:
         value = self.take()
         if value.kind != "string":
             raise PromQLError(f"expected a quoted label value, found {value.text!r}", value.offset)
-        text = _unquote(value.text)
+        text = unquote(value.text)
         if op.text in ("=~", "!~"):
             try:  # Prometheus's regexes are RE2's: `\Q...\E` is one, a lookahead is not
                 compile_pattern(text)
             except UnsafePattern as exc:
                 reason = f"invalid regular expression {_clip(text)!r}: {_clip(exc.reason)}"
                 raise PromQLError(reason, value.offset) from None
-        label = _unquote(tok.text) if tok.kind == "string" else tok.text
+        label = unquote(tok.text) if tok.kind == "string" else tok.text
         return Matcher(label, op.text, text)
 
 
@@ -377,13 +384,6 @@ def _matches_empty(m: Matcher) -> bool:
 def _clip(text: str, most: int = 80) -> str:
     """`text`, cut to `most` characters: a message names a long regex, it does not repeat it."""
     return text if len(text) <= most else text[: most - 1] + "\u2026"
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] in "\"'`" and text[-1] == text[0]:
-        body = text[1:-1]
-        return body if text[0] == "`" else re.sub(r"\\(.)", r"\1", body)
-    return text
 
 
 def _number(text: str) -> float:
