@@ -1,0 +1,48 @@
+"""The command line as a new user meets it, in real subprocess runs: odd values in
+scanned files, output paths that cannot be written, git states `--diff` cannot compare."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from repo_helpers import PROJECT, write
+
+
+def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "PLATFORM_LINT_CACHE_DIR": str(cwd.parent / "cache")}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "platform_lint", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False, timeout=120)
+
+
+# The image reference is read from a double-quoted scalar: a line break and an escape
+# character reach the check, which quotes the image in the fix it suggests.
+ODD_IMAGE = """apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: "nginx:1\\nerror \\e[31m"
+"""
+
+
+def test_a_message_quoting_a_line_break_stays_one_line_in_every_format(tmp_path: Path) -> None:
+    write(tmp_path / "repo", {"pod.yaml": ODD_IMAGE})
+    repo = tmp_path / "repo"
+    done = cli(repo, "check", "--no-cache", "--select", "image-not-pinned-by-digest", "pod.yaml")
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2, done.stdout  # the finding and the summary
+    assert lines[0].startswith("pod.yaml:8:14: warning [image-not-pinned-by-digest]")
+    assert "\x1b" not in done.stdout
+    assert "write nginx:1\\nerror \\x1b[31m@sha256:<digest>" in lines[0]
+    report = json.loads(cli(repo, "check", "--no-cache", "--format", "json", "--select",
+                            "image-not-pinned-by-digest", "pod.yaml").stdout)
+    (finding,) = report["findings"]
+    assert "\n" not in finding["message"] and "\x1b" not in finding["message"]
