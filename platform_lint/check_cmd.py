@@ -362,13 +362,10 @@ def _terminal_width() -> int:
 def emit(text: str, output: str | None) -> None:
     """The report to `output`, else to standard output as `click.echo` writes it there."""
     if output is not None:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:  # a path the user gave: their error, not a bug of ours
-            from platform_lint.errors import PlatformLintError
+        from platform_lint.errors import writing
 
-            reason = exc.strerror or type(exc).__name__
-            raise PlatformLintError(f"cannot write the report to {output}: {reason}") from None
+        with writing(f"the report to {output}"):
+            Path(output).write_text(text, encoding="utf-8")
         return
     stream = sys.stdout
     if "\x1b" in text or not _written_as_is(stream):

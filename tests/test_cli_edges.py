@@ -46,3 +46,21 @@ def test_a_message_quoting_a_line_break_stays_one_line_in_every_format(tmp_path:
                             "image-not-pinned-by-digest", "pod.yaml").stdout)
     (finding,) = report["findings"]
     assert "\n" not in finding["message"] and "\x1b" not in finding["message"]
+
+
+def test_an_output_file_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    write(repo, {"pod.yaml": ODD_IMAGE, "taken": ""})
+    missing = str(tmp_path / "no-such-dir" / "out")
+    for args in (("baseline", "create", "-o", missing), ("readiness", "-o", missing),
+                 ("rules", "--format", "markdown", "--output-dir", "taken/docs")):
+        done = cli(repo, *args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert "internal error" not in done.stderr, (args, done.stderr)
+        assert done.stderr.startswith("platform-lint: cannot write"), (args, done.stderr)
+        assert len(done.stderr.splitlines()) == 1, (args, done.stderr)
+    (repo / ".pre-commit-config.yaml").mkdir()
+    done = cli(repo, "init")
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "internal error" not in done.stderr
+    assert ".pre-commit-config.yaml" in done.stderr
