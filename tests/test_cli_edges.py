@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from repo_helpers import PROJECT, write
+from repo_helpers import PROJECT, commit, git, make_repo, write
 
 
 def cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -64,3 +64,30 @@ def test_an_output_file_that_cannot_be_written_is_a_clear_error(tmp_path: Path) 
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "internal error" not in done.stderr
     assert ".pre-commit-config.yaml" in done.stderr
+
+
+def test_diff_against_a_base_with_no_common_commit_says_why(tmp_path: Path) -> None:
+    origin = make_repo(tmp_path / "origin")
+    write(origin, {"a.yaml": "a: 1\n"})
+    commit(origin, "one")
+    write(origin, {"a.yaml": "a: 2\n"})
+    commit(origin, "two")
+    git(origin, "checkout", "-q", "-b", "feature").check_returncode()
+    write(origin, {"b.yaml": "b: 1\n"})
+    commit(origin, "feature")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{origin}",
+        str(shallow)).check_returncode()
+    git(shallow, "checkout", "-q", "feature").check_returncode()
+    done = cli(shallow, "check", "--diff", "origin/main", "--new-only")
+    assert done.returncode == 2
+    assert done.stderr == ("platform-lint: --diff: 'origin/main' and HEAD share no commit in this "
+                           "shallow clone; fetch their history (git fetch --unshallow, or "
+                           "actions/checkout with fetch-depth: 0)\n")
+
+    git(origin, "checkout", "-q", "--orphan", "unrelated").check_returncode()
+    write(origin, {"c.yaml": "c: 1\n"})
+    commit(origin, "unrelated")
+    done = cli(origin, "check", "--diff", "main")
+    assert done.returncode == 2
+    assert done.stderr == "platform-lint: --diff: 'main' and HEAD share no commit (unrelated histories)\n"
