@@ -269,6 +269,8 @@ def run_check(args: CheckArgs) -> int:
 
     if (args.new_only or args.line_filter) and not (args.diff_base or args.staged):
         raise CheckUsage("--new-only and --filter need --diff BASE or --staged")
+    if sum(map(bool, (args.diff_base, args.changed_files, args.staged))) > 1:
+        raise CheckUsage("--diff, --changed-files and --staged each describe the change: give one")
     target = targets(args.paths)
     memo = None
     if target[1] is None and not (args.no_cache or args.diff_base or args.changed_files or args.staged):

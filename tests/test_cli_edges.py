@@ -91,3 +91,15 @@ def test_diff_against_a_base_with_no_common_commit_says_why(tmp_path: Path) -> N
     done = cli(origin, "check", "--diff", "main")
     assert done.returncode == 2
     assert done.stderr == "platform-lint: --diff: 'main' and HEAD share no commit (unrelated histories)\n"
+
+
+def test_two_descriptions_of_the_change_are_a_usage_error(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    write(repo, {"a.yaml": "a: 1\n", "changes.txt": "a.yaml\n"})
+    commit(repo, "one")
+    for args in (("--staged", "--diff", "HEAD"), ("--diff", "HEAD", "--changed-files", "changes.txt"),
+                 ("--changed-files", "changes.txt", "--staged", "--new-only")):
+        done = cli(repo, "check", *args)
+        assert done.returncode == 2, (args, done.stdout)
+        assert done.stderr.endswith(
+            "Error: --diff, --changed-files and --staged each describe the change: give one\n"), done.stderr
