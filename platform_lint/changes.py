@@ -98,14 +98,14 @@ def diff_files(root: Path, base: str) -> list[ChangedFile]:
     """The files changed on this branch since it left `base` (`git diff BASE...HEAD`).
     `base` is resolved to a commit id first, so `--diff=--output=FILE` is a
     revision that does not exist, never an option to git."""
-    from platform_lint.revision import RevisionError, resolve_commit
+    from platform_lint.revision import RevisionError, merge_base, resolve_commit
 
     try:
-        commit = resolve_commit(root, base)
+        since = merge_base(root, resolve_commit(root, base), named=base)
     except RevisionError as exc:
         raise ChangeError(f"--diff: {exc}") from None
     return _name_status(_git(root, "diff", "--name-status", "-M", "-z", "--end-of-options",
-                             f"{commit}...HEAD", "--"))
+                             since, "HEAD", "--"))
 
 
 def parse_changed_files(text: str) -> list[ChangedFile]:

@@ -269,6 +269,8 @@ def run_check(args: CheckArgs) -> int:
 
     if (args.new_only or args.line_filter) and not (args.diff_base or args.staged):
         raise CheckUsage("--new-only and --filter need --diff BASE or --staged")
+    if sum(map(bool, (args.diff_base, args.changed_files, args.staged))) > 1:
+        raise CheckUsage("--diff, --changed-files and --staged each describe the change: give one")
     target = targets(args.paths)
     memo = None
     if target[1] is None and not (args.no_cache or args.diff_base or args.changed_files or args.staged):
@@ -362,13 +364,10 @@ def _terminal_width() -> int:
 def emit(text: str, output: str | None) -> None:
     """The report to `output`, else to standard output as `click.echo` writes it there."""
     if output is not None:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:  # a path the user gave: their error, not a bug of ours
-            from platform_lint.errors import PlatformLintError
+        from platform_lint.errors import writing
 
-            reason = exc.strerror or type(exc).__name__
-            raise PlatformLintError(f"cannot write the report to {output}: {reason}") from None
+        with writing(f"the report to {output}"):
+            Path(output).write_text(text, encoding="utf-8")
         return
     stream = sys.stdout
     if "\x1b" in text or not _written_as_is(stream):

@@ -13,6 +13,7 @@ import click
 from platform_lint import __version__, check_cmd
 from platform_lint.check_cmd import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from platform_lint.collector import set_up_done
+from platform_lint.errors import writing
 from platform_lint.report import FORMATS
 
 __all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "cli", "main"]
@@ -132,7 +133,8 @@ def rules_command(fmt: str, output_dir: str | None) -> None:
     if output_dir is not None:
         if fmt != "markdown":
             raise UsageError("--output-dir needs --format markdown")
-        written, removed = rule_docs.write_pages(rules.values(), Path(output_dir))
+        with writing(f"the rule pages to {output_dir}"):
+            written, removed = rule_docs.write_pages(rules.values(), Path(output_dir))
         click.echo(f"{output_dir}: {len(rules)} rule pages and the index; "
                    f"{len(written)} written, {len(removed)} removed")
         return
@@ -170,7 +172,9 @@ def init(directory: str, force: bool) -> None:
     .pre-commit-config.yaml entry if it has none)."""
     from platform_lint.init_cmd import init as write_starter
 
-    for line in write_starter(Path(directory), force=force):
+    with writing(f"the starter files in {directory}"):
+        told = write_starter(Path(directory), force=force)
+    for line in told:
         click.echo(line)
 
 
@@ -199,7 +203,8 @@ def baseline_create(paths: tuple[str, ...], config_path: str | None, output: str
         raise SystemExit(EXIT_ERROR)
     # Hidden ones too, so that a later `--include-examples` run keeps them accepted.
     findings = [*result.findings, *(s.finding for s in result.hidden)]
-    Path(output).write_text(baseline_text(findings), encoding="utf-8")
+    with writing(f"the baseline to {output}"):
+        Path(output).write_text(baseline_text(findings), encoding="utf-8")
     click.echo(f"wrote {len(findings)} findings to {output}")
 
 

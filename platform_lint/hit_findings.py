@@ -4,6 +4,7 @@ secrets scrubbed out of the message, id, severity, category and fingerprint stam
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from platform_lint.discovery import printable
@@ -45,11 +46,24 @@ def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], k
         severity=severity,
         path=printable(path),  # documents not read from files (the change) name files too
         span=span,
-        message=message,
+        message=one_line(message),
         fingerprint=fingerprint,
         category=rule.category,
         properties=properties,
     )
+
+
+_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+
+
+def one_line(message: str) -> str:
+    """`message` as one line of plain text: a value a rule quotes from a file (an image
+    written `"nginx:1\\n..."`) keeps its line breaks, terminal escapes and other control
+    characters as escapes (`\\n`, `\\x1b`), so no output is split or recoloured by it."""
+    if message.isprintable():
+        return message
+    return _BREAKS.sub(lambda m: _ESCAPES.get(m[0]) or f"\\x{ord(m[0]):02x}", message)
 
 
 def _location_fingerprint(rule_id: str, hit: Hit, message: str) -> str:

@@ -79,7 +79,7 @@ def resolve_change(root: Path, request: ChangeRequest) -> Change:
         head = head_commit(root)
         if head is None:
             raise NewOnlyError("--diff needs a commit at HEAD")
-        base = merge_base(root, resolve_commit(root, request.diff_base), head)
+        base = merge_base(root, resolve_commit(root, request.diff_base), head, named=request.diff_base)
         files = diff_files(root, base)
     elif request.staged:
         base = head_commit(root) or EMPTY_TREE

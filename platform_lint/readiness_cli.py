@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from platform_lint.errors import writing
+
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(file_okay=False, exists=True))
@@ -29,7 +31,8 @@ def readiness(path: str | None, fmt: str, criteria: str | None, config_path: str
     card = scorecard(run, Path(criteria) if criteria else None)
     text = json.dumps(card.to_dict(), indent=2) + "\n" if fmt == "json" else render_text(card)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        with writing(f"the scorecard to {output}"):
+            Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
     if card.errors:

@@ -51,9 +51,17 @@ def resolve_commit(root: Path, revision: str) -> str:
     return out.decode().strip()
 
 
-def merge_base(root: Path, commit: str, head: str = "HEAD") -> str:
-    """Where the branch at `head` left `commit` (what `git diff commit...head` compares with)."""
-    return _git(root, "merge-base", "--end-of-options", commit, head).decode().strip()
+def merge_base(root: Path, commit: str, head: str = "HEAD", named: str | None = None) -> str:
+    """Where the branch at `head` left `commit` (what `git diff commit...head` compares with).
+    There is none in a shallow clone whose history stops short of it, or across unrelated
+    histories: an error naming `commit` as the user wrote it (`named`) says which."""
+    try:
+        return _git(root, "merge-base", "--end-of-options", commit, head).decode().strip()
+    except RevisionError:
+        shallow = _git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"
+    why = ("in this shallow clone; fetch their history (git fetch --unshallow, or "
+           "actions/checkout with fetch-depth: 0)" if shallow else "(unrelated histories)")
+    raise RevisionError(f"{named or commit!r} and HEAD share no commit {why}")
 
 
 def head_commit(root: Path) -> str | None:
