@@ -23,6 +23,8 @@ class TargetError(PlatformLintError, ValueError):
 def scan_target(paths: Sequence[str]) -> tuple[Path, list[str] | None]:
     if not paths:
         return Path.cwd(), None
+    if "" in paths:  # Path("") is the working directory: most often an unset shell variable
+        raise TargetError("an empty path was given (an unset variable?); name '.' to scan this directory")
     if len(paths) == 1 and Path(paths[0]).is_dir():
         return Path(paths[0]), None
     for p in paths:

@@ -64,3 +64,15 @@ def test_files_of_two_repositories_at_once_are_refused(
     code, _, err = _check(capsys, str(tmp_path / "a" / "web.yaml"), str(tmp_path / "b" / "web.yaml"))
     assert code == 2
     assert "not in" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("paths", [[""], [".", ""]])
+def test_an_empty_path_is_refused_not_read_as_the_working_directory(
+    paths: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    (repo / "web.yaml").write_text(DEPLOYMENT)
+    monkeypatch.chdir(repo)
+    code, report, err = _check(capsys, *paths)  # `check "$FILES"` with FILES unset
+    assert (code, report) == (2, {})
+    assert "an empty path" in err and "Traceback" not in err
