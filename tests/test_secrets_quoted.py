@@ -58,3 +58,19 @@ def test_a_values_schema_error_never_quotes_a_secret_of_the_values(tmp_path: Pat
     assert "hardcoded password in `password`" in shown  # the secret rule reports it
     assert not [p for p in _pieces(TOKEN[4:]) if p in shown]
     assert WEAK not in shown
+
+
+def test_a_template_error_never_quotes_a_secret_of_the_values(tmp_path: Path) -> None:
+    """`fail` (or `required`) may print a value: the chart's problem at the template is
+    written by the chart's unit, which knew nothing of what values.yaml's own unit found."""
+    repo = tmp_path / "repo"
+    write(repo, {
+        "chart/Chart.yaml": CHART,
+        "chart/values.yaml": f"db:\n  password: {WEAK}\n",
+        "chart/templates/check.yaml": (
+            '{{- if lt (len .Values.db.password) 12 }}\n'
+            '{{- fail (printf "db.password %s is too short" .Values.db.password) }}\n{{- end }}\n'),
+    })
+    shown = _run_everything(repo, tmp_path / "home")
+    assert "db.password [password (10 chars)] is too short" in shown
+    assert WEAK not in shown
