@@ -57,7 +57,7 @@ _PLAIN_TOP = frozenset({"$schema", "$id", "$comment", "title", "description", "d
 
 class SchemaMemo:
     """The first `first` of `schema_errors` of many instances against one schema, messages
-    cut to `width` characters (a chart's values sets, which repeat most of their values):
+    cut to `width` characters between words (a chart's values sets, which repeat most of their values):
     when the schema's top is a plain object schema (`_PLAIN_TOP`, `additionalProperties`
     true or false, each property's schema an object or `true`), each top-level property's
     value is validated once per distinct value, as the `properties` keyword would, and the
@@ -102,8 +102,7 @@ class SchemaMemo:
 
     def _cut(self, errors: Iterator[Any]) -> list[Keyed]:
         """The first errors in order, as many as can be among the first of a merge, cut."""
-        kept = sorted(_keyed(errors), key=_first)[:self._limit]
-        return [(order, SchemaError(e.path, e.message[:self._width])) for order, e in kept]
+        return sorted(_keyed(errors, self._width), key=_first)[:self._limit]
 
     def _property(self, name: str, subschema: Any, value: Any) -> list[Keyed]:
         import pickle
@@ -121,10 +120,18 @@ class SchemaMemo:
         return self._seen[key]
 
 
-def _keyed(errors: Iterator[Any]) -> Iterator[Keyed]:
+def _keyed(errors: Iterator[Any], width: int | None = None) -> Iterator[Keyed]:
+    """Each error after its path; its message, which quotes the value refused, with the
+    secrets in that value redacted, cut to `width` characters if given (between words:
+    `identity.scrub_quoting`, so that a cut leaves no part of a secret unrecognised)."""
+    from platform_lint.secrets.identity import scrub_quoting
+
     for error in errors:
         leaf = _deepest(error)
-        yield list(map(str, error.path)), SchemaError(tuple(leaf.absolute_path), leaf.message)
+        path = tuple(leaf.absolute_path)
+        name = next((str(step) for step in reversed(path) if isinstance(step, str)), "")
+        message = scrub_quoting(leaf.message, leaf.instance, name, width)
+        yield list(map(str, error.path)), SchemaError(path, message)
 
 
 def _first(keyed: Keyed) -> list[str]:

@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 
+from platform_lint.secrets.identity import cut_between_words
 from platform_lint.validation import SchemaError, SchemaMemo, schema_errors
 
 
 def whole(instance: Any, schema: dict[str, Any], first: int = 50, width: int = 200) -> list[SchemaError]:
     """What `SchemaMemo(schema, first=first, width=width).errors(instance)` must be."""
-    return [SchemaError(e.path, e.message[:width]) for e in islice(schema_errors(instance, schema), first)]
+    return [SchemaError(e.path, cut_between_words(e.message, width))
+            for e in islice(schema_errors(instance, schema), first)]
 
 VALUES_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

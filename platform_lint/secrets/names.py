@@ -174,6 +174,11 @@ def words(name: str) -> list[str]:
 
 @cache
 def is_secret_name(name: str) -> bool:
+    return secret_name(name)
+
+
+def secret_name(name: str) -> bool:
+    """`is_secret_name`, not remembered: for names met once (those a message quotes)."""
     parts = words(name)
     if not parts or parts[-1] in _METADATA_WORDS:
         return False

@@ -195,7 +195,8 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
         # the last file given wins, then the earlier ones, then the charts' own defaults
         vfiles = [*(ValuesFile.parse(f, t) for f, t in reversed(files)), *defaults_of(result)]
         for err in result.errors:
-            problems.setdefault((err.file or full("Chart.yaml"), err.line, err.message), []).append(set_name)
+            at = (err.file or full("Chart.yaml"), err.line)
+            problems.setdefault((*at, _redacted(err.message, result.values)), []).append(set_name)
         if schema is not None:
             top = [vf for vf in vfiles if not vf.prefix]  # the schema is of the top chart's values
             for (vfile, vline), message in _schema_problems(schema, result.values, top):
@@ -226,6 +227,14 @@ def _judged_documents(chart: Any, chart_files: dict[str, bytes], root: str, sett
     for (pfile, pline, message), sets in problems.items():
         where = "" if sets == [DEFAULT_SET] else f" [values: {', '.join(dict.fromkeys(sets))}]"
         yield _problem_doc(pfile, pline, f"Helm: {message}{where}")
+
+
+def _redacted(message: str, values: dict[str, Any]) -> str:
+    """A template error's `message` with the secrets of the values set redacted: `fail`
+    may print a value, and values.yaml's own secrets are found by another file's judging."""
+    from platform_lint.secrets.identity import scrub_quoting
+
+    return scrub_quoting(message, values, whole=False)
 
 
 class _AsJson:
