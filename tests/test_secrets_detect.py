@@ -41,6 +41,15 @@ def test_secret_like_names(name: str, secret: bool) -> None:
     assert names.is_secret_name(name) is secret
 
 
+def test_the_names_judged_are_remembered_within_a_bound() -> None:
+    for judged in (names.is_secret_name, names.is_password_name):
+        judged.cache_clear()
+        for i in range(names._NAMES_REMEMBERED + 1000):
+            judged(f"key{i}")
+        assert judged.cache_info().currsize == names._NAMES_REMEMBERED
+    assert names.is_secret_name("DB_PASSWORD")
+
+
 @pytest.mark.parametrize(
     ("value", "why"),
     [

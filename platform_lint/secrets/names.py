@@ -10,7 +10,7 @@ word, or a `key` qualified by a word that makes it one (`api_key`,
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 _SECRET_WORDS = frozenset(
     [
@@ -172,7 +172,12 @@ def words(name: str) -> list[str]:
     return [w.lower() for part in _SPLIT.split(name) for w in _CAMEL.split(part) if w]
 
 
-@cache
+_NAMES_REMEMBERED = 1 << 16
+"""Key names judged whose verdicts are kept: a tree's names repeat (`name`, `image`,
+`password`), but a file of a million distinct keys must not grow the process by them."""
+
+
+@lru_cache(maxsize=_NAMES_REMEMBERED)
 def is_secret_name(name: str) -> bool:
     return secret_name(name)
 
@@ -192,7 +197,7 @@ def secret_name(name: str) -> bool:
     return False
 
 
-@cache
+@lru_cache(maxsize=_NAMES_REMEMBERED)
 def is_password_name(name: str) -> bool:
     """Names of human-chosen secrets, judged with a lower bar than tokens."""
     parts = words(name)
