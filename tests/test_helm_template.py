@@ -373,3 +373,39 @@ def test_files_glob_and_api_versions_can_be_ranged_over_as_in_helm() -> None:
            '{{ end }}{{ end }}')
     text = out(src, **{"conf/b.toml": "2", "conf/a.toml": "1", "conf/c.txt": "3"})
     assert text.startswith("conf/a.toml=1;conf/b.toml=2;v1@")
+
+
+@pytest.mark.parametrize(("src", "expected"), [
+    # Sprig's round: the fraction of 10^p * x against 0.5 (or the third argument), in
+    # float64; Python's round of a Decimal rounded half to even and toward zero.
+    ("{{ round 2.5 0 }}", "3"), ("{{ round 1.25 1 }}", "1.3"), ("{{ round -2.4 0 }}", "-3"),
+    ("{{ round 2.4 0 0.3 }}", "3"), ("{{ round 3.14159 2 }}", "3.14"),
+    # 10^p overflows to +Inf, or falls to 0: NaN, as in Go (a Decimal refused the exponent).
+    ("{{ round 1.5 1000000000 }}", "NaN"), ("{{ round 1.5 -1000000000 }}", "NaN"),
+    # Go's Floor and Ceil of an infinity are the infinity (Python's raised OverflowError).
+    ('{{ floor "inf" }} {{ ceil "-inf" }} {{ floor 2.5 }} {{ ceil 2.5 }}', "+Inf -Inf 2 3"),
+])
+def test_round_floor_and_ceil_compute_as_sprig_does(src: str, expected: str) -> None:
+    assert out(src) == expected
+
+
+@pytest.mark.parametrize(("src", "message"), [
+    # shopspring/decimal panics on these and Go's template turns the panic into the
+    # call's error; the Decimal's own signals were an internal error.
+    ('{{ subf "inf" "inf" }}', "error calling subf: Cannot create a Decimal from +Inf"),
+    ('{{ mulf "nan" 0 }}', "error calling mulf: Cannot create a Decimal from NaN"),
+    ("{{ divf 0 0 }}", "error calling divf: decimal division by 0"),
+    ("{{ divf 1 0 }}", "error calling divf: decimal division by 0"),
+])
+def test_float_math_faults_are_the_calls_errors(src: str, message: str) -> None:
+    (error,) = chart({"t.yaml": f"a: 1\n{src}\n"}).errors
+    assert (error.message, error.line) == (message, 2)
+
+
+def test_indent_is_bounded_as_repeat_is() -> None:
+    """`indent 2000000000 "x"` built a 2 GB string (9 s, 3.9 GB resident) before the
+    output budget could see it."""
+    for name, src in (("indent", '{{ indent 2000000000 "x" }}'),
+                      ("nindent", '{{ nindent 5000000 (repeat 10 "\\n") }}')):
+        (error,) = chart({"t.yaml": src}).errors
+        assert error.message.startswith(f"error calling {name}: result larger than"), src

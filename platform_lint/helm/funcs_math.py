@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from typing import Any
 
 from platform_lint.helm.executor import Func, GoObject
@@ -23,15 +24,49 @@ def _imod(a: Any, b: Any) -> int:
 
 
 def _dec(v: Any) -> Decimal:
-    return Decimal(repr(to_float(v)))
+    """shopspring/decimal's NewFromFloat, which panics on an infinity or NaN (the call's error)."""
+    f = to_float(v)
+    if not math.isfinite(f):
+        text = "NaN" if math.isnan(f) else "+Inf" if f > 0 else "-Inf"
+        raise ValueError(f"Cannot create a Decimal from {text}")
+    return Decimal(repr(f))
+
+
+# Exponents no product of floats reaches: shopspring's decimals do not overflow either.
+_CONTEXT = Context(prec=28, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def _fold(op: str, first: Any, rest: tuple[Any, ...]) -> float:
     acc = _dec(first)
     for v in rest:
         d = _dec(v)
-        acc = acc + d if op == "+" else acc - d if op == "-" else acc * d if op == "*" else acc / d
+        if op == "/" and not d:
+            raise ValueError("decimal division by 0")
+        acc = (_CONTEXT.add(acc, d) if op == "+" else _CONTEXT.subtract(acc, d) if op == "-"
+               else _CONTEXT.multiply(acc, d) if op == "*" else _CONTEXT.divide(acc, d))
     return float(acc)
+
+
+def _whole(how: Callable[[float], int], a: Any) -> float:
+    """Go's math.Floor and math.Ceil: an infinity or NaN is itself."""
+    f = to_float(a)
+    return float(how(f)) if math.isfinite(f) else f
+
+
+def _round(a: Any, places: Any, *on: Any) -> float:
+    """Sprig's round, in float64 as Go computes it: 10^p * a, then up when its fraction
+    reaches 0.5 (or the third argument), else down (so -2.4 rounds to -3)."""
+    round_on = to_float(on[0]) if on else 0.5
+    try:
+        power = 10.0 ** to_int(places)
+    except OverflowError:
+        power = math.inf
+    digit = power * to_float(a)
+    if math.isfinite(digit):
+        digit = float(math.ceil(digit) if math.modf(digit)[0] >= round_on else math.floor(digit))
+    if power == 0:  # Go's x / 0
+        return math.nan if digit == 0 or math.isnan(digit) else math.copysign(math.inf, digit)
+    return digit / power
 
 
 # --- semver -----------------------------------------------------------------------------
@@ -202,8 +237,8 @@ FUNCS: dict[str, Func] = {
     "subf": lambda a, *r: _fold("-", a, r), "mulf": lambda a, *r: _fold("*", a, r),
     "divf": lambda a, *r: _fold("/", a, r),
     "maxf": lambda *a: max(to_float(x) for x in a), "minf": lambda *a: min(to_float(x) for x in a),
-    "floor": lambda a: float(math.floor(to_float(a))), "ceil": lambda a: float(math.ceil(to_float(a))),
-    "round": lambda a, p, *r: float(round(Decimal(repr(to_float(a))), to_int(p))),
+    "floor": lambda a: _whole(math.floor, a), "ceil": lambda a: _whole(math.ceil, a),
+    "round": _round,
     "semver": lambda s: Version(strval(s)),
     "semverCompare": semver_compare,
     "randAlphaNum": _rand("alphanum"), "randAlpha": _rand("alpha"), "randNumeric": _rand("numeric"),

@@ -35,8 +35,12 @@ def trunc(c: int, value: Any) -> str:
 
 
 def indent(n: int, s: Any) -> str:
+    """Bounded as `repeat` is: the pad is written once per line."""
+    text = strval(s)
+    if n * (text.count("\n") + 1) > MAX_STRING:
+        raise ValueError(f"result larger than {MAX_STRING} characters")
     pad = " " * n
-    return pad + strval(s).replace("\n", "\n" + pad)
+    return pad + text.replace("\n", "\n" + pad)
 
 
 def nindent(n: int, s: Any) -> str:

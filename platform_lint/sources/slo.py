@@ -70,6 +70,11 @@ def _strings(value: Any, keys: tuple[str, ...] = ()) -> Iterator[str]:
         yield value
 
 
+def _list(value: Any) -> list[Any]:
+    """A list as written; anything else (`slos: 1`, `objectives: true`) lists nothing."""
+    return value if isinstance(value, list) else []
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
@@ -92,7 +97,7 @@ def _openslo(obj: Obj) -> SLO:
     spec = obj.get("spec", default={})
     spec = spec if isinstance(spec, dict) else {}
     objectives: list[tuple[Path, float]] = []
-    for i, item in enumerate(spec.get("objectives") or []):
+    for i, item in enumerate(_list(spec.get("objectives"))):
         if not isinstance(item, dict):
             continue
         if _number(item.get("targetPercent")) is not None:
@@ -101,7 +106,7 @@ def _openslo(obj: Obj) -> SLO:
         elif _number(item.get("target")) is not None:
             objectives.append((("spec", "objectives", i, "target"), 100 * (_number(item["target"]) or 0.0)))
     policies = []
-    for item in spec.get("alertPolicies") or []:
+    for item in _list(spec.get("alertPolicies")):
         if isinstance(item, str):
             policies.append(item)
         elif isinstance(item, dict):
@@ -123,7 +128,7 @@ def _sloth(obj: Obj, base: Path) -> Iterator[SLO]:
     root = obj.get(*base, default={})
     root = root if isinstance(root, dict) else {}
     service = _str(root.get("service"))
-    for i, item in enumerate(root.get("slos") or []):
+    for i, item in enumerate(_list(root.get("slos"))):
         if not isinstance(item, dict):
             continue
         at: Path = (*base, "slos", i)

@@ -4,6 +4,7 @@ nothing, never a crash."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from property_support import ANY, NAMES, assert_scans_cleanly, vocabulary, yaml_files
@@ -47,3 +48,37 @@ def test_monitoring_configuration(text: str) -> None:
 @given(yaml_files(MONITORING, WORDS), yaml_files(MONITORING, WORDS))
 def test_alerting_across_files(first: str, second: str) -> None:
     assert_scans_cleanly({"monitoring/alertmanager.yaml": first, "k8s/app.yaml": second})
+
+
+WORDS_SLO = vocabulary("sources/slo.py", "checks/slo.py")
+_SLI = {"events": {"errorQuery": ANY, "totalQuery": ANY}, "raw": {"errorRatioQuery": ANY}, "plugin": ANY}
+SLOS = {
+    "apiVersion": st.sampled_from(["openslo/v1", "sloth.slok.dev/v1", "pyrra.dev/v1alpha1"]),
+    "kind": st.sampled_from(["SLO", "PrometheusServiceLevel", "ServiceLevelObjective"]),
+    "version": st.sampled_from(["prometheus/v1"]),
+    "metadata": {"name": ANY, "labels": {"app": ANY, "service": ANY}},
+    "service": ANY,
+    "slos": [{"name": ANY, "objective": ANY, "sli": _SLI, "alerting": ANY}],
+    "spec": {"service": ANY, "target": ANY, "indicator": ANY, "alerting": ANY,
+             "objectives": [{"target": ANY, "targetPercent": ANY}], "alertPolicies": ANY,
+             "slos": [{"name": ANY, "objective": ANY, "sli": _SLI,
+                       "alerting": {"pageAlert": {"disable": ANY}, "ticketAlert": ANY}}]},
+}
+
+
+@given(yaml_files(SLOS, WORDS_SLO, documents=2))
+def test_slo_definitions(text: str) -> None:
+    assert_scans_cleanly({"k8s/slos.yaml": text})
+
+
+@pytest.mark.parametrize("spec", [
+    "slos: 1", "slos: true", "objectives: 3", "objectives: [{target: 0.99}]\n  alertPolicies: true",
+])
+@pytest.mark.parametrize("head", [
+    "apiVersion: sloth.slok.dev/v1\nkind: PrometheusServiceLevel",
+    "apiVersion: openslo/v1\nkind: SLO",
+])
+def test_an_slo_list_that_is_a_scalar_lists_nothing(head: str, spec: str) -> None:
+    """`slos: 1` in a Sloth object, or `objectives: 3` in an OpenSLO one, was iterated
+    as it came and was an internal error on every SLO rule."""
+    assert_scans_cleanly({"k8s/slos.yaml": f"{head}\nmetadata: {{name: c}}\nspec:\n  service: c\n  {spec}\n"})
