@@ -96,6 +96,11 @@ def test_nil_inside_a_field_chain_is_an_error_at_its_line() -> None:
         ('{{ "\\d" | quote }}', "invalid syntax"),
         ('{{ include "\\q" . }}', "invalid syntax"),
         ("{{ '\\q' }}", "malformed character constant"),
+        # a function's own refusal in Helm's words; Python's ('int' object is not iterable) never
+        ("{{ keys 5 }}", "error calling keys: cannot be called with int"),
+        ('{{ splitn "," "x" "a,b" }}', "error calling splitn: cannot be called with string, string, string"),
+        ("{{ div 1 0 }}", "error calling div: runtime error: integer divide by zero"),
+        ("{{ len 5 }}", "error calling len: len of type int"),
     ],
 )
 def test_errors_are_template_errors_with_a_line(src: str, message: str) -> None:

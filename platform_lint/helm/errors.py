@@ -19,3 +19,8 @@ class TemplateError(Exception):
 
 class RenderLimit(TemplateError):
     """A bound was hit: include depth, output size or loop iterations."""
+
+
+class FuncError(ValueError):
+    """A template function refusing its arguments, in the words Helm uses: the message is
+    the user's to read (any other exception a function raises is Python's, and is not)."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from platform_lint.helm import trace
-from platform_lint.helm.errors import RenderLimit, TemplateError
+from platform_lint.helm.errors import FuncError, RenderLimit, TemplateError
 from platform_lint.helm.gofmt import go_type, truth, write_value
 from platform_lint.helm.parser import (
     Action,
@@ -293,9 +293,16 @@ class Executor:
             raise
         except RecursionError:
             raise RenderLimit("template recursion too deep", self.file, self.line) from None
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, ZeroDivisionError,
-                OverflowError) as exc:
-            raise TemplateError(f"error calling {name}: {_reason(exc)}", self.file, self.line) from None
+        except FuncError as exc:
+            raise TemplateError(f"error calling {name}: {exc}", self.file, self.line) from None
+        except ZeroDivisionError:
+            raise TemplateError(f"error calling {name}: runtime error: integer divide by zero",
+                                self.file, self.line) from None
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
+            # Python's own words (`'int' object is not iterable`) are not the user's to read
+            kinds = ", ".join(go_type(a) for a in args) or "no arguments"
+            raise TemplateError(f"error calling {name}: cannot be called with {kinds}",
+                                self.file, self.line) from None
 
     def method_call(self, head: Field | Var | Chain, rest: list[Operand], dot: Any, scope: list[list[Any]],
                     final: Any, first: bool) -> Any:
@@ -379,8 +386,3 @@ def _describe(node: Operand) -> str:
     if isinstance(node, Var):
         return node.name + "".join("." + n for n in node.names)
     return type(node).__name__.lower()
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc)
-    return text if text else type(exc).__name__

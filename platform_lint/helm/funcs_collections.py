@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from platform_lint.helm.errors import FuncError
 from platform_lint.helm.executor import Func
 from platform_lint.helm.funcs_core import empty, strval
 from platform_lint.helm.values import copied
@@ -16,7 +17,7 @@ def _as_list(v: Any, name: str) -> list[Any]:
         return []
     if isinstance(v, (list, tuple)):
         return list(v)
-    raise TypeError(f"Cannot {name} on type {type(v).__name__}")
+    raise FuncError(f"Cannot {name} on type {type(v).__name__}")
 
 
 def go_dict(*kv: Any) -> dict[str, Any]:
@@ -99,7 +100,7 @@ def _range(start: int, stop: int, step: int = 1) -> list[int]:
     """A bounded range: `until 1e12` is an error, not a machine brought down."""
     r = range(start, stop, step) if step else range(0)
     if len(r) > MAX_LIST:
-        raise ValueError(f"list longer than {MAX_LIST} items")
+        raise FuncError(f"list longer than {MAX_LIST} items")
     return list(r)
 
 

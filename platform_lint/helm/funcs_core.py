@@ -7,7 +7,7 @@ import re
 import urllib.parse
 from typing import Any
 
-from platform_lint.helm.errors import TemplateError
+from platform_lint.helm.errors import FuncError, TemplateError
 from platform_lint.helm.executor import Func
 from platform_lint.helm.gofmt import go_type, sprint, sprintf, sprintln, truth, value_text
 
@@ -95,12 +95,12 @@ def eq(a: Any, *bs: Any) -> bool:
     """Go's `eq`: values of different basic kinds do not compare (`eq 1.0 1` is an error,
     and Helm reads every number in a values file as a float64), nil equals only nil."""
     if not bs:
-        raise TypeError("missing argument for comparison")
+        raise FuncError("missing argument for comparison")
     ka = _basic(a)
     for b in bs:
         kb = _basic(b)
         if ka != kb and "nil" not in (ka, kb):
-            raise TypeError("incompatible types for comparison")
+            raise FuncError("incompatible types for comparison")
         if "nil" in (ka, kb):
             if a is None and b is None:
                 return True
@@ -108,8 +108,8 @@ def eq(a: Any, *bs: Any) -> bool:
         if ka == "other":
             if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
                 if type(a) is not type(b):
-                    raise TypeError(f"non-comparable types {go_type(a)}, {go_type(b)}")
-                raise TypeError(f"non-comparable type {go_type(b)}")
+                    raise FuncError(f"non-comparable types {go_type(a)}, {go_type(b)}")
+                raise FuncError(f"non-comparable type {go_type(b)}")
             if a is b:
                 return True
             continue
@@ -125,9 +125,9 @@ def ne(a: Any, b: Any) -> bool:
 def _ordered(a: Any, b: Any) -> tuple[Any, Any]:
     ka, kb = _basic(a), _basic(b)
     if ka not in ("int", "float", "string") or kb not in ("int", "float", "string"):
-        raise TypeError("invalid type for comparison")
+        raise FuncError("invalid type for comparison")
     if ka != kb:
-        raise TypeError("incompatible types for comparison")
+        raise FuncError("incompatible types for comparison")
     return a, b
 
 
@@ -153,12 +153,12 @@ def ge(a: Any, b: Any) -> bool:
 
 def go_len(v: Any) -> int:
     if v is None:
-        raise TypeError("len of nil pointer")
+        raise FuncError("len of nil pointer")
     if isinstance(v, str):
         return len(v.encode("utf-8"))
     if isinstance(v, (list, tuple, dict, bytes)):
         return len(v)
-    raise TypeError(f"len of type {go_type(v)}")
+    raise FuncError(f"len of type {go_type(v)}")
 
 
 def index(v: Any, *keys: Any) -> Any:
@@ -167,14 +167,14 @@ def index(v: Any, *keys: Any) -> Any:
             v = v.get(k)
         elif isinstance(v, (list, tuple, str)):
             if isinstance(k, bool) or not isinstance(k, int):
-                raise TypeError(f"cannot index slice/array with type {go_type(k)}")
+                raise FuncError(f"cannot index slice/array with type {go_type(k)}")
             if not 0 <= k < len(v):
-                raise IndexError(f"index out of range: {k}")
+                raise FuncError(f"index out of range: {k}")
             v = v[k] if not isinstance(v, str) else ord(v[k])
         elif v is None:
-            raise TypeError("index of untyped nil")
+            raise FuncError("index of untyped nil")
         else:
-            raise TypeError(f"can't index item of type {go_type(v)}")
+            raise FuncError(f"can't index item of type {go_type(v)}")
     return v
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from typing import Any
 
+from platform_lint.helm.errors import FuncError
 from platform_lint.helm.executor import Func, GoObject
 from platform_lint.helm.funcs_core import strval, to_float, to_int
 
@@ -28,7 +29,7 @@ def _dec(v: Any) -> Decimal:
     f = to_float(v)
     if not math.isfinite(f):
         text = "NaN" if math.isnan(f) else "+Inf" if f > 0 else "-Inf"
-        raise ValueError(f"Cannot create a Decimal from {text}")
+        raise FuncError(f"Cannot create a Decimal from {text}")
     return Decimal(repr(f))
 
 
@@ -41,7 +42,7 @@ def _fold(op: str, first: Any, rest: tuple[Any, ...]) -> float:
     for v in rest:
         d = _dec(v)
         if op == "/" and not d:
-            raise ValueError("decimal division by 0")
+            raise FuncError("decimal division by 0")
         acc = (_CONTEXT.add(acc, d) if op == "+" else _CONTEXT.subtract(acc, d) if op == "-"
                else _CONTEXT.multiply(acc, d) if op == "*" else _CONTEXT.divide(acc, d))
     return float(acc)
@@ -82,7 +83,7 @@ class Version(GoObject):
     def __init__(self, text: str) -> None:
         m = _VERSION.match(text.strip())
         if m is None:
-            raise ValueError(f"Invalid Semantic Version: {text}")
+            raise FuncError(f"Invalid Semantic Version: {text}")
         self.original = text
         self.major, self.minor, self.patch = (int(m.group(i) or 0) for i in (1, 2, 3))
         self.pre = m.group(4) or ""
@@ -185,7 +186,7 @@ def semver_compare(constraint: str, version: Any) -> bool:
         for term in terms:
             m = _TERM.match(term)
             if m is None:
-                raise ValueError(f"improper constraint: {constraint}")
+                raise FuncError(f"improper constraint: {constraint}")
             if not _term_ok(m.group(1) or "", m.group(2), v):
                 ok = False
                 break

@@ -9,6 +9,7 @@ import re
 import zlib
 from typing import Any
 
+from platform_lint.helm.errors import FuncError
 from platform_lint.helm.executor import Func
 from platform_lint.helm.funcs_core import strval, to_strings
 
@@ -38,7 +39,7 @@ def indent(n: int, s: Any) -> str:
     """Bounded as `repeat` is: the pad is written once per line."""
     text = strval(s)
     if n * (text.count("\n") + 1) > MAX_STRING:
-        raise ValueError(f"result larger than {MAX_STRING} characters")
+        raise FuncError(f"result larger than {MAX_STRING} characters")
     pad = " " * n
     return pad + text.replace("\n", "\n" + pad)
 
@@ -102,7 +103,7 @@ def _go_re(pattern: str) -> Any:
     try:
         return compile_pattern(pattern)
     except UnsafePattern as exc:
-        raise ValueError(str(exc)) from None
+        raise FuncError(str(exc)) from None
 
 
 _GO_TEMPLATE = re.compile(r"\$(\$|\{(\w+)\}|(\w+))")
@@ -202,7 +203,7 @@ def repeat(n: int, value: Any) -> str:
     """Bounded: a template cannot blow memory up before the output budget sees it."""
     text = strval(value)
     if n * len(text) > MAX_STRING:
-        raise ValueError(f"result larger than {MAX_STRING} characters")
+        raise FuncError(f"result larger than {MAX_STRING} characters")
     return text * max(n, 0)
 
 

@@ -19,6 +19,7 @@ from functools import cmp_to_key, lru_cache
 from typing import Any
 
 from platform_lint.helm import words
+from platform_lint.helm.errors import FuncError
 from platform_lint.helm.gofmt import go_float
 
 WIDTH = 80
@@ -463,7 +464,7 @@ def json_dump(v: Any) -> str:
         return str(v)
     if isinstance(v, float):
         if math.isinf(v) or math.isnan(v):
-            raise ValueError("json: unsupported value: " + go_float(v))
+            raise FuncError("json: unsupported value: " + go_float(v))
         return json_float(v)
     if isinstance(v, str):
         return _json_str(v)
