@@ -159,7 +159,49 @@ def gitignore_spec(lines: list[str], *, helm: bool = False) -> Any:
         warnings.simplefilter("ignore", FutureWarning)
         if helm:
             return pathspec.GitIgnoreSpec.from_lines(lines)
-        return pathspec.PathSpec.from_lines("gitignore", lines)
+        return _in_sets(lines)
+
+
+_SET_LINES = 1000
+"""Lines compiled into one of pathspec's RE2 sets: RE2 refuses a set past its memory
+bound, which 5,000 lines like `**/a1/**/b/**/*.x` (100 KB) are past."""
+
+
+def _in_sets(lines: list[str]) -> Any:
+    """pathspec's gitignore patterns of `lines`, compiled `_SET_LINES` at a time (a chunk
+    RE2 refuses, in halves); a single pattern RE2 refuses is a ValueError, as one that
+    cannot be read is."""
+    import pathspec
+    import re2
+
+    specs: list[Any] = []
+    pending = [lines[start : start + _SET_LINES] for start in range(0, len(lines) or 1, _SET_LINES)][::-1]
+    while pending:
+        chunk = pending.pop()
+        try:
+            specs.append(pathspec.PathSpec.from_lines("gitignore", chunk))
+        except re2.error:
+            if len(chunk) <= 1:
+                raise ValueError(f"{chunk[0][:80]!r}... is too large a gitignore pattern") from None
+            pending += [chunk[len(chunk) // 2 :], chunk[: len(chunk) // 2]]
+    return specs[0] if len(specs) == 1 else _Sets(specs)
+
+
+class _Sets(NamedTuple):
+    """PathSpecs of consecutive chunks of one list of patterns, read as one: the last
+    chunk with a matching pattern decides, as the last matching pattern does."""
+
+    specs: list[Any]
+
+    def check_file(self, file: str) -> Any:
+        for spec in reversed(self.specs):
+            result = spec.check_file(file)
+            if result.include is not None:
+                return result
+        return result
+
+    def match_file(self, file: str) -> bool:
+        return bool(self.check_file(file).include)
 
 
 _PLAIN_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/*")

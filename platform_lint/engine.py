@@ -285,10 +285,12 @@ def _scan(
         hits = [*run_rules(rules, spanning, config, errors),
                 *run_rules(rules, [*tally.kept.objects(), *spanning], config, errors, over="set"),
                 *report_crashes(crashes, rules, config, errors)]
+    found_here: dict[str, set[str]] = {}  # one union per file, not one per hit
     for _rule, _severity, hit in hits:
         if hit.secret and len(hit.secret) >= 6:
-            path = hit.obj.doc.path
-            secrets[path] = secrets.get(path, frozenset()) | {hit.secret}
+            found_here.setdefault(hit.obj.doc.path, set()).add(hit.secret)
+    for path, more in found_here.items():
+        secrets[path] = secrets.get(path, frozenset()) | more
     found = findings_of(hits, options.fingerprint_key, secrets)
     tally.kept.close()  # the spilled models relocated what set rules found
     if any("valuesSets" in f.properties for f in found):

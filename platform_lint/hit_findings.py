@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from platform_lint.discovery import printable
 from platform_lint.finding import Finding, Hit, Severity
@@ -19,18 +19,45 @@ def findings_of(
     recognise, and the very texts secret rules found in the same file (`secrets`,
     by path: an unknown rule id in a suppression comment, say, could quote one).
     Secret fingerprints are re-keyed with `key` when there is one."""
-    return [_finding(rule, sev, hit, secrets.get(hit.obj.doc.path, ()), key) for rule, sev, hit in hits]
+    redactors: dict[str, Callable[[str], str]] = {}
+    out = []
+    for rule, sev, hit in hits:
+        path = hit.obj.doc.path
+        if path not in redactors:
+            redactors[path] = _redactor(secrets.get(path, ()))
+        out.append(_finding(rule, sev, hit, redactors[path], key))
+    return out
 
 
-def _finding(rule: Rule, severity: Severity, hit: Hit, secrets: Iterable[str], key: str) -> Finding:
+def _redactor(secrets: Iterable[str]) -> Callable[[str], str]:
+    """Each of the secrets in a message replaced by `[redacted]` (the longest
+    where they overlap) by one automaton, built once for all the file's findings:
+    a file of many secret lines is as many findings and as many secrets."""
+    patterns = sorted({secret for secret in secrets if secret})
+    if not patterns:
+        return str
+    from ahocorasick_rs import AhoCorasick, MatchKind
+
+    automaton = AhoCorasick(patterns, matchkind=MatchKind.LeftmostLongest)
+
+    def redact(message: str) -> str:
+        parts: list[str] = []
+        end = 0
+        for _index, start, stop in automaton.find_matches_as_indexes(message):
+            parts += (message[end:start], "[redacted]")
+            end = stop
+        return "".join((*parts, message[end:])) if parts else message
+
+    return redact
+
+
+def _finding(rule: Rule, severity: Severity, hit: Hit, redact: Callable[[str], str], key: str) -> Finding:
     from platform_lint.secrets.identity import rekeyed, scrub
 
     doc = hit.obj.doc
     full = (*hit.obj.path, *hit.path)
     span = hit.span or doc.locate(full, key=hit.key)
-    message = scrub(hit.message)  # a rule quoting a command may quote a secret in it
-    for secret in secrets:
-        message = message.replace(secret, "[redacted]")
+    message = redact(scrub(hit.message))  # a rule quoting a command may quote a secret in it
     fingerprint = hit.fingerprint or _location_fingerprint(rule.id, hit, message)
     if key and hit.secret:
         fingerprint = rekeyed(fingerprint, key)

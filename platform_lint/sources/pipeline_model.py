@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from platform_lint.budget import checkpoint
 from platform_lint.model import Path
 from platform_lint.records import field, record
 
@@ -155,20 +156,38 @@ class Pipeline:
 
     def before(self, job: Job) -> tuple[Job, ...]:
         """Every job that must finish before `job` starts, nearest first."""
+        checkpoint()  # each call walks the graph once; a file's CPU budget stops the calls
         seen: dict[str, Job] = {}
         queue = list(job.needs)
-        while queue:
-            current = queue.pop(0)
-            found = self._index.get(current)
-            if found is None or current in seen or current == job.id:
+        for current in queue:  # grows as it is walked: each job's needs once
+            if current in seen or current == job.id:
                 continue
-            seen[current] = found
-            queue.extend(found.needs)
+            found = self._index.get(current)
+            if found is not None:
+                seen[current] = found
+                queue.extend(found.needs)
         return tuple(seen.values())
 
     def after(self, job: Job) -> tuple[Job, ...]:
-        """Every job that waits (directly or not) for `job`."""
-        return tuple(j for j in self.jobs if job in self.before(j))
+        """Every job that waits (directly or not) for `job`: whose `before` holds it."""
+        checkpoint()
+        found = self._index.get(job.id)
+        if found is not job and found != job:
+            return ()
+        waiting: dict[str, list[str]] = {}  # job id -> the ids of the jobs that need it
+        for other_id, other in self._index.items():
+            for need in other.needs:
+                waiting.setdefault(need, []).append(other_id)
+        reaching = {job.id}  # the ids whose jobs `before` walks through to `job`
+        queue = [job.id]
+        for current in queue:
+            for other_id in waiting.get(current, ()):
+                if other_id not in reaching:
+                    reaching.add(other_id)
+                    queue.append(other_id)
+        return tuple(j for j in self.jobs if j.id != job.id and (
+            any(n in reaching for n in j.needs) if self._index.get(j.id) is j
+            else job in self.before(j)))  # a job another of its id hides: walked on its own
 
     def steps(self) -> Iterator[tuple[Job, Step]]:
         for job in self.jobs:
