@@ -178,3 +178,15 @@ def test_a_helmignore_pattern_that_cannot_be_read_stops_the_chart_at_its_line(tm
         load_dir(tmp_path / "chart")
     assert (caught.value.file, caught.value.line) == (".helmignore", 2)
     assert "syntax error in pattern" in caught.value.message
+
+
+def test_a_helmignore_too_large_for_one_pattern_set_stops_the_chart(tmp_path: Path) -> None:
+    from platform_lint.helm.errors import TemplateError
+
+    patterns = "".join(f"**/a{i}/**/b/**/*.x\n" for i in range(6000))  # past RE2's memory bound
+    write(tmp_path, {"chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+                     "chart/templates/a.yaml": "kind: A\n", "chart/.helmignore": patterns})
+    with pytest.raises(TemplateError) as caught:  # it was RE2's own error: 'internal error'
+        load_dir(tmp_path / "chart")
+    assert (caught.value.file, caught.value.line) == (".helmignore", 1)
+    assert caught.value.message == "too many patterns to read (6000 lines)"

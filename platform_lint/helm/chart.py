@@ -149,10 +149,15 @@ def _helmignore(lines: list[str]) -> Any:
     (`syntax error in pattern`), at its line."""
     import re
 
+    import re2
+
     from platform_lint.discovery import gitignore_spec
 
     try:
         return gitignore_spec(lines, helm=True)
+    except re2.error:  # pathspec's one RE2 set of them all is past RE2's memory bound
+        raise TemplateError(f"too many patterns to read ({len(lines)} lines)",
+                            ".helmignore", 1) from None
     except (ValueError, re.error):
         for number, line in enumerate(lines, 1):
             try:
