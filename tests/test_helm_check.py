@@ -77,6 +77,20 @@ def test_findings_land_on_the_values_line_or_the_template_line(
     assert not any(f["rule"] == "parse-error" for f in found)
 
 
+def test_a_template_without_actions_is_judged_once_as_the_charts_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: plain\nspec:\n  containers:\n"
+           "  - name: a\n    image: nginx\n")
+    found = findings(tmp_path, capsys, {"chart/Chart.yaml": CHART["chart/Chart.yaml"],
+                                        "chart/templates/pod.yaml": pod,
+                                        "chart/crds/pod.yaml": pod.replace("plain", "crd")})
+    # it was judged twice, as a plain manifest too, each finding twice at two columns
+    assert at(found, "image-without-tag") == [("chart/crds/pod.yaml", 8), ("chart/templates/pod.yaml", 8)]
+    rendered = [f for f in found if f["path"] == "chart/templates/pod.yaml"]
+    assert rendered and all(f["properties"].get("valuesSets") for f in rendered)
+
+
 def test_ci_values_sets_are_judged_and_one_finding_names_every_set(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

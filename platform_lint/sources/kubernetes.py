@@ -53,9 +53,17 @@ def _in_chart(path: str, files: FileReader) -> bool:
     return False
 
 
+def _rendered_by_chart(path: str, files: FileReader) -> bool:
+    """Under a chart's `templates/` folder: the chart renders it, actions or none (an
+    object written out plainly there is judged once, as the chart's output)."""
+    parts = path.split("/")
+    return any(part == "templates" and files("/".join([*parts[:i], "Chart.yaml"])) is not None
+               for i, part in enumerate(parts[:-1]))
+
+
 def load(path: str, text: str, files: FileReader) -> Parsed:
     reason = skip_reason(path, text)
-    if reason is None and _has_action(text) and _in_chart(path, files):
+    if reason is None and ((_has_action(text) and _in_chart(path, files)) or _rendered_by_chart(path, files)):
         reason = "helm-template"
     if reason is not None:
         return Parsed(skipped=reason)
