@@ -43,11 +43,12 @@ class Snapshot:
 
 
 def _git(args: Sequence[str], *, cwd: Path | None = None, input_bytes: bytes | None = None,
-         timeout: float = GIT_TIMEOUT) -> bytes:
+         timeout: float = GIT_TIMEOUT, config: Sequence[tuple[str, str]] = ()) -> bytes:
     command = args[2] if args[0] == "-C" else args[0]
     # No prompt may hang a unit, and no inventory URL may run a command (`ext::`).
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "LC_ALL": "C",
-           "GIT_ALLOW_PROTOCOL": os.environ.get("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh")}
+           "GIT_ALLOW_PROTOCOL": os.environ.get("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh"),
+           **_command_line_config([("core.fsmonitor", "false"), *config])}
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True,
                               timeout=timeout, env=env, check=False,
@@ -63,6 +64,31 @@ def _git(args: Sequence[str], *, cwd: Path | None = None, input_bytes: bytes | N
         reason = reason.removeprefix("fatal: ").removeprefix("error: ")
         raise FetchError(redact_url(f"git {command}: {reason}"))
     return done.stdout
+
+
+def _command_line_config(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """`pairs` as git's command-line config (after any the caller's environment holds): it
+    wins over every config file, a local repository's own `.git/config` too."""
+    count = os.environ.get("GIT_CONFIG_COUNT", "0")
+    start = int(count) if count.isdigit() else 0
+    env = {"GIT_CONFIG_COUNT": str(start + len(pairs))}
+    for n, (key, value) in enumerate(pairs, start):
+        env[f"GIT_CONFIG_KEY_{n}"], env[f"GIT_CONFIG_VALUE_{n}"] = key, value
+    return env
+
+
+def _inert_filters(path: Path) -> list[tuple[str, str]]:
+    """Every filter driver the config of the local repository at `path` defines, made a no-op.
+    Its `.git/config` came with the folder, as untrusted as its files, and `git status` runs a
+    clean filter on each file whose stat data has changed."""
+    try:
+        names = _git(["-C", str(path), "config", "--null", "--name-only", "--get-regexp", r"^filter\."])
+    except FetchError:  # none (exit code 1), or a config git cannot read: `status` will say so
+        return []
+    drivers = {name.rsplit(".", 1)[0] for name in names.decode("utf-8", "surrogateescape").split("\0")
+               if name.count(".") >= 2}
+    return [(f"{driver}.{key}", value) for driver in sorted(drivers)
+            for key, value in (("clean", ""), ("smudge", ""), ("process", ""), ("required", "false"))]
 
 
 def mirror_path(cache: Path, url: str) -> Path:
@@ -91,7 +117,9 @@ def local_commit(path: Path, ref: str | None) -> str | None:
         return None  # not a repository (or not its top): read the folder
     if ref is None and (path / ".git").exists():
         # One call says both: the HEAD commit (`# branch.oid`) and whether anything is uncommitted.
-        status = _git(["-C", str(path), "status", "--porcelain=v2", "--branch", "--untracked-files=normal"])
+        # Submodules are never read, so never looked into (their configs are theirs, too).
+        status = _git(["-C", str(path), "status", "--porcelain=v2", "--branch", "--untracked-files=normal",
+                       "--ignore-submodules=all"], config=_inert_filters(path))
         lines = status.decode("utf-8", "surrogateescape").splitlines()
         if any(not line.startswith("# ") for line in lines):
             return None
