@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from audit_helpers import deployment, dump, make_work_repo
+from platform_lint.audit.fetch import MAX_READ_BYTES, local_commit, read_commit, read_folder
 from platform_lint.cli import main
 from repo_helpers import git
 
@@ -50,3 +53,56 @@ def test_a_dirty_work_tree_is_listed_without_its_fsmonitor(tmp_path: Path) -> No
     (scan,) = dump(store)["scans"]
     assert scan[3].startswith("worktree:")
     assert any(f[3] == "k8s/draft.yaml" for f in dump(store)["findings"])
+
+
+def _bomb(repo: Path, names: int, size: int) -> None:
+    """`names` paths of one blob of `size` bytes: the commit holds `names * size` bytes of files,
+    its objects a few kilobytes."""
+    (repo / "blob.yaml").write_bytes(b"a: " + b"x" * (size - 4) + b"\n")
+    git(repo, "add", "blob.yaml").check_returncode()
+    sha = git(repo, "rev-parse", ":blob.yaml").stdout.strip()
+    for i in range(names):
+        entry = f"100644,{sha},copies/{i:03d}.yaml"
+        git(repo, "update-index", "--add", "--cacheinfo", entry).check_returncode()
+    git(repo, "commit", "-q", "-m", "copies").check_returncode()
+    git(repo, "checkout", "-q", "--", ".").check_returncode()
+
+
+def test_a_commit_is_read_up_to_a_budget_of_bytes(tmp_path: Path) -> None:
+    """A commit's files were all read into memory at once: a few kilobytes of objects that name
+    one blob a thousand times made a unit hold gigabytes."""
+    repo = make_work_repo(tmp_path / "bomb", {"k8s/web.yaml": deployment("web")})
+    _bomb(repo, 10, 1000)
+    commit = local_commit(repo, None)
+    assert commit is not None
+    snap = read_commit(repo, commit, max_size=2000, budget=4500)
+    # In path order, each file that still fits: the Deployment after the copies does.
+    assert [f.path for f in snap.files] == ["blob.yaml", "copies/000.yaml", "copies/001.yaml",
+                                            "copies/002.yaml", "k8s/web.yaml"]
+    assert {s.reason for s in snap.skipped} == {"past the 4500 bytes an audit reads of one repository"}
+    assert len(snap.skipped) == 7
+    assert MAX_READ_BYTES <= 512 * 1024 * 1024
+
+
+def test_a_work_tree_is_read_up_to_a_budget_of_bytes(tmp_path: Path) -> None:
+    """Hard links (or a dirty clone's copies) are the same on disk: a few kilobytes, any number of
+    files; the folder is read up to the budget, one file of at most `max_size` past it."""
+    repo = make_work_repo(tmp_path / "links", {"k8s/web.yaml": deployment("web")})
+    (repo / "one.yaml").write_bytes(b"a: " + b"x" * 996 + b"\n")
+    for i in range(10):
+        os.link(repo / "one.yaml", repo / f"link{i}.yaml")
+    assert local_commit(repo, None) is None  # untracked files: read as it is
+    snap = read_folder(repo, max_size=2000, budget=3500)
+    assert sum(len(f.content) for f in snap.files) <= 3500
+    assert [f.path for f in snap.files] == ["k8s/web.yaml", "link0.yaml", "link1.yaml", "link2.yaml"]
+    assert {s.reason for s in snap.skipped} == {"past the 3500 bytes an audit reads of one repository"}
+    assert len(snap.skipped) == 8
+
+
+@pytest.mark.parametrize("read", ["commit", "folder"])
+def test_the_budget_keeps_a_repository_whole_when_it_fits(tmp_path: Path, read: str) -> None:
+    repo = make_work_repo(tmp_path / "fits", {"k8s/web.yaml": deployment("web"), "a.yaml": "a: 1\n"})
+    commit = local_commit(repo, None)
+    assert commit is not None
+    snap = read_commit(repo, commit, 2000) if read == "commit" else read_folder(repo, 2000)
+    assert [f.path for f in snap.files] == ["a.yaml", "k8s/web.yaml"] and snap.skipped == []

@@ -18,10 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from platform_lint.discovery import Skipped, SourceFile, content_file, discover, path_matcher
+from platform_lint.discovery import Skipped, SourceFile, content_file, names_to_scan, path_matcher, read_file
 from platform_lint.errors import PlatformLintError
 
 GIT_TIMEOUT = 600.0
+MAX_READ_BYTES = 256 * 1024 * 1024
+"""The most bytes of files an audit holds of one repository (each within `max_file_size`): a
+few kilobytes of packed objects, or of hard links, can name gigabytes of files. In path order,
+a file that no longer fits is skipped with the reason."""
 _USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 
 
@@ -131,12 +135,19 @@ def local_commit(path: Path, ref: str | None) -> str | None:
                  f"{ref or 'HEAD'}^{{commit}}"]).decode().strip()
 
 
-def read_commit(git_dir: Path, commit: str, max_size: int, exclude: Sequence[str] = ()) -> Snapshot:
-    """Every file of `commit`: symlinks and submodules set aside, large and binary files skipped."""
+def _over_budget(name: str, budget: int) -> Skipped:
+    return Skipped(name, f"past the {budget} bytes an audit reads of one repository")
+
+
+def read_commit(git_dir: Path, commit: str, max_size: int, exclude: Sequence[str] = (),
+                budget: int = MAX_READ_BYTES) -> Snapshot:
+    """Every file of `commit`: symlinks and submodules set aside, large and binary files skipped,
+    and those past the `budget` of bytes too."""
     listing = _git(["-C", str(git_dir), "ls-tree", "-r", "-z", "--long", "--full-tree", commit])
     excluded = path_matcher(exclude)
     wanted: list[tuple[str, str]] = []
     skipped: list[Skipped] = []
+    left = budget
     for record in listing.decode("utf-8", "surrogateescape").split("\0"):
         if not record:
             continue
@@ -148,7 +159,10 @@ def read_commit(git_dir: Path, commit: str, max_size: int, exclude: Sequence[str
             skipped.append(Skipped(name, "symlink (an audit reads the commit and follows no links)"))
         elif int(size) > max_size:
             skipped.append(Skipped(name, f"larger than {max_size} bytes"))
+        elif int(size) > left:
+            skipped.append(_over_budget(name, budget))
         else:
+            left -= int(size)
             wanted.append((name, sha))
     files: list[SourceFile] = []
     for name, content in zip((n for n, _ in wanted), _blobs(git_dir, [s for _, s in wanted]), strict=True):
@@ -176,9 +190,23 @@ def _blobs(git_dir: Path, shas: list[str]) -> list[bytes]:
     return blobs
 
 
-def read_folder(root: Path, max_size: int, exclude: Sequence[str] = ()) -> Snapshot:
-    """A folder as it is on disk, identified by a hash of its paths and contents."""
-    files, skipped = discover(root, None, exclude=exclude, max_size=max_size)
+def read_folder(root: Path, max_size: int, exclude: Sequence[str] = (),
+                budget: int = MAX_READ_BYTES) -> Snapshot:
+    """A folder as it is on disk, identified by a hash of its paths and contents; the files
+    past the `budget` of bytes are skipped (one file of at most `max_size` read past it)."""
+    root = root.resolve()
+    files: list[SourceFile] = []
+    skipped: list[Skipped] = []
+    left = budget
+    for name in names_to_scan(root, None, exclude):
+        read = read_file(str(root), name, max_size) if left > 0 else _over_budget(name, budget)
+        if isinstance(read, SourceFile) and len(read.content) > left:
+            read = _over_budget(name, budget)
+        if isinstance(read, Skipped):
+            skipped.append(read)
+        elif read is not None:
+            left -= len(read.content)
+            files.append(read)
     digest = hashlib.sha256()
     for f in files:
         digest.update(f"{f.path}\0{len(f.content)}\0".encode("utf-8", "surrogateescape"))
