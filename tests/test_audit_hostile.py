@@ -4,12 +4,14 @@ runs no command of theirs, and nothing in them takes more than its share of the 
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from audit_helpers import deployment, dump, make_work_repo
-from platform_lint.audit.fetch import MAX_READ_BYTES, local_commit, read_commit, read_folder
+from audit_helpers import deployment, dump, make_bare, make_work_repo
+from platform_lint.audit.fetch import MAX_FILES, MAX_READ_BYTES, local_commit, read_commit, read_folder
 from platform_lint.cli import main
 from repo_helpers import git
 
@@ -106,3 +108,30 @@ def test_the_budget_keeps_a_repository_whole_when_it_fits(tmp_path: Path, read: 
     assert commit is not None
     snap = read_commit(repo, commit, 2000) if read == "commit" else read_folder(repo, 2000)
     assert [f.path for f in snap.files] == ["a.yaml", "k8s/web.yaml"] and snap.skipped == []
+
+
+def test_a_tree_bomb_fails_without_being_listed_whole(tmp_path: Path) -> None:
+    """Ten names for one tree, nine levels deep: a billion files from a few kilobytes of objects.
+    `git ls-tree -r` was read whole into memory (10 MB a second, 80 GB in all) until the time
+    limit killed the unit; now the listing stops past the most files an audit lists."""
+    work = make_work_repo(tmp_path / "work", {"README.md": "a tree bomb\n"})
+
+    def write_object(*args: str, text: str) -> str:
+        return subprocess.run(["git", "-C", str(work), *args], input=text, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    tree = write_object("mktree", text=f"100644 blob {write_object('hash-object', '-w', '--stdin', text='')}"
+                                       "\tf.yaml\n")
+    for _ in range(9):
+        tree = write_object("mktree", text="".join(f"040000 tree {tree}\td{i}\n" for i in range(10)))
+    bomb = git(work, "commit-tree", tree, "-m", "bomb").stdout.strip()
+    git(work, "update-ref", "refs/heads/main", bomb).check_returncode()
+    inventory = tmp_path / "inventory.txt"
+    inventory.write_text(make_bare(work, tmp_path / "bomb.git") + "\n")
+    store = tmp_path / "audit.db"
+    started = time.monotonic()
+    assert main(["audit", "run", str(inventory), "--store", str(store), "--cache", str(tmp_path / "c"),
+                 "--jobs", "1", "--timeout", "120"]) == 1
+    assert time.monotonic() - started < 60
+    (scan,) = dump(store)["scans"]
+    assert scan[4:6] == ("failed", f"the commit has more than {MAX_FILES} files, the most an audit lists")

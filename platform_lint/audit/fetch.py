@@ -26,6 +26,8 @@ MAX_READ_BYTES = 256 * 1024 * 1024
 """The most bytes of files an audit holds of one repository (each within `max_file_size`): a
 few kilobytes of packed objects, or of hard links, can name gigabytes of files. In path order,
 a file that no longer fits is skipped with the reason."""
+MAX_FILES = 250_000
+"""The most files an audit lists of one commit; a commit with more fails with the reason."""
 _USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 
 
@@ -46,28 +48,64 @@ class Snapshot:
     skipped: list[Skipped]
 
 
+def _environment(config: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
+    # No prompt may hang a unit, and no inventory URL may run a command (`ext::`).
+    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "LC_ALL": "C",
+            "GIT_ALLOW_PROTOCOL": os.environ.get("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh"),
+            **_command_line_config([("core.fsmonitor", "false"), *config])}
+
+
+def _failed(command: str, returncode: int, stderr: bytes) -> FetchError:
+    lines = [m.strip() for m in stderr.decode("utf-8", "replace").splitlines() if m.strip()]
+    first = next((m for m in lines if m.startswith(("fatal:", "error:"))), None)
+    reason = (first or (lines[-1] if lines else f"exit code {returncode}"))
+    reason = reason.removeprefix("fatal: ").removeprefix("error: ")
+    return FetchError(redact_url(f"git {command}: {reason}"))
+
+
 def _git(args: Sequence[str], *, cwd: Path | None = None, input_bytes: bytes | None = None,
          timeout: float = GIT_TIMEOUT, config: Sequence[tuple[str, str]] = ()) -> bytes:
     command = args[2] if args[0] == "-C" else args[0]
-    # No prompt may hang a unit, and no inventory URL may run a command (`ext::`).
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "", "LC_ALL": "C",
-           "GIT_ALLOW_PROTOCOL": os.environ.get("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh"),
-           **_command_line_config([("core.fsmonitor", "false"), *config])}
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True,
-                              timeout=timeout, env=env, check=False,
+                              timeout=timeout, env=_environment(config), check=False,
                               stdin=None if input_bytes is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         raise FetchError(f"git {command} timed out") from None
     except OSError as exc:
         raise FetchError(f"cannot run git: {exc.strerror}") from None
     if done.returncode != 0:
-        lines = [m.strip() for m in done.stderr.decode("utf-8", "replace").splitlines() if m.strip()]
-        first = next((m for m in lines if m.startswith(("fatal:", "error:"))), None)
-        reason = (first or (lines[-1] if lines else f"exit code {done.returncode}"))
-        reason = reason.removeprefix("fatal: ").removeprefix("error: ")
-        raise FetchError(redact_url(f"git {command}: {reason}"))
+        raise _failed(command, done.returncode, done.stderr)
     return done.stdout
+
+
+def _tree_listing(git_dir: Path, commit: str, limit: int) -> bytes:
+    """`git ls-tree -r` of `commit`, read as it comes and stopped past `limit` entries: a tree
+    that names one subtree ten times, nine levels deep, lists 10**9 files from a few kilobytes
+    of objects. (The unit's time limit bounds how long it may take.)"""
+    import tempfile
+
+    args = ["-C", str(git_dir), "ls-tree", "-r", "-z", "--long", "--full-tree", commit]
+    chunks: list[bytes] = []
+    entries = 0
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(["git", *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=errors, env=_environment())
+        except OSError as exc:
+            raise FetchError(f"cannot run git: {exc.strerror}") from None
+        with proc:
+            assert proc.stdout is not None
+            while chunk := proc.stdout.read(1 << 16):
+                chunks.append(chunk)
+                entries += chunk.count(b"\0")
+                if entries > limit:
+                    proc.kill()
+                    raise FetchError(f"the commit has more than {limit} files, the most an audit lists")
+        if proc.returncode != 0:
+            errors.seek(0)
+            raise _failed("ls-tree", proc.returncode, errors.read())
+    return b"".join(chunks)
 
 
 def _command_line_config(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
@@ -140,10 +178,10 @@ def _over_budget(name: str, budget: int) -> Skipped:
 
 
 def read_commit(git_dir: Path, commit: str, max_size: int, exclude: Sequence[str] = (),
-                budget: int = MAX_READ_BYTES) -> Snapshot:
+                budget: int = MAX_READ_BYTES, max_files: int = MAX_FILES) -> Snapshot:
     """Every file of `commit`: symlinks and submodules set aside, large and binary files skipped,
-    and those past the `budget` of bytes too."""
-    listing = _git(["-C", str(git_dir), "ls-tree", "-r", "-z", "--long", "--full-tree", commit])
+    and those past the `budget` of bytes too; a commit of more than `max_files` files fails."""
+    listing = _tree_listing(git_dir, commit, max_files)
     excluded = path_matcher(exclude)
     wanted: list[tuple[str, str]] = []
     skipped: list[Skipped] = []
