@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from audit_helpers import deployment, dump, make_bare, make_work_repo
+from audit_helpers import deployment, dump, make_bare, make_work_repo, many_repos
 from platform_lint.audit.fetch import MAX_FILES, MAX_READ_BYTES, local_commit, read_commit, read_folder
 from platform_lint.cli import main
 from repo_helpers import git
@@ -135,3 +136,23 @@ def test_a_tree_bomb_fails_without_being_listed_whole(tmp_path: Path) -> None:
     assert time.monotonic() - started < 60
     (scan,) = dump(store)["scans"]
     assert scan[4:6] == ("failed", f"the commit has more than {MAX_FILES} files, the most an audit lists")
+
+
+def test_a_repository_that_hangs_git_status_costs_its_time_limit_only(tmp_path: Path) -> None:
+    """A clone scanned once, whose `.git/index` is then a FIFO: `git status` waits forever. The
+    parent's check that a local commit has not moved ran it with git's own 600 s limit, not
+    `--timeout`, before any unit started: the whole audit stood still for ten minutes."""
+    from repo_helpers import PROJECT
+
+    (repo,) = many_repos(tmp_path / "clones", 1)
+    args = ["audit", "run", "--discover", str(tmp_path / "clones"), "--store", str(tmp_path / "audit.db"),
+            "--jobs", "1", "--timeout", "3"]
+    assert main(args) == 0
+    (repo / ".git" / "index").unlink()
+    os.mkfifo(repo / ".git" / "index")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "platform_lint", *args], cwd=PROJECT, capture_output=True,
+                          text=True, timeout=90, check=False)
+    assert done.returncode == 1, done.stderr
+    assert time.monotonic() - started < 60
+    assert "[1/1] timeout repo00: timed out after 3 s" in done.stderr

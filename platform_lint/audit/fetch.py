@@ -119,12 +119,13 @@ def _command_line_config(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
     return env
 
 
-def _inert_filters(path: Path) -> list[tuple[str, str]]:
+def _inert_filters(path: Path, timeout: float) -> list[tuple[str, str]]:
     """Every filter driver the config of the local repository at `path` defines, made a no-op.
     Its `.git/config` came with the folder, as untrusted as its files, and `git status` runs a
     clean filter on each file whose stat data has changed."""
     try:
-        names = _git(["-C", str(path), "config", "--null", "--name-only", "--get-regexp", r"^filter\."])
+        names = _git(["-C", str(path), "config", "--null", "--name-only", "--get-regexp", r"^filter\."],
+                     timeout=timeout)
     except FetchError:  # none (exit code 1), or a config git cannot read: `status` will say so
         return []
     drivers = {name.rsplit(".", 1)[0] for name in names.decode("utf-8", "surrogateescape").split("\0")
@@ -151,7 +152,7 @@ def fetch_remote(url: str, ref: str | None, cache: Path, timeout: float = GIT_TI
     return mirror, commit.decode().strip()
 
 
-def local_commit(path: Path, ref: str | None) -> str | None:
+def local_commit(path: Path, ref: str | None, timeout: float = GIT_TIMEOUT) -> str | None:
     """The commit to read from a local repository, or None to read its work tree as it is."""
     if not path.is_dir():
         raise FetchError(f"{path}: no such directory")
@@ -161,7 +162,7 @@ def local_commit(path: Path, ref: str | None) -> str | None:
         # One call says both: the HEAD commit (`# branch.oid`) and whether anything is uncommitted.
         # Submodules are never read, so never looked into (their configs are theirs, too).
         status = _git(["-C", str(path), "status", "--porcelain=v2", "--branch", "--untracked-files=normal",
-                       "--ignore-submodules=all"], config=_inert_filters(path))
+                       "--ignore-submodules=all"], config=_inert_filters(path, timeout), timeout=timeout)
         lines = status.decode("utf-8", "surrogateescape").splitlines()
         if any(not line.startswith("# ") for line in lines):
             return None
@@ -170,7 +171,7 @@ def local_commit(path: Path, ref: str | None) -> str | None:
             return head
         raise FetchError(f"{path}: the repository has no commit yet")
     return _git(["-C", str(path), "rev-parse", "--verify", "--quiet", "--end-of-options",
-                 f"{ref or 'HEAD'}^{{commit}}"]).decode().strip()
+                 f"{ref or 'HEAD'}^{{commit}}"], timeout=timeout).decode().strip()
 
 
 def _over_budget(name: str, budget: int) -> Skipped:
