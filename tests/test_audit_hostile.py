@@ -111,11 +111,10 @@ def test_the_budget_keeps_a_repository_whole_when_it_fits(tmp_path: Path, read: 
     assert [f.path for f in snap.files] == ["a.yaml", "k8s/web.yaml"] and snap.skipped == []
 
 
-def test_a_tree_bomb_fails_without_being_listed_whole(tmp_path: Path) -> None:
-    """Ten names for one tree, nine levels deep: a billion files from a few kilobytes of objects.
-    `git ls-tree -r` was read whole into memory (10 MB a second, 80 GB in all) until the time
-    limit killed the unit; now the listing stops past the most files an audit lists."""
-    work = make_work_repo(tmp_path / "work", {"README.md": "a tree bomb\n"})
+def _tree_bomb(work: Path) -> Path:
+    """Ten names for one tree, nine levels deep, as `work`'s main branch: a billion files from a
+    few kilobytes of objects."""
+    make_work_repo(work, {"README.md": "a tree bomb\n"})
 
     def write_object(*args: str, text: str) -> str:
         return subprocess.run(["git", "-C", str(work), *args], input=text, capture_output=True, text=True,
@@ -127,6 +126,14 @@ def test_a_tree_bomb_fails_without_being_listed_whole(tmp_path: Path) -> None:
         tree = write_object("mktree", text="".join(f"040000 tree {tree}\td{i}\n" for i in range(10)))
     bomb = git(work, "commit-tree", tree, "-m", "bomb").stdout.strip()
     git(work, "update-ref", "refs/heads/main", bomb).check_returncode()
+    return work
+
+
+def test_a_tree_bomb_fails_without_being_listed_whole(tmp_path: Path) -> None:
+    """`git ls-tree -r` of a tree bomb was read whole into the unit's memory (10 MB a second,
+    80 GB in all) until the time limit killed it; now the listing stops past the most files an
+    audit lists."""
+    work = _tree_bomb(tmp_path / "work")
     inventory = tmp_path / "inventory.txt"
     inventory.write_text(make_bare(work, tmp_path / "bomb.git") + "\n")
     store = tmp_path / "audit.db"
@@ -156,3 +163,21 @@ def test_a_repository_that_hangs_git_status_costs_its_time_limit_only(tmp_path: 
     assert done.returncode == 1, done.stderr
     assert time.monotonic() - started < 60
     assert "[1/1] timeout repo00: timed out after 3 s" in done.stderr
+
+
+def test_a_local_tree_bomb_is_not_listed_whole_by_the_parent_either(tmp_path: Path) -> None:
+    """Before any unit starts, the parent orders local repositories by the size of their commit
+    (`tree_bytes`): on a tree bomb that listing ran for its 30 s limit, gathering 300 MB."""
+    from platform_lint.audit.fetch import tree_bytes
+
+    bare = tmp_path / "clones" / "bomb.git"  # bare: no work tree for `git status` to compare
+    make_bare(_tree_bomb(tmp_path / "work"), bare)
+    started = time.monotonic()
+    assert tree_bytes(bare) == 0
+    assert time.monotonic() - started < 20
+    store = tmp_path / "audit.db"
+    assert main(["audit", "run", "--discover", str(tmp_path / "clones"), "--store", str(store),
+                 "--jobs", "1"]) == 1
+    assert time.monotonic() - started < 40
+    (scan,) = dump(store)["scans"]
+    assert scan[4:6] == ("failed", f"the commit has more than {MAX_FILES} files, the most an audit lists")

@@ -79,11 +79,12 @@ def _git(args: Sequence[str], *, cwd: Path | None = None, input_bytes: bytes | N
     return done.stdout
 
 
-def _tree_listing(git_dir: Path, commit: str, limit: int) -> bytes:
+def _tree_listing(git_dir: Path, commit: str, limit: int, timeout: float = GIT_TIMEOUT) -> bytes:
     """`git ls-tree -r` of `commit`, read as it comes and stopped past `limit` entries: a tree
     that names one subtree ten times, nine levels deep, lists 10**9 files from a few kilobytes
-    of objects. (The unit's time limit bounds how long it may take.)"""
+    of objects."""
     import tempfile
+    import threading
 
     args = ["-C", str(git_dir), "ls-tree", "-r", "-z", "--long", "--full-tree", commit]
     chunks: list[bytes] = []
@@ -94,14 +95,27 @@ def _tree_listing(git_dir: Path, commit: str, limit: int) -> bytes:
                                     stderr=errors, env=_environment())
         except OSError as exc:
             raise FetchError(f"cannot run git: {exc.strerror}") from None
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, stop)
+        timer.start()
         with proc:
-            assert proc.stdout is not None
-            while chunk := proc.stdout.read(1 << 16):
-                chunks.append(chunk)
-                entries += chunk.count(b"\0")
-                if entries > limit:
-                    proc.kill()
-                    raise FetchError(f"the commit has more than {limit} files, the most an audit lists")
+            try:
+                assert proc.stdout is not None
+                while chunk := proc.stdout.read(1 << 16):
+                    chunks.append(chunk)
+                    entries += chunk.count(b"\0")
+                    if entries > limit:
+                        proc.kill()
+                        raise FetchError(f"the commit has more than {limit} files, the most an audit lists")
+            finally:
+                timer.cancel()
+        if timed_out.is_set():
+            raise FetchError("git ls-tree timed out")
         if proc.returncode != 0:
             errors.seek(0)
             raise _failed("ls-tree", proc.returncode, errors.read())
@@ -254,10 +268,11 @@ def read_folder(root: Path, max_size: int, exclude: Sequence[str] = (),
 
 
 def tree_bytes(path: Path) -> int:
-    """The size of a local repository's HEAD commit (0 when unknown): for scheduling only."""
+    """The size of a local repository's HEAD commit (0 when unknown): for scheduling only, in the
+    parent, so as bounded as a unit's listing and quicker."""
     try:
-        listing = _git(["-C", str(path), "ls-tree", "-r", "-l", "--full-tree", "HEAD"], timeout=30)
+        listing = _tree_listing(path, "HEAD", MAX_FILES, timeout=30)
     except FetchError:
         return 0
-    return sum(int(fields[3]) for line in listing.splitlines()
-               if len(fields := line.split(None, 4)) == 5 and fields[3].isdigit())
+    return sum(int(fields[3]) for record in listing.split(b"\0")
+               if len(fields := record.split(b"\t", 1)[0].split()) == 4 and fields[3].isdigit())
