@@ -62,8 +62,9 @@ def _git_files(root: Path) -> list[str] | None:
     import subprocess  # only a run inside a git checkout pays for it (~4 ms)
 
     try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        out = subprocess.run(  # no fsmonitor: a command named by the repository's own config
+            ["git", "-c", "core.fsmonitor=false", "-C", str(root), "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard"],
             capture_output=True,
             check=True,
             timeout=60,

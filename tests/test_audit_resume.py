@@ -55,3 +55,40 @@ def test_sigkill_half_way_then_resume_equals_an_uninterrupted_audit(tmp_path: Pa
     assert con.execute("SELECT count(*) FROM scans").fetchone()[0] == REPOS
     con.close()
     assert dump(store) == dump(whole)
+
+
+def test_two_audits_opening_a_new_store_at_once_both_migrate_it(tmp_path: Path) -> None:
+    """The second of two `audit run`s on a new store failed with 'table audits already exists':
+    it read which migrations were applied before waiting for the first one's transaction."""
+    import threading
+
+    from platform_lint.audit.store import MIGRATIONS, Store, StoreError
+
+    path = tmp_path / "audit.db"
+    first = sqlite3.connect(path, isolation_level=None)
+    first.execute("PRAGMA journal_mode=WAL")
+    first.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)")
+    first.execute("BEGIN IMMEDIATE")  # the first audit, migrating
+    opened: list[int | StoreError] = []
+
+    def open_second() -> None:
+        try:
+            store = Store(path)
+        except StoreError as exc:
+            opened.append(exc)
+        else:
+            opened.append(store.schema_version())
+            store.close()
+
+    second = threading.Thread(target=open_second)
+    second.start()
+    time.sleep(1.0)  # the second audit reads the applied versions, then waits for the lock
+    for version, script in enumerate(MIGRATIONS, 1):
+        for statement in script.split(";"):
+            if statement.strip():
+                first.execute(statement)
+        first.execute("INSERT INTO schema_migrations VALUES (?, 'now')", (version,))
+    first.execute("COMMIT")
+    first.close()
+    second.join(60)
+    assert opened == [len(MIGRATIONS)]

@@ -134,6 +134,10 @@ class Store:
                 continue
             self.db.execute("BEGIN IMMEDIATE")
             try:
+                applied = "SELECT 1 FROM schema_migrations WHERE version = ?"
+                if self.db.execute(applied, (version,)).fetchone():
+                    self.db.execute("ROLLBACK")  # another audit applied it while this one waited
+                    continue
                 for statement in script.split(";"):
                     if statement.strip():
                         self.db.execute(statement)

@@ -42,9 +42,10 @@ Result = dict[str, Any]
 def locate(task: Mapping[str, Any]) -> tuple[Path, str | None]:
     """Where to read the repository from, and its commit (None: a folder read as it is)."""
     url: str = task["url"]
+    limit: float = task.get("time_limit") or 600.0  # also where the parent settles a local repository
     if is_local(url):
-        return Path(url), local_commit(Path(url), task.get("ref"))
-    return fetch_remote(url, task.get("ref"), Path(task["cache"]), task.get("time_limit") or 600.0)
+        return Path(url), local_commit(Path(url), task.get("ref"), limit)
+    return fetch_remote(url, task.get("ref"), Path(task["cache"]), limit)
 
 
 def reused(task: Mapping[str, Any], commit: str | None) -> Result | None:
