@@ -74,6 +74,8 @@ def test_findings_land_on_the_values_line_or_the_template_line(
     assert at(found, "recreate-deploy-strategy") == [("chart/templates/deployment.yaml", 8)]
     # a key missing from the template: where it belongs, the container's line
     assert at(found, "missing-liveness-probe") == [("chart/templates/deployment.yaml", 16)]
+    # at what the item holds, after its `- `, as in a plain manifest (it was column 1)
+    assert next(f["column"] for f in found if f["rule"] == "missing-liveness-probe") == 11
     assert not any(f["rule"] == "parse-error" for f in found)
 
 

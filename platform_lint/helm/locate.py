@@ -11,6 +11,7 @@ becomes a related location).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,9 @@ from platform_lint.helm.trace import LineMarks, Origin, ValuesPath
 from platform_lint.helm.yaml_pieces import ParseCache
 from platform_lint.model import Document, Path, Span
 from platform_lint.sources.yaml_tree import Problem, parse_yaml
+
+_ITEM = re.compile(r"[ \t]*((?:-[ \t]+)+)")
+"""A list item's dashes at the start of a line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +159,19 @@ class Rendered:
         return found
 
     def _where(self, origin: Origin, key: Any) -> Where:
+        """The template line that wrote a key (at the key), or a list item (at what the
+        item holds, after its `- `, as a plain manifest's item is placed)."""
         col = 1
         lines = self.template_lines.get(origin.file)
-        if isinstance(key, str) and lines and 0 < origin.line <= len(lines):
-            found = lines[origin.line - 1].find(f"{key}:")
-            col = found + 1 if found >= 0 else 1
+        if lines and 0 < origin.line <= len(lines):
+            text = lines[origin.line - 1]
+            if isinstance(key, str):
+                found = text.find(f"{key}:")
+                col = found + 1 if found >= 0 else 1
+            else:
+                item = _ITEM.match(text)
+                if item is not None and item.group(1) and not text.startswith("{{", item.end()):
+                    col = item.end() + 1
         return Where(origin.file, Span.point(origin.line, col))
 
     def _values_where(self, values: ValuesPath, rendered: Path) -> Where | None:
