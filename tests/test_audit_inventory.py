@@ -8,7 +8,13 @@ import pytest
 
 from audit_helpers import make_bare, make_work_repo
 from platform_lint.audit.fetch import redact_url
-from platform_lint.audit.inventory import InventoryError, default_name, discover_repositories, parse
+from platform_lint.audit.inventory import (
+    InventoryError,
+    default_name,
+    discover_repositories,
+    parse,
+    read_inventory,
+)
 
 
 def test_lines_with_comments_and_local_paths(tmp_path: Path) -> None:
@@ -58,3 +64,16 @@ def test_names_and_redaction() -> None:
     assert default_name("git@git.example.com:acme/api") == "acme/api"
     assert redact_url("https://bot:s3cr3t-t0ken@git.example.com/acme/api.git") == \
         "https://***@git.example.com/acme/api.git"
+
+
+def test_a_repository_listed_twice_is_audited_once_and_with_two_refs_refused(tmp_path: Path) -> None:
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text("- url: https://git.example.com/a.git\n- url: https://git.example.com/a.git\n")
+    assert len(read_inventory(str(inventory))) == 1
+    # the second ref was dropped without a word, and the report said the repository was audited
+    inventory.write_text("- url: https://u:tok@git.example.com/a.git\n  ref: main\n"
+                         "- url: https://u:tok@git.example.com/a.git\n  ref: release-1\n")
+    refused = r"inv.yaml: .* is listed with two refs \(main, release-1\)"
+    with pytest.raises(InventoryError, match=refused) as caught:
+        read_inventory(str(inventory))
+    assert "tok" not in str(caught.value)

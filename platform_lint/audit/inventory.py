@@ -113,13 +113,13 @@ def _structured(text: str, source: str, base: Path | None) -> list[Entry]:
 def read_inventory(path: str, stdin_text: str | None = None) -> list[Entry]:
     """Entries from a file, or from `stdin_text` when `path` is `-`."""
     if path == "-":
-        return _unique(parse(stdin_text or "", "<stdin>"))
+        return _unique(parse(stdin_text or "", "<stdin>"), "<stdin>")
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InventoryError(f"{path}: cannot read the inventory: {exc}") from None
-    return _unique(parse(text, path, file.resolve().parent))
+    return _unique(parse(text, path, file.resolve().parent), path)
 
 
 def discover_repositories(folder: Path) -> list[Entry]:
@@ -133,16 +133,25 @@ def discover_repositories(folder: Path) -> list[Entry]:
             dirnames[:] = []
         else:
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-    return _unique(found)
+    return _unique(found, str(folder))
 
 
 def _is_bare(path: Path) -> bool:
     return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
 
 
-def _unique(entries: list[Entry]) -> list[Entry]:
-    """One entry per URL (the first wins): a repository listed twice is audited once."""
+def _unique(entries: list[Entry], source: str) -> list[Entry]:
+    """One entry per URL (the first wins): a repository listed twice is audited once.
+    Listed with two refs, it is refused: an audit reads one ref of each repository,
+    and silently dropping the other would report it as audited."""
     seen: dict[str, Entry] = {}
     for e in entries:
-        seen.setdefault(e.url, e)
+        first = seen.setdefault(e.url, e)
+        if first.ref != e.ref:
+            from platform_lint.audit.fetch import redact_url
+
+            refs = ", ".join(r or "its default branch" for r in (first.ref, e.ref))
+            raise InventoryError(f"{source}: {redact_url(e.url)} is listed with two refs ({refs}); an "
+                                 "audit reads one ref of each repository: audit the other in an inventory "
+                                 "of its own")
     return list(seen.values())
