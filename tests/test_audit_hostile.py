@@ -181,3 +181,13 @@ def test_a_local_tree_bomb_is_not_listed_whole_by_the_parent_either(tmp_path: Pa
     assert time.monotonic() - started < 40
     (scan,) = dump(store)["scans"]
     assert scan[4:6] == ("failed", f"the commit has more than {MAX_FILES} files, the most an audit lists")
+
+
+def test_a_local_ref_that_names_no_commit_says_so(tmp_path: Path) -> None:
+    from platform_lint.audit.fetch import FetchError
+
+    repo = make_work_repo(tmp_path / "repo", {"k8s/web.yaml": deployment("web")})
+    assert local_commit(repo, "HEAD")
+    with pytest.raises(FetchError) as caught:  # it read 'git rev-parse: exit code 1'
+        local_commit(repo, "no-such-branch")
+    assert str(caught.value) == f"{repo}: the ref 'no-such-branch' names no commit"

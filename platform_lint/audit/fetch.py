@@ -32,7 +32,12 @@ _USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 
 
 class FetchError(PlatformLintError):
-    """A repository that cannot be fetched or read; the message is the reason."""
+    """A repository that cannot be fetched or read; the message is the reason (`git_exit`:
+    the exit code of the git command that failed, if one did)."""
+
+    def __init__(self, message: str, git_exit: int | None = None) -> None:
+        super().__init__(message)
+        self.git_exit = git_exit
 
 
 def redact_url(url: str) -> str:
@@ -60,7 +65,7 @@ def _failed(command: str, returncode: int, stderr: bytes) -> FetchError:
     first = next((m for m in lines if m.startswith(("fatal:", "error:"))), None)
     reason = (first or (lines[-1] if lines else f"exit code {returncode}"))
     reason = reason.removeprefix("fatal: ").removeprefix("error: ")
-    return FetchError(redact_url(f"git {command}: {reason}"))
+    return FetchError(redact_url(f"git {command}: {reason}"), returncode)
 
 
 def _git(args: Sequence[str], *, cwd: Path | None = None, input_bytes: bytes | None = None,
@@ -184,8 +189,13 @@ def local_commit(path: Path, ref: str | None, timeout: float = GIT_TIMEOUT) -> s
         if head != "(initial)":
             return head
         raise FetchError(f"{path}: the repository has no commit yet")
-    return _git(["-C", str(path), "rev-parse", "--verify", "--quiet", "--end-of-options",
-                 f"{ref or 'HEAD'}^{{commit}}"], timeout=timeout).decode().strip()
+    try:
+        return _git(["-C", str(path), "rev-parse", "--verify", "--quiet", "--end-of-options",
+                     f"{ref or 'HEAD'}^{{commit}}"], timeout=timeout).decode().strip()
+    except FetchError as exc:
+        if exc.git_exit != 1:  # --verify --quiet: 1, and nothing said, for a name of no commit
+            raise
+        raise FetchError(f"{path}: {'the ref ' + repr(ref) if ref else 'HEAD'} names no commit") from None
 
 
 def _over_budget(name: str, budget: int) -> Skipped:
