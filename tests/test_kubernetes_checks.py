@@ -186,6 +186,35 @@ def test_max_unavailable_against_replicas(update: str, flagged: bool) -> None:
     assert lines("max-unavailable-all-replicas", load(text)) == ([8] if flagged else [])
 
 
+def _messages(check: str, objs: list[Obj]) -> list[str]:
+    spec = resolve(f"kubernetes.{check}")
+    return [h.message for o in objs for h in spec.fn(o, {})]
+
+
+@pytest.mark.parametrize("update", ["maxUnavailable: 1", "maxUnavailable: 100%"])
+def test_max_unavailable_on_one_replica_asks_for_a_surge_first(update: str) -> None:
+    """With one replica, `maxUnavailable: 1` is the whole workload and "(or 1)" is what it
+    already has: the rollout must surge first (maxUnavailable: 0, maxSurge: 1)."""
+    text = DEPLOYMENT.replace(
+        "  replicas: 3\n", f"  replicas: 1\n  strategy:\n    rollingUpdate:\n      {update}\n"
+    )
+    assert lines("max-unavailable-all-replicas", load(text)) == [8]
+    (message,) = _messages("max-unavailable-all-replicas", load(text))
+    assert "the only pod" in message and "maxUnavailable: 0 with maxSurge: 1" in message
+    assert "(or 1)" not in message
+
+
+def test_max_unavailable_on_one_replica_statefulset_is_left_to_the_replica_rule() -> None:
+    """A StatefulSet never surges and its maxUnavailable must be at least 1, so with one
+    replica no strategy avoids the gap: only more replicas do (single-replica-workload)."""
+    text = DEPLOYMENT.replace("kind: Deployment", "kind: StatefulSet").replace(
+        "  replicas: 3\n", "  replicas: 1\n  updateStrategy:\n    rollingUpdate:\n      maxUnavailable: 1\n"
+    )
+    assert lines("max-unavailable-all-replicas", load(text)) == []
+    two = text.replace("replicas: 1", "replicas: 2").replace("maxUnavailable: 1", "maxUnavailable: 2")
+    assert lines("max-unavailable-all-replicas", load(two)) == [8]
+
+
 def test_limits_count_as_requests() -> None:
     text = DEPLOYMENT + "          resources:\n            limits: {cpu: 100m, memory: 64Mi}\n"
     assert lines("missing-resources", load(text), {"field": "requests"}) == []

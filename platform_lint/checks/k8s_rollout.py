@@ -40,7 +40,11 @@ def _is_zero(value: Any) -> bool:
 @CHECKS.check("max-unavailable-all-replicas")
 def max_unavailable_all_replicas(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """maxUnavailable that lets every pod go at once: 100%, or a number not
-    below an explicit replica count."""
+    below an explicit replica count.
+
+    With one replica the fix is to surge first (`maxUnavailable: 0`): "1" is what it
+    has. A StatefulSet cannot surge and its maxUnavailable is at least 1, so with one
+    replica nothing but more replicas helps, which single-replica-workload asks for."""
     base = _rolling_update_path(obj)
     if base is None:
         return
@@ -48,15 +52,22 @@ def max_unavailable_all_replicas(obj: Obj, params: Mapping[str, Any]) -> Iterato
     replicas = as_int(obj.get("spec", "replicas"))
     number = as_int(value)
     percent = _percent(value)
-    if (percent is not None and percent >= 100) or (
+    if not ((percent is not None and percent >= 100) or (
         number is not None and replicas is not None and number >= replicas > 0
-    ):
-        yield Hit(
-            obj,
+    )):
+        return
+    if replicas == 1:
+        if obj.kind == "StatefulSet":
+            return
+        message = (
+            f"maxUnavailable: {value} with replicas: 1 lets the rollout stop the only pod "
+            "before its replacement is ready; use maxUnavailable: 0 with maxSurge: 1 "
+            "(or run 2 or more replicas)")
+    else:
+        message = (
             f"maxUnavailable: {value} takes every pod down at once, which is a big-bang "
-            "rollout; use maxUnavailable: 25% (or 1) with maxSurge: 25%",
-            path=(*base, "maxUnavailable"),
-        )
+            "rollout; use maxUnavailable: 25% (or 1) with maxSurge: 25%")
+    yield Hit(obj, message, path=(*base, "maxUnavailable"))
 
 
 @CHECKS.check("zero-surge-and-unavailable")
