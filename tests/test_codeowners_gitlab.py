@@ -79,3 +79,50 @@ def test_owners_explains_a_gitlab_file_as_gitlab_reads_it(tmp_path: Path) -> Non
     assert nested["owners"] == ["@acme/platform", "@acme/docs"]
     assert [d["line"] for d in nested["decided_by"]] == [1, 4]
     assert config["owners"] == ["@acme/platform"]  # `/config` names a file, not the folder
+
+
+GITLAB_EXCLUSIONS = """\
+* @acme/platform
+!*.lock
+
+[Ruby] @acme/ruby
+*.rb
+!/config/
+/config/app.rb @acme/ops
+"""
+
+
+def test_gitlab_exclusion_leaves_a_path_out_of_its_section_wherever_it_stands() -> None:
+    parsed = co.parse(GITLAB_EXCLUSIONS, ".gitlab/CODEOWNERS")
+    assert not parsed.issues  # `!` is GitLab's exclusion (17.10), not an error there
+
+    def owners(path: str) -> list[tuple[int, str | None, tuple[str, ...]]]:
+        return [(e.line, e.section, e.owner_names) for e in parsed.decide(path)]
+
+    assert owners("Gemfile.lock") == [(2, None, ())]  # excluded: no approval needed
+    assert owners("lib/a.rb") == [(1, None, ("@acme/platform",)), (5, "Ruby", ("@acme/ruby",))]
+    # an exclusion wins in its section even above a later matching line
+    assert owners("config/app.rb") == [(1, None, ("@acme/platform",)), (6, "Ruby", ())]
+    assert co.parse("!*.lock\n", ".github/CODEOWNERS").issues  # GitHub has no `!`
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
+def test_owners_names_the_exclusion_line_that_leaves_a_path_unowned(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    write(repo, {".gitlab/CODEOWNERS": GITLAB_EXCLUSIONS, "Gemfile.lock": "x\n"})
+    commit(repo, "initial").check_returncode()
+    [answer] = explain(load_model(repo), ["Gemfile.lock"])
+    assert answer["state"] == "unowned"
+    assert answer["decided_by"] == [{"file": ".gitlab/CODEOWNERS", "line": 2,
+                                     "pattern": "!*.lock", "owners": [], "section": None}]
+
+
+def test_an_exclusion_above_a_catch_all_is_not_shadowed() -> None:
+    from platform_lint.checks import ownership as checks
+    from platform_lint.model import Obj
+    from platform_lint.sources import codeowners as codeowners_source
+
+    doc = codeowners_source.document(".gitlab/CODEOWNERS", "!*.lock\n/a/ @x\n* @acme/all\n")
+    spec = checks.CHECKS["shadowed-codeowners-pattern"]
+    hits = list(spec.fn([Obj(doc=doc, kind="codeowners", name=doc.path, value=doc.data)], {}))
+    assert [h.span.line for h in hits if h.span] == [2]

@@ -349,7 +349,7 @@ def shadowed_codeowners_pattern(objs: Sequence[Obj], params: Mapping[str, Any]) 
         for entries in _by_section(parsed.entries).values():
             for earlier, catch_all in zip(entries, _next_catch_alls(entries), strict=True):
                 found = [e for e in (catch_all, find.first_cover(earlier)) if e is not None]
-                if not found:
+                if not found or earlier.exclusion:  # GitLab: an exclusion wins, wherever it is
                     continue
                 later = min(found, key=lambda e: e.line)
                 yield Hit(

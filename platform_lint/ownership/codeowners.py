@@ -93,6 +93,8 @@ class Entry:
     section: str | None = None
     inherited: bool = False
     """True when the owners are the GitLab section's defaults."""
+    exclusion: bool = False
+    """GitLab's `!pattern`: a path it matches is left out of the section, whatever the order."""
 
     @property
     def owner_names(self) -> tuple[str, ...]:
@@ -137,13 +139,15 @@ class CodeOwners:
         return self._matcher
 
     def decide(self, path: str) -> list[Entry]:
-        """The deciding entry for `path`: the last match, one per GitLab section."""
+        """The deciding entry for `path`: the last match (or an exclusion), one per GitLab section."""
         winners: dict[str | None, Entry] = {}
+        excluded: dict[str | None, Entry] = {}  # GitLab: an exclusion decides its section
         for entry in self.matcher.matching(path):
             key = _section_key(entry.section)
-            if key not in winners or winners[key].line < entry.line:
-                winners[key] = entry
-        return sorted(winners.values(), key=lambda e: e.line)
+            table = excluded if entry.exclusion else winners
+            if key not in table or table[key].line < entry.line:
+                table[key] = entry
+        return sorted({**winners, **excluded}.values(), key=lambda e: e.line)
 
     def matched_files(self, tree: Iterable[str]) -> dict[int, frozenset[str]]:
         """For each entry's line, the files of `tree` it matches."""
@@ -417,23 +421,27 @@ def _section(result: CodeOwners, number: int, raw: str, header: re.Match[str]) -
 
 def _entry(result: CodeOwners, number: int, words: list[Token], section: Section | None) -> None:
     first, owners = words[0], words[1:]
-    gitlab_reads = result.flavour == "gitlab" and not first.text.startswith("!")
-    problem = None if gitlab_reads else pattern_problem(first.text)
+    problem = None if result.flavour == "gitlab" else pattern_problem(first.text)
     if problem is not None:
         result.issues.append(SyntaxIssue(number, first.col, first.end_col, problem))
         return
+    # GitLab's `!pattern` (17.10) leaves a path out of its section; owners on it are ignored
+    exclusion = result.flavour == "gitlab" and first.text.startswith("!") and len(first.text) > 1
+    if exclusion:
+        owners = []
     valid = [t for t in owners if _owner_ok(result, number, t)]
     if len(valid) != len(owners):
         return  # GitHub skips a line with an unknown owner; the issue says where
-    inherited = not valid and section is not None and bool(section.defaults)
+    inherited = not valid and not exclusion and section is not None and bool(section.defaults)
     result.entries.append(
         Entry(
             line=number,
-            pattern=compile_pattern(first.text, result.flavour),
+            pattern=compile_pattern(first.text[exclusion:], result.flavour),
             pattern_token=first,
             owners=section.defaults if inherited and section is not None else tuple(valid),
             section=section.name if section is not None else None,
             inherited=inherited,
+            exclusion=exclusion,
         )
     )
 
