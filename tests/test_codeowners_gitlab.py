@@ -126,3 +126,15 @@ def test_an_exclusion_above_a_catch_all_is_not_shadowed() -> None:
     spec = checks.CHECKS["shadowed-codeowners-pattern"]
     hits = list(spec.fn([Obj(doc=doc, kind="codeowners", name=doc.path, value=doc.data)], {}))
     assert [h.span.line for h in hits if h.span] == [2]
+
+
+def test_gitlab_keeps_a_line_with_an_owner_it_cannot_read() -> None:
+    # GitLab's docs: "LICENSE @legal this_does_not_match janedoe@gitlab.com":
+    # everything that is not a user, group or email is ignored, the rest owns
+    parsed = co.parse("LICENSE @legal this_does_not_match janedoe@gitlab.com\n", "CODEOWNERS",
+                      "gitlab")
+    [issue] = parsed.issues
+    assert "this_does_not_match" in issue.message
+    assert [e.owner_names for e in parsed.decide("LICENSE")] == [("@legal", "janedoe@gitlab.com")]
+    github = co.parse("LICENSE @legal this_does_not_match\n", ".github/CODEOWNERS")
+    assert github.decide("LICENSE") == []  # GitHub skips the line

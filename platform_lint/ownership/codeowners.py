@@ -430,9 +430,9 @@ def _entry(result: CodeOwners, number: int, words: list[Token], section: Section
     if exclusion:
         owners = []
     valid = [t for t in owners if _owner_ok(result, number, t)]
-    if len(valid) != len(owners):
-        return  # GitHub skips a line with an unknown owner; the issue says where
-    inherited = not valid and not exclusion and section is not None and bool(section.defaults)
+    if len(valid) != len(owners) and result.flavour == "github":
+        return  # GitHub skips a line with an unknown owner, GitLab only the owner
+    inherited = not owners and not exclusion and section is not None and bool(section.defaults)
     result.entries.append(
         Entry(
             line=number,
