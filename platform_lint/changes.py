@@ -108,11 +108,19 @@ def diff_files(root: Path, base: str) -> list[ChangedFile]:
                              since, "HEAD", "--"))
 
 
+def repository_path(path: str) -> str:
+    """A path as CODEOWNERS sees it: `./a/b` and `/a/b` are `a/b`; `./.github/x`
+    keeps its `.github` (stripping the characters `./` would not)."""
+    while path.startswith(("./", "/")):
+        path = path[2:] if path.startswith("./") else path[1:]
+    return path
+
+
 def parse_changed_files(text: str) -> list[ChangedFile]:
     """A `--changed-files` list: one path a line, or `git diff --name-status` lines.
 
     `M path`, `A path`, `D path` and `R100 old new` (tab- or space-separated)
-    are understood; a bare path counts as modified. Blank lines and `#`
+    are understood; a bare path counts as modified; `./path` is `path`. Blank lines and `#`
     comments are ignored.
     """
     out: list[ChangedFile] = []
@@ -123,13 +131,14 @@ def parse_changed_files(text: str) -> list[ChangedFile]:
         parts = line.split("\t") if "\t" in line else line.split()
         match = _NAME_STATUS.match(parts[0]) if len(parts) > 1 else None
         if match is None:
-            out.append(ChangedFile(line))
+            out.append(ChangedFile(repository_path(line)))
             continue
         code = match["status"]
         if code in "RC" and len(parts) == 3:
-            out.append(ChangedFile(parts[2], _STATUS[code], parts[1] if code == "R" else None))
+            old = repository_path(parts[1]) if code == "R" else None
+            out.append(ChangedFile(repository_path(parts[2]), _STATUS[code], old))
         else:
-            out.append(ChangedFile(parts[-1], _STATUS[code]))
+            out.append(ChangedFile(repository_path(parts[-1]), _STATUS[code]))
     return out
 
 

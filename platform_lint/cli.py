@@ -216,6 +216,7 @@ def baseline_create(paths: tuple[str, ...], config_path: str | None, output: str
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str) -> None:
     """Who owns each PATH, which CODEOWNERS or charter line decided it, and whom to escalate to."""
+    from platform_lint.changes import repository_path
     from platform_lint.config import load_config
     from platform_lint.config_files import find_config
     from platform_lint.ownership.explain import explain as explain_owners
@@ -226,7 +227,7 @@ def owners(paths: tuple[str, ...], root: str, config_path: str | None, fmt: str)
     section = config.sections.get("ownership", {})
     model = load_model(base, charters=config.charters, flavour=section.get("flavour"),
                        teams=section.get("teams"), max_size=config.max_file_size)
-    answers = explain_owners(model, [p.lstrip("./") if p.startswith("./") else p for p in paths])
+    answers = explain_owners(model, [repository_path(p) for p in paths])
     if fmt == "json":
         import json
 

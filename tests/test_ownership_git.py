@@ -17,6 +17,7 @@ from platform_lint.changes import (
     parse_changed_files,
     staged_files,
 )
+from platform_lint.cli import main
 from platform_lint.config import Config
 from platform_lint.discovery import discover
 from platform_lint.engine import ScanOptions, scan_files
@@ -114,3 +115,22 @@ def test_changed_files_list_formats() -> None:
         ChangedFile("src/a.py"), ChangedFile("src/b.py", "added"),
         ChangedFile("src/c.py", "deleted"), ChangedFile("new/d.py", "renamed", "old/d.py"),
     ]
+
+
+def test_changed_files_written_with_a_leading_dot_slash_name_repository_paths() -> None:
+    text = "./platform/a.py\nM\t./services/billing/b.py\nR100\t./platform/c.py\t./services/c.py\n"
+    assert parse_changed_files(text) == [
+        ChangedFile("platform/a.py"), ChangedFile("services/billing/b.py"),
+        ChangedFile("services/c.py", "renamed", "platform/c.py"),
+    ]
+
+
+def test_owners_of_a_dot_slash_path_keeps_its_leading_dot_folder(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, {".github/CODEOWNERS": "* @acme/platform\n/.github/ @acme/ci\n"})
+    commit(repo, "ci owns .github").check_returncode()
+    assert main(["owners", "--root", str(repo), "./.github/workflows/ci.yml"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(".github/workflows/ci.yml: owned\n")
+    assert "decided by .github/CODEOWNERS:2 '/.github/'" in out

@@ -307,8 +307,11 @@ def _entry_span(entry: co.Entry) -> Span:
 @CHECKS.check("codeowners-syntax-error", params=_params())
 def codeowners_syntax_error(obj: Obj, params: Mapping[str, Any]) -> Iterator[Hit]:
     """Lines GitHub or GitLab reject (and skip): `!`, `[ ]`, `\\#`, malformed owners."""
-    for issue in _parsed(obj, params).issues:
-        yield Hit(obj, f"{issue.message}; the host ignores this line",
+    parsed = _parsed(obj, params)
+    for issue in parsed.issues:
+        skipped = parsed.flavour == "github" or not issue.message.startswith("owner ")
+        yield Hit(obj, f"{issue.message}; the host ignores this "
+                       + ("line" if skipped else "owner and keeps the line's others"),
                   span=Span(issue.line, issue.col, issue.line, issue.end_col))
 
 
@@ -349,7 +352,7 @@ def shadowed_codeowners_pattern(objs: Sequence[Obj], params: Mapping[str, Any]) 
         for entries in _by_section(parsed.entries).values():
             for earlier, catch_all in zip(entries, _next_catch_alls(entries), strict=True):
                 found = [e for e in (catch_all, find.first_cover(earlier)) if e is not None]
-                if not found:
+                if not found or earlier.exclusion:  # GitLab: an exclusion wins, wherever it is
                     continue
                 later = min(found, key=lambda e: e.line)
                 yield Hit(

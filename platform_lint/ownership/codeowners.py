@@ -5,7 +5,7 @@ Matching is our own rather than gitignore's: GitHub treats a trailing lone
 and every other pattern as matching the path or anything below it.
 Lines GitHub rejects (`!` negation, `[ ]` ranges, a `\\#` escape, malformed
 owners) are kept as `SyntaxIssue`s at their line and take no part in matching,
-as GitHub skips them.
+as GitHub skips them. GitLab reads patterns its own way (`gitlab_patterns`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import Literal, Protocol
 
 from platform_lint.model import source_lines
+from platform_lint.ownership import gitlab_patterns
 from platform_lint.records import field, record
 
 Flavour = Literal["github", "gitlab"]
@@ -61,6 +62,9 @@ class Pattern:
     """No wildcards or escapes: `Matcher` finds it by lookup, never compiling its regex."""
     anchored: bool = False
     dir_only: bool = False
+    exact: bool = False
+    """The path itself only, nothing below it (GitLab's patterns without a trailing `/`)."""
+    flavour: Flavour = "github"
     _compiled: list[Regex] = field(default_factory=list, repr=False, compare=False)
 
     @property
@@ -89,6 +93,8 @@ class Entry:
     section: str | None = None
     inherited: bool = False
     """True when the owners are the GitLab section's defaults."""
+    exclusion: bool = False
+    """GitLab's `!pattern`: a path it matches is left out of the section, whatever the order."""
 
     @property
     def owner_names(self) -> tuple[str, ...]:
@@ -133,13 +139,15 @@ class CodeOwners:
         return self._matcher
 
     def decide(self, path: str) -> list[Entry]:
-        """The deciding entry for `path`: the last match, one per GitLab section."""
+        """The deciding entry for `path`: the last match (or an exclusion), one per GitLab section."""
         winners: dict[str | None, Entry] = {}
+        excluded: dict[str | None, Entry] = {}  # GitLab: an exclusion decides its section
         for entry in self.matcher.matching(path):
             key = _section_key(entry.section)
-            if key not in winners or winners[key].line < entry.line:
-                winners[key] = entry
-        return sorted(winners.values(), key=lambda e: e.line)
+            table = excluded if entry.exclusion else winners
+            if key not in table or table[key].line < entry.line:
+                table[key] = entry
+        return sorted({**winners, **excluded}.values(), key=lambda e: e.line)
 
     def matched_files(self, tree: Iterable[str]) -> dict[int, frozenset[str]]:
         """For each entry's line, the files of `tree` it matches."""
@@ -214,11 +222,11 @@ class Matcher:
         found: dict[int, Entry] = {}
         for end in range(1, len(segments) + 1):
             for entry in self._anchored.get(segments[:end], ()):
-                if end <= last or not entry.pattern.dir_only:
+                if _literal_fits(entry.pattern, end - 1, last):
                     found[entry.line] = entry
         for index, segment in enumerate(segments):
             for entry in self._floating.get(segment, ()):
-                if index < last or not entry.pattern.dir_only:
+                if _literal_fits(entry.pattern, index, last):
                     found[entry.line] = entry
         verdicts: dict[str, bool] = {}  # one match per distinct pattern, however often repeated
         for gram in {*_grams(cased), *_grams(cased, 6)}:
@@ -244,12 +252,21 @@ class Matcher:
         return self._folded[entry.line]
 
 
-_WILDCARDS = re.compile(r"[*?\\]")
+def _literal_fits(pattern: Pattern, index: int, last: int) -> bool:
+    """Whether a literal pattern found at segment `index` of a path whose last
+    segment is `last` matches it: a directory's pattern needs something below,
+    an exact one (GitLab) nothing below."""
+    if pattern.exact:
+        return index == last
+    return index < last or not pattern.dir_only
+
+
+_WILDCARDS = re.compile(r"\[[^\]]*\]|[*?\\]")
 
 
 def _required_text(pattern: str) -> str:
     """The longest run of literal text every matching path holds (slashes next to
-    `**` are optional, so none at either end)."""
+    `**` are optional, so none at either end; a GitLab bracket is a class)."""
     return max((piece.strip("/") for piece in _WILDCARDS.split(pattern)), key=len)
 
 
@@ -265,8 +282,11 @@ def _section_key(name: str | None) -> str | None:
     return None if name is None else name.lower()
 
 
-def compile_pattern(text: str) -> Pattern:
+def compile_pattern(text: str, flavour: Flavour = "github") -> Pattern:
     """A CODEOWNERS pattern: its shape now, its regular expression when first needed."""
+    if flavour == "gitlab":
+        shape = gitlab_patterns.shape(text)
+        return Pattern(text, *shape, exact=not shape[-1], flavour="gitlab")
     segments = text.split("/")
     anchored = False
     dir_only = False
@@ -284,6 +304,9 @@ def compile_pattern(text: str) -> Pattern:
 
 def _source(pattern: Pattern) -> str:
     """The regular expression over repository-relative paths that `pattern` stands for."""
+    if pattern.flavour == "gitlab":
+        return gitlab_patterns.source(pattern.text, pattern.segments,
+                                      anchored=pattern.anchored, dir_only=pattern.dir_only)
     segments = pattern.segments
     body = ""
     last = len(segments) - 1
@@ -398,22 +421,27 @@ def _section(result: CodeOwners, number: int, raw: str, header: re.Match[str]) -
 
 def _entry(result: CodeOwners, number: int, words: list[Token], section: Section | None) -> None:
     first, owners = words[0], words[1:]
-    problem = pattern_problem(first.text)
+    problem = None if result.flavour == "gitlab" else pattern_problem(first.text)
     if problem is not None:
         result.issues.append(SyntaxIssue(number, first.col, first.end_col, problem))
         return
+    # GitLab's `!pattern` (17.10) leaves a path out of its section; owners on it are ignored
+    exclusion = result.flavour == "gitlab" and first.text.startswith("!") and len(first.text) > 1
+    if exclusion:
+        owners = []
     valid = [t for t in owners if _owner_ok(result, number, t)]
-    if len(valid) != len(owners):
-        return  # GitHub skips a line with an unknown owner; the issue says where
-    inherited = not valid and section is not None and bool(section.defaults)
+    if len(valid) != len(owners) and result.flavour == "github":
+        return  # GitHub skips a line with an unknown owner, GitLab only the owner
+    inherited = not owners and not exclusion and section is not None and bool(section.defaults)
     result.entries.append(
         Entry(
             line=number,
-            pattern=compile_pattern(first.text),
+            pattern=compile_pattern(first.text[exclusion:], result.flavour),
             pattern_token=first,
             owners=section.defaults if inherited and section is not None else tuple(valid),
             section=section.name if section is not None else None,
             inherited=inherited,
+            exclusion=exclusion,
         )
     )
 

@@ -126,7 +126,7 @@ class OwnershipModel:
         path = path.lstrip("/")
         entries = self.codeowners.decide(path) if self.codeowners is not None else []
         decisions = tuple(
-            Decision(Where(self.codeowners.path, e.line, e.pattern_token.col, e.pattern.text),
+            Decision(Where(self.codeowners.path, e.line, e.pattern_token.col, e.pattern_token.text),
                      e.owner_names, e.section)
             for e in entries
             if self.codeowners is not None
