@@ -247,3 +247,15 @@ def test_test_and_scan_kinds() -> None:
     assert deploys.job_kinds(p, job(p, "unit")) == {"test"}
     assert deploys.job_kinds(p, job(p, "codeql")) == {"security-scan"}
     assert deploys.job_kinds(p, job(p, "build")) == frozenset()
+
+
+@pytest.mark.parametrize(("path", "text", "job_id", "named"), [
+    (".gitlab-ci.yml", 'a:\n  script: [x]\n  rules:\n    - if: $CI_COMMIT_BRANCH == "staging" || '
+     "$CI_COMMIT_REF_NAME == 'qa'\n", "a", {"staging", "qa"}),
+    (".gitlab-ci.yml", "a:\n  script: [x]\n  only: [develop, release]\n", "a", {"develop", "release"}),
+    (".github/workflows/d.yml", "on: push\njobs:\n  a:\n    if: github.ref == 'refs/heads/main'\n"
+     "    runs-on: x\n    steps: [{run: x}]\n", "a", {"main"}),
+    (".gitlab-ci.yml", 'a:\n  script: [x]\n  rules:\n    - if: $CI_COMMIT_BRANCH != "main"\n', "a", set()),
+])
+def test_the_branches_a_job_is_limited_to(path: str, text: str, job_id: str, named: set[str]) -> None:
+    assert deploys.branches(job(model(path, text), job_id)) == named

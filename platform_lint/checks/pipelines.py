@@ -81,6 +81,9 @@ def big_bang_production_deploy(obj: Obj, params: Mapping[str, Any]) -> Iterator[
         if any(deploys.deploy(j) and deploys.is_pre_production(j, policy)
                for j in pipeline.before(job)):
             continue
+        if any(deploys.promoted_from(j, job) and deploys.deploy(j) and deploys.is_pre_production(j, policy)
+               for j in pipeline.jobs if j is not job):
+            continue
         yield from _job_hit(obj, job, (
             f"job `{job.id}` deploys to production ({found.what}) all at once: make a job that "
             "deploys to a staging or canary environment run before it (needs/stage order), "

@@ -235,6 +235,33 @@ def on_default_branch(job: Job, policy: Policy = _DEFAULT) -> bool:
     return bool(pattern.search(job.condition))
 
 
+
+_BRANCH_NAMED = re.compile(
+    r"""(?:CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME)\s*==\s*["']([^"']+)["']"""
+    r"""|refs/heads/([\w./*-]+)"""
+    r"""|(?:^|;\s*)(?:only|branch):\s*([^;]+)"""
+)
+
+
+def branches(job: Job) -> frozenset[str]:
+    """The branches the job's condition names for it to run on (`$CI_COMMIT_BRANCH ==
+    "x"`, `refs/heads/x`, GitLab `only:`, a Bitbucket branch pipeline); empty when its
+    condition names none."""
+    found: set[str] = set()
+    for match in _BRANCH_NAMED.finditer(job.condition or ""):
+        named = match[1] or match[2]
+        found.update([named] if named else (b.strip() for b in match[3].split(",") if b.strip()))
+    return frozenset(found)
+
+
+def promoted_from(earlier: Job, job: Job) -> bool:
+    """`earlier` deploys from other branches than `job` does: what a pipeline that promotes
+    by branch (staging's branch merged into production's) deploys first, though the two
+    jobs never run in one pipeline, so neither needs the other."""
+    before, after = branches(earlier), branches(job)
+    return bool(before) and bool(after) and before.isdisjoint(after)
+
+
 # ---------------------------------------------------------------- around a deploy
 
 
