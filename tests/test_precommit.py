@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from repo_helpers import commit, install_precommit, make_repo, write
+from repo_helpers import commit, git, install_precommit, make_repo, write
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is required")
 
@@ -112,3 +115,27 @@ def test_cross_object_rules_see_the_unchanged_files_and_every_batch_of_a_long_co
     batched = commit(repo, "a long commit", env=env)
     assert batched.returncode == 0, batched.stdout + batched.stderr
 
+
+
+def test_each_finding_is_one_whole_line_when_pre_commit_gives_the_hook_a_terminal(
+    tmp_path: Path, precommit_home: str
+) -> None:
+    """With colour on (a commit from a terminal), pre-commit runs the hook in a pseudo-terminal
+    with no size: colours are welcome there, a message cut to fit 80 columns is not."""
+    env = {**os.environ, "PRE_COMMIT_HOME": precommit_home}
+    repo = make_repo(tmp_path / "repo")
+    install_precommit(repo, args=("--select", "recreate-deploy-strategy"))
+    write(repo, {"k8s/web.yaml": BAD})
+    git(repo, "add", "-A").check_returncode()
+    whole = ("k8s/web.yaml:6:5: error [recreate-deploy-strategy] strategy.type: Recreate stops every "
+             "old pod before any new one starts, a big-bang rollout with downtime; use strategy.type: "
+             "RollingUpdate with maxUnavailable: 25%")
+    for color in ("always", "never"):
+        done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--color", color], cwd=repo,
+                              env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 1, done.stdout + done.stderr
+        hook = done.stdout.split("- exit code: 1", 1)[1]
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", hook)
+        assert whole in plain.splitlines(), hook
+        assert "fix:" not in plain
+        assert ("\x1b[" in hook) == (color == "always")
