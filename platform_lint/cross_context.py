@@ -2,14 +2,16 @@
 
 A rule over a set of objects (a PodDisruptionBudget for a Deployment, an alarm for a
 database) judges a named file against objects in files that were not named: for each
-such rule whose kind of file is named, every file of that kind is read too, as a
-whole-tree scan reads it, so a long commit pre-commit splits into several calls is
-judged alike in each. A named file inside a Helm chart renders the whole chart.
+such rule whose kind of file is named, the files of that kind are read too (for a
+scan of named files, those in the named files' folders; for a change under review,
+all of them), so a long commit pre-commit splits into several calls is judged alike
+in each. A named file inside a Helm chart renders the whole chart.
 Nothing of the files read besides is reported.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,7 +39,8 @@ def context_kinds(rules: Iterable[Rule], named: Iterable[str],
     kinds: set[str] = set()
     for rule in rules:
         documents = rule.scope.documents
-        if cross_object(rule) and documents & touched and not documents & OWNERSHIP_DOCUMENTS:
+        # the cheap tests first: `spec` imports the rule's check, which a rule of other kinds never needs
+        if documents & touched and not documents & OWNERSHIP_DOCUMENTS and cross_object(rule):
             kinds |= documents
     if "kubernetes" in kinds:
         kinds.add("helm")  # a chart's Chart.yaml yields the rendered Kubernetes objects
@@ -56,12 +59,17 @@ def context_files(rules: Sequence[Rule], named: Sequence[str], tree: Iterable[st
 
 def cross_object_context(root: Path, names: Sequence[str], config: Config,
                          rules: Sequence[Rule]) -> set[str]:
-    """The files the cross-object rules over `names` read besides them, with what each
-    chart among them renders from."""
+    """The files in the named files' folders that the cross-object rules over `names`
+    read besides them, with what each chart among them renders from. Objects are
+    related within a deploy unit (a folder of manifests, a Terraform module, a
+    chart, which a named template renders whole), so the folders suffice, and a
+    one-file commit reads its neighbours, not the whole tree."""
     is_charter = matcher(config.charters)
     if not context_kinds(rules, names, is_charter):
         return set()
-    more = context_files(rules, names, list_paths(root, config.exclude), is_charter)
+    folders = {posixpath.dirname(n) for n in names}
+    nearby = [p for p in list_paths(root, config.exclude) if posixpath.dirname(p) in folders]
+    more = context_files(rules, names, nearby, is_charter)
     charts = sorted(p for p in more if classify(p, is_charter) == "helm")
     if charts:
         extra, chart_files = touched_charts(root, charts, config)
