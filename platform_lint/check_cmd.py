@@ -287,6 +287,8 @@ def run_check(args: CheckArgs) -> int:
         result, rules, config_fail_on = _scan(target, memo, args)
     fmt = args.fmt or default_format()
     terminal = args.output is None and fmt == "text" and sys.stdout is not None and sys.stdout.isatty()
+    # pre-commit gives a hook a pseudo-terminal (of no size) only for colour: whole lines there
+    fitted = terminal and not os.environ.get("PRE_COMMIT")
     base = display_base(target[0])
     ctx = ReportContext(
         rules=rules,
@@ -295,7 +297,7 @@ def run_check(args: CheckArgs) -> int:
         show_skipped=args.show_skipped,
         env=dict(os.environ),
         group_by=args.group_by,
-        width=_terminal_width() if terminal else None,
+        width=_terminal_width() if fitted else None,
         digests=file_digests(target[0], result.findings) if fmt == "text" else {},
     )
     emit(render(fmt, result, ctx), args.output)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platform_lint.config import Config
+from platform_lint.cross_context import cross_object_context, touched_charts
 from platform_lint.discovery import (
     Skipped,
     SourceFile,
@@ -106,8 +107,9 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     # Names from the command line or a change list that lead outside the root are not read.
     outside = [s for s in map(partial(outside_root, resolved), names) if s is not None]
     names = [n for n in names if n not in {s.path for s in outside}] if outside else names
-    charts, chart_context = _touched_charts(resolved, names, config)
+    charts, chart_context = touched_charts(resolved, names, config)
     names = [*names, *charts]
+    chart_context |= cross_object_context(resolved, names, config, rules)
     if not _wants_ownership(rules):
         return _scan(str(root), [*names, *sorted(chart_context)], outside, read, None, config, rules,
                      options, context=chart_context)
@@ -121,23 +123,6 @@ def scan(root: Path, config: Config, rules: Sequence[Rule], options: ScanOptions
     result = _scan(str(root), [*names, *sorted(context)], outside, read, None, config, rules,
                    replace(options, extra_documents=extra), context=context)
     return result
-
-
-def _touched_charts(root: Path, names: Sequence[str], config: Config) -> tuple[list[str], set[str]]:
-    """A partial scan that touches a Helm chart renders the whole chart: its Chart.yaml is
-    judged, its other files are read as context."""
-    from platform_lint.helm.scope import expand, may_touch_chart
-
-    section = config.sections.get("helm")
-    if section:
-        from platform_lint.helm.settings import configured_files
-
-        configured = configured_files(section)
-    else:
-        configured = {}
-    if not may_touch_chart(root, names, {f for files in configured.values() for f in files}):
-        return [], set()
-    return expand(names, list_paths(root, config.exclude), configured)
 
 
 def scan_repository(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platform_lint.changes import ChangedFile, ChangeRequest, diff_files, staged_files
+from platform_lint.cross_context import OWNERSHIP_DOCUMENTS, context_kinds
 from platform_lint.discovery import list_paths
 from platform_lint.engine import scan, scan_files
 from platform_lint.errors import PlatformLintError
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
     from platform_lint.rules import Rule
     from platform_lint.run import Run
 
-OWNERSHIP_DOCUMENTS = frozenset({"change", "codeowners", "charter"})
 FILTERS = ("added-lines",)
 
 
@@ -128,12 +128,8 @@ def scan_change(run: Run, request: ChangeRequest, *, new_only: bool, line_filter
 def _new_findings(run: Run, change: Change, rules: Sequence[Rule]) -> ScanResult:
     config = run.config
     is_charter = matcher(config.charters)
-    touched = {classify(p, is_charter) for p in change.head_paths()}
-    touched |= {classify(at, is_charter) for at, _ in change.base_paths()}
-    context = set().union(*(r.scope.documents for r in rules if _cross_object(r) and
-                            r.scope.documents & touched))
-    if "kubernetes" in context:
-        context.add("helm")  # a chart's Chart.yaml yields the rendered Kubernetes objects
+    context = context_kinds(rules, [*change.head_paths(), *(at for at, _ in change.base_paths())],
+                            is_charter)
 
     def in_context(path: str) -> bool:
         return bool(context) and classify(path, is_charter) in context
@@ -160,10 +156,6 @@ def _new_findings(run: Run, change: Change, rules: Sequence[Rule]) -> ScanResult
     head.hidden = [s for s in head.hidden if _key(s.finding) not in known]
     head.errors += [f"at the base revision: {e}" for e in base.errors]
     return head
-
-
-def _cross_object(rule: Rule) -> bool:
-    return rule.check is not None and rule.spec().over == "set"
 
 
 def _key(f: Finding) -> tuple[str, str]:

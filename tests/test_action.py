@@ -58,10 +58,11 @@ def _run(tmp_path: Path, repo: Path, head: str, inputs: dict[str, str], event_na
     temp = tmp_path / "runner-temp"
     venv_bin = temp / "platform-lint-venv/bin"
     venv_bin.mkdir(parents=True)
-    # What actions/cache restores on a hit: the virtualenv the install step built before.
+    # What actions/cache restores on a hit: the virtualenv the install step built before, of
+    # this checkout (the installed command may import another checkout, installed editable).
     (venv_bin / "platform-lint").symlink_to(INSTALLED)
     (venv_bin / "python").symlink_to(sys.executable)
-    env = {"PATH": os.environ.get("PATH", os.defpath), "HOME": str(tmp_path),
+    env = {"PATH": os.environ.get("PATH", os.defpath), "HOME": str(tmp_path), "PYTHONPATH": str(PROJECT),
            "GITHUB_SHA": head, "GITHUB_ACTOR": "octocat", "GITHUB_REPOSITORY": "acme/shop",
            "PLATFORM_LINT_TEAM": "platform"}
     return run_action(PROJECT, repo, temp, inputs, event_name, event, env)
