@@ -148,6 +148,17 @@ def test_the_action_refuses_a_base_that_looks_like_an_option(
     assert result.failed and not Path("/tmp/pwned").exists()
 
 
+def test_a_base_that_cannot_be_fetched_is_an_error_annotation_not_gits_message(
+    tmp_path: Path, pull_request: tuple[Path, str, str]
+) -> None:
+    repo, _, head = pull_request  # no remote: what a fetch with no network or no credentials meets
+    missing = "0123456789abcdef0123456789abcdef01234567"
+    result = _run(tmp_path, repo, head, {"new-only": "true", "base": missing}, "workflow_dispatch", {})
+    check = result.step("Run platform-lint")
+    assert f"::error title=platform-lint::could not fetch the base {missing}" in check.stdout
+    assert check.outputs["exit-code"] == "2"
+    assert result.failed
+
 def _uses(data: object) -> list[str]:
     if isinstance(data, dict):
         return [v for k, v in data.items() if k == "uses" and isinstance(v, str)] + [
