@@ -109,10 +109,11 @@ def diff_files(root: Path, base: str) -> list[ChangedFile]:
 
 
 def repository_path(path: str) -> str:
-    """A path as CODEOWNERS sees it: `./a/b` and `/a/b` are `a/b`; `./.github/x`
-    keeps its `.github` (stripping the characters `./` would not)."""
-    while path.startswith(("./", "/")):
-        path = path[2:] if path.startswith("./") else path[1:]
+    """A path as CODEOWNERS sees it: `./a/b` is `a/b`; `./.github/x` keeps its
+    `.github` (stripping the characters `./` would not). An absolute path stays
+    one: it names a file on disk, which may lie outside the repository."""
+    while path.startswith("./"):
+        path = path[2:].lstrip("/")
     return path
 
 

@@ -11,7 +11,6 @@ becomes a related location).
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,9 +20,6 @@ from platform_lint.helm.trace import LineMarks, Origin, ValuesPath
 from platform_lint.helm.yaml_pieces import ParseCache
 from platform_lint.model import Document, Path, Span
 from platform_lint.sources.yaml_tree import Problem, parse_yaml
-
-_ITEM = re.compile(r"[ \t]*((?:-[ \t]+)+)")
-"""A list item's dashes at the start of a line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +165,7 @@ class Rendered:
                 found = text.find(f"{key}:")
                 col = found + 1 if found >= 0 else 1
             else:
-                item = _ITEM.match(text)
-                if item is not None and item.group(1) and not text.startswith("{{", item.end()):
-                    col = item.end() + 1
+                col = _item_column(text)
         return Where(origin.file, Span.point(origin.line, col))
 
     def _values_where(self, values: ValuesPath, rendered: Path) -> Where | None:
@@ -223,3 +217,18 @@ def documents(manifest: Manifest, origins: Sequence[Origin], sets: list[str],
         probe = Rendered(manifest.path, sets, origins, marks, {}, {}, None)
         located.append((probe._origin_at(p.span.line, p.span.col), p))
     return out, located
+
+
+def _item_column(text: str) -> int:
+    """The 1-based column of what a list item written on `text` holds, after its
+    dashes (`  - - name: x` is at `name`); 1 when the line is no item, or the item's
+    text is a template action."""
+    at, n, item = 0, len(text), False
+    while at < n:
+        if text[at] in " \t":
+            at += 1
+        elif text[at] == "-" and text[at + 1:at + 2] in (" ", "\t"):
+            at, item = at + 2, True
+        else:
+            break
+    return at + 1 if item and at < n and not text.startswith("{{", at) else 1

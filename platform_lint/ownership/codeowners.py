@@ -261,7 +261,7 @@ def _literal_fits(pattern: Pattern, index: int, last: int) -> bool:
     return index < last or not pattern.dir_only
 
 
-_WILDCARDS = re.compile(r"\[[^\]]*\]|[*?\\]")
+_WILDCARDS = re.compile(r"\[[^\][]*\]|[*?\\[]")  # a class stops at the next `[`: linear
 
 
 def _required_text(pattern: str) -> str:
