@@ -40,6 +40,22 @@ def unquote(literal: str) -> str:
     return out.decode("utf-8", "replace")
 
 
+def char(literal: str) -> int:
+    """The value of a Go character constant (`'x'`, `'\\n'`) as `strconv.UnquoteChar`
+    reads it: one character, a `\\x` or octal escape its byte's value (`'\\xff'` is
+    255); ValueError("invalid syntax") for anything else."""
+    body = literal[1:-1] if len(literal) >= 2 and literal[0] == literal[-1] == "'" else ""
+    if len(body) == 1 and body not in "\\'":
+        return ord(body)
+    m = _ESCAPE.fullmatch(body)
+    if m is None:
+        raise ValueError("invalid syntax")
+    escape = body[1:]
+    if escape[0] == "x" or escape[0].isdigit():
+        return _escaped(escape, "'")[0]
+    return ord(_escaped(escape, "'").decode("utf-8"))
+
+
 def _escaped(escape: str, quote: str) -> bytes:
     head = escape[0]
     if head in "'\"":

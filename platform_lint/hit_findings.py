@@ -90,7 +90,12 @@ def one_line(message: str) -> str:
     characters as escapes (`\\n`, `\\x1b`), so no output is split or recoloured by it."""
     if message.isprintable():
         return message
-    return _BREAKS.sub(lambda m: _ESCAPES.get(m[0]) or f"\\x{ord(m[0]):02x}", message)
+    return _BREAKS.sub(lambda m: _ESCAPES.get(m[0]) or _escape(ord(m[0])), message)
+
+
+def _escape(code: int) -> str:
+    """`\\x85`, or `\\u2028` past a byte: `\\x2028` would read as `\\x20` and `28`."""
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def _location_fingerprint(rule_id: str, hit: Hit, message: str) -> str:

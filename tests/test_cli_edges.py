@@ -103,3 +103,11 @@ def test_two_descriptions_of_the_change_are_a_usage_error(tmp_path: Path) -> Non
         assert done.returncode == 2, (args, done.stdout)
         assert done.stderr.endswith(
             "Error: --diff, --changed-files and --staged each describe the change: give one\n"), done.stderr
+
+
+def test_a_line_separator_in_a_message_is_escaped_unambiguously(tmp_path: Path) -> None:
+    # U+2028 as '\x2028' would read as a space followed by '28'
+    write(tmp_path / "repo", {"pod.yaml": ODD_IMAGE.replace("\\nerror \\e[31m", "\\u2028x")})
+    done = cli(tmp_path / "repo", "check", "--no-cache", "--select", "image-not-pinned-by-digest", "pod.yaml")
+    assert done.returncode == 1, done.stderr
+    assert "write nginx:1\\u2028x@sha256:<digest>" in done.stdout.splitlines()[0]

@@ -256,6 +256,17 @@ def test_test_and_scan_kinds() -> None:
     (".github/workflows/d.yml", "on: push\njobs:\n  a:\n    if: github.ref == 'refs/heads/main'\n"
      "    runs-on: x\n    steps: [{run: x}]\n", "a", {"main"}),
     (".gitlab-ci.yml", 'a:\n  script: [x]\n  rules:\n    - if: $CI_COMMIT_BRANCH != "main"\n', "a", set()),
+    # a branch named only to exclude it, or beside a way to run on any branch, limits nothing
+    (".gitlab-ci.yml", 'a:\n  script: [x]\n  rules:\n    - if: $CI_COMMIT_BRANCH == "release"\n'
+     "      when: never\n    - when: on_success\n", "a", set()),
+    (".gitlab-ci.yml", 'a:\n  script: [x]\n  rules:\n    - if: $CI_COMMIT_BRANCH == "develop"\n'
+     '    - if: $CI_PIPELINE_SOURCE == "push"\n', "a", set()),
+    (".gitlab-ci.yml", 'a:\n  script: [x]\n  rules:\n    - if: $CI_COMMIT_BRANCH == "develop" || '
+     '$CI_PIPELINE_SOURCE == "web"\n', "a", set()),
+    (".gitlab-ci.yml", "a:\n  script: [x]\n  rules:\n    - if: $DESTROY\n      when: never\n"
+     '    - if: $CI_COMMIT_BRANCH == "staging"\n      when: manual\n', "a", {"staging"}),
+    (".github/workflows/d.yml", "on: push\njobs:\n  a:\n    if: github.ref != 'refs/heads/develop'\n"
+     "    runs-on: x\n    steps: [{run: x}]\n", "a", set()),
 ])
 def test_the_branches_a_job_is_limited_to(path: str, text: str, job_id: str, named: set[str]) -> None:
     assert deploys.branches(job(model(path, text), job_id)) == named

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from platform_lint.go_strings import unquote
+from platform_lint.go_strings import char, unquote
 
 
 @pytest.mark.parametrize(("literal", "value"), [
@@ -43,3 +43,18 @@ def test_an_invalid_byte_sequence_is_replaced_not_kept_as_a_surrogate() -> None:
     value = unquote('"\\xff"')
     assert value == "\ufffd"
     value.encode("utf-8")  # every output can write it
+
+
+@pytest.mark.parametrize(("literal", "value"), [
+    ("'x'", 120), ("'\u00e9'", 0xE9), ("'\\n'", 10), ("'\\''", 39),
+    ("'\\xff'", 255), ("'\\377'", 255),  # a byte escape is the byte's value, not U+FFFD
+    ("'\\u00e9'", 0xE9), ("'\\U0001F600'", 0x1F600),
+])
+def test_a_character_constant_is_what_unquotechar_reads(literal: str, value: int) -> None:
+    assert char(literal) == value
+
+
+@pytest.mark.parametrize("literal", ["''", "'ab'", "'\\xc3\\xa9'", "'\\q'", "'\\\"'", "'''", "'\\ud800'"])
+def test_a_character_constant_holds_one_character(literal: str) -> None:
+    with pytest.raises(ValueError, match="invalid syntax"):
+        char(literal)

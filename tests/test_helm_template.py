@@ -35,6 +35,8 @@ def out(src: str, values: str = "", **extra: str) -> str:
         ("a {{- \" b \" -}} c", "a b c"),
         ("{{ 'x' }}", "120"),
         ('{{ "\\u00e9\\x41\\n" }}|{{ \'\\\'\' }}', "\u00e9A\n|39"),
+        # a character constant's byte escape is the byte's value, as strconv.UnquoteChar reads it
+        ("{{ '\\xff' }}|{{ '\\377' }}|{{ '\\u00e9' }}|{{ '\\n' }}", "255|255|233|10"),
         ("x\n  {{- /* gone */ -}}\n  y", "xy"),
         ("{{ if false }}1{{ else if true }}2{{ else }}3{{ end }}", "2"),
         ("{{ range $k, $v := .Values.m }}{{ $k }}={{ $v }};{{ end }}", "a=1;b=x;c=true;"),

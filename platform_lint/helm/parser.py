@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from platform_lint.go_strings import unquote
+from platform_lint.go_strings import char, unquote
 from platform_lint.helm.errors import TemplateError
 from platform_lint.helm.lexer import Tok, split, tokens
 
@@ -270,12 +270,9 @@ class _Parser:
             node = Lit(self.string(t, line) if t.kind == "str" else t.val[1:-1])
         elif t.kind == "char":
             try:
-                ch = unquote(t.val)
+                node = Lit(char(t.val))
             except ValueError:
-                ch = ""
-            if len(ch) != 1:
-                raise self.fail(f"malformed character constant: {t.val}", line)
-            node = Lit(ord(ch))
+                raise self.fail(f"malformed character constant: {t.val}", line) from None
         elif t.kind == "num":
             node = Lit(_number(t.val, self, line))
         elif t.kind == "bool":

@@ -239,18 +239,28 @@ def on_default_branch(job: Job, policy: Policy = _DEFAULT) -> bool:
 _BRANCH_NAMED = re.compile(
     r"""(?:CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME)\s*==\s*["']([^"']+)["']"""
     r"""|refs/heads/([\w./*-]+)"""
-    r"""|(?:^|;\s*)(?:only|branch):\s*([^;]+)"""
+    r"""|^(?:only|branch):\s*(.+)"""
 )
+_NEGATED = re.compile(r"!=|!~|!\s*(?:startsWith|contains)\b|\b(?:ne|not)\(")
 
 
 def branches(job: Job) -> frozenset[str]:
-    """The branches the job's condition names for it to run on (`$CI_COMMIT_BRANCH ==
-    "x"`, `refs/heads/x`, GitLab `only:`, a Bitbucket branch pipeline); empty when its
-    condition names none."""
+    """The branches the job's condition limits it to (`$CI_COMMIT_BRANCH == "x"`,
+    `refs/heads/x`, GitLab `only:`, a Bitbucket branch pipeline); empty when any way
+    it may run names none or names a branch only to exclude it (`!=`, a `when: never`
+    rule's branch, a catch-all rule after it)."""
     found: set[str] = set()
-    for match in _BRANCH_NAMED.finditer(job.condition or ""):
-        named = match[1] or match[2]
-        found.update([named] if named else (b.strip() for b in match[3].split(",") if b.strip()))
+    for clause in (job.condition or "").split("; "):
+        if "when: never" in clause:
+            continue  # where the job does not run
+        for alternative in clause.split("||"):
+            named: set[str] = set()
+            for match in _BRANCH_NAMED.finditer(alternative.strip()):
+                named.update([match[1] or match[2]] if match[1] or match[2]
+                             else (b.strip() for b in match[3].split(",") if b.strip()))
+            if not named or _NEGATED.search(alternative):
+                return frozenset()
+            found |= named
     return frozenset(found)
 
 
