@@ -136,3 +136,28 @@ def test_rules_over_the_same_modules_share_one_answer_within_a_scan_only() -> No
         assert [list(m.arguments) for m in contexts(objs)[0]["modules/rds"]] == [["days"]]
     assert contexts(objs) is not contexts(objs)  # no memo outlives the scan
     assert contexts(objs) == contexts(fewer)
+
+
+def test_a_root_module_takes_auto_loaded_var_files_in_terraforms_order() -> None:
+    files = {"live/main.tf": RDS + 'variable "size" {\n  default = 1\n}\n',
+             "live/b.auto.tfvars": "days = 3\n", "live/a.auto.tfvars": "days = 2\nsize = 9\n",
+             "live/terraform.tfvars": "days = 1\n", "live/terraform.tfvars.json": '{"days": 4}'}
+    (module,) = contexts(objs_of(files))[0]["live"]
+    assert module.resolve("${var.days}") == 3 and module.resolve("${var.size}") == 9
+    argument = module.origin("${var.days}")
+    assert argument is not None and argument.call.doc.path == "live/b.auto.tfvars"
+
+
+def test_each_var_file_of_a_root_module_is_a_context_and_others_are_not_its_own() -> None:
+    files = {"live/main.tf": RDS, "live/terraform.tfvars": "days = 1\n",
+             "env/prod.tfvars": "days = 30\n", "env/dev.tfvars.json": '{"days": 0}',
+             "env/other.tfvars": "days = 5\nregion = \"x\"\n"}  # sets a variable live lacks
+    values = sorted(m.resolve("${var.days}") for m in contexts(objs_of(files))[0]["live"])
+    assert values == [0, 30]  # -var-file wins over terraform.tfvars; never terraform.tfvars alone
+
+
+def test_var_files_do_not_reach_a_called_module() -> None:
+    files = {"modules/rds/main.tf": RDS, "modules/rds/terraform.tfvars": "days = 0\n",
+             "live/main.tf": call("a", "../modules/rds", "  days = 7\n")}
+    (module,) = contexts(objs_of(files))[0]["modules/rds"]
+    assert module.resolve("${var.days}") == 7

@@ -18,8 +18,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from platform_lint.checks import Registry
+from platform_lint.checks import tf_reading as tf
 from platform_lint.finding import Hit
 from platform_lint.model import Obj
+from platform_lint.sources.terraform_values import UNKNOWN, Module
 
 CHECKS = Registry()
 
@@ -40,27 +42,40 @@ _NEEDS_POLICY = (
 STATEFUL_TERRAFORM = (*_RETENTION, *_NEEDS_POLICY)
 STATEFUL_KUBERNETES = ("StatefulSet", "PersistentVolumeClaim")
 BACKUP_KINDS = ("aws_backup_plan", "aws_backup_selection", "aws_dlm_lifecycle_policy",
+                "azurerm_data_protection_backup_instance_blob_storage",
                 "google_compute_resource_policy", "google_compute_disk_resource_policy_attachment",
                 "Schedule", "SnapshotSchedule")
 
 
-def _first(value: Any) -> dict[str, Any]:
-    """A Terraform nested block (a list of one mapping) or a mapping, as a mapping."""
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return value[0]
-    return value if isinstance(value, dict) else {}
+_ALWAYS_BACKED_UP = ("azurerm_mssql_database", "azurerm_postgresql_flexible_server")
+"""Services that keep automated backups that cannot be turned off (7 days by default)."""
+_AZURE_BACKUP = "azurerm_data_protection_backup_instance_blob_storage"
 
 
-def _own_backups(obj: Obj) -> bool:
+def _setting(body: Any, module: Module, *steps: str) -> Any:
+    """The first value at `steps` as the module knows it: `tf.MISSING` when absent,
+    `UNKNOWN` when it cannot be known (an expression, a dynamic block)."""
+    for _, raw in tf.walk(body, steps):
+        return tf.known(module, raw)
+    return UNKNOWN
+
+
+def _own_backups(obj: Obj, module: Module) -> bool:
+    """Whether the resource keeps its own automated backups; a value that cannot be
+    known counts as on (a violation is never guessed)."""
     body = obj.value if isinstance(obj.value, dict) else {}
-    if obj.kind in _RETENTION:
-        return body.get(_RETENTION[obj.kind]) not in (0, "0")  # the API keeps one day by default
-    if obj.kind == "aws_dynamodb_table":
-        return _first(body.get("point_in_time_recovery")).get("enabled") is True
+    if obj.kind in _ALWAYS_BACKED_UP:
+        return True
+    if obj.kind in _RETENTION:  # the API keeps one day when unset
+        return bool(tf.norm(_setting(body, module, _RETENTION[obj.kind])) != ("number", 0.0))
     if obj.kind == "aws_elasticache_replication_group":
-        return body.get("snapshot_retention_limit") not in (None, 0, "0")
-    if obj.kind == "google_sql_database_instance":
-        return _first(_first(body.get("settings")).get("backup_configuration")).get("enabled") is True
+        value = _setting(body, module, "snapshot_retention_limit")
+        return value is not tf.MISSING and tf.norm(value) != ("number", 0.0)
+    steps = {"aws_dynamodb_table": ("point_in_time_recovery", "enabled"),
+             "google_sql_database_instance": ("settings", "backup_configuration", "enabled")}
+    if obj.kind in steps:
+        value = _setting(body, module, *steps[obj.kind])
+        return value is UNKNOWN or tf.norm(value) == ("bool", True)
     return False
 
 
@@ -88,11 +103,13 @@ def _velero_namespaces(objs: Sequence[Obj]) -> set[str] | None:
     return found
 
 
-def _covered(obj: Obj, kinds: set[str], velero: set[str] | None) -> bool:
-    if obj.doc.kind == "kubernetes":
+def _covered(obj: Obj, module: Module | None, kinds: set[str], velero: set[str] | None) -> bool:
+    if module is None:
         namespace = str(obj.get("metadata", "namespace", default="default"))
         return velero is not None and ("*" in velero or namespace in velero)
-    if _own_backups(obj):
+    if _own_backups(obj, module):
+        return True
+    if obj.kind == "azurerm_storage_account" and _AZURE_BACKUP in kinds:
         return True
     if obj.kind.startswith("aws_") and {"aws_backup_plan", "aws_backup_selection"} <= kinds:
         return True
@@ -102,20 +119,41 @@ def _covered(obj: Obj, kinds: set[str], velero: set[str] | None) -> bool:
 
 
 @CHECKS.check("stateful-data-without-backup", over="set")
+@tf.distinct
 def stateful_data_without_backup(objs: Sequence[Obj], params: Mapping[str, Any]) -> Iterator[Hit]:
+    """Stateful data no backup covers, a Terraform resource in each context of its
+    module (values through variables, locals, module calls and var files)."""
     kinds = {o.kind for o in objs}
     velero = _velero_namespaces(objs)
-    for obj in stateful_objects(objs):
-        if _covered(obj, kinds, velero):
+    stateful = stateful_objects(objs)
+    judged: list[tuple[Obj, Module | None]] = [(o, None) for o in stateful if o.doc.kind != "terraform"]
+    judged += [(o, m) for o, m in tf.scoped([o for o in objs if o.doc.kind != "kubernetes"])
+               if o.kind in STATEFUL_TERRAFORM]
+    for obj, module in judged:
+        if _covered(obj, module, kinds, velero):
             continue
-        if obj.doc.kind == "kubernetes":
-            hint = "add a Velero Schedule that includes its namespace"
-        elif obj.kind in _RETENTION:
-            hint = f"set {_RETENTION[obj.kind]} to the days of backups to keep"
-        else:
-            hint = "add an AWS Backup plan and selection (or the provider's snapshot policy)"
         yield Hit(obj, f"{obj.kind} {obj.name} holds data but no backup schedule covers it: "
-                  f"{hint}", path=("kind",) if obj.doc.kind == "kubernetes" else (), key=True)
+                  f"{_hint(obj)}", path=("kind",) if module is None else (), key=True)
+
+
+def _hint(obj: Obj) -> str:
+    if obj.doc.kind == "kubernetes":
+        return "add a Velero Schedule that includes its namespace"
+    if obj.kind in _RETENTION:
+        return f"set {_RETENTION[obj.kind]} to the days of backups to keep"
+    if obj.kind == "aws_dynamodb_table":
+        return "set point_in_time_recovery { enabled = true }, or add an AWS Backup plan and selection"
+    if obj.kind == "aws_elasticache_replication_group":
+        return "set snapshot_retention_limit to the days of snapshots to keep"
+    if obj.kind == "google_sql_database_instance":
+        return "set settings { backup_configuration { enabled = true } }"
+    if obj.kind == "google_compute_disk":
+        return "attach a snapshot schedule (google_compute_resource_policy)"
+    if obj.kind == "azurerm_storage_account":
+        return f"protect its blobs with an Azure Backup vault ({_AZURE_BACKUP})"
+    if obj.kind.startswith("aws_"):
+        return "add an AWS Backup plan and selection"
+    return "copy it on a schedule to storage it cannot be deleted with"
 
 
 _DATE = re.compile(r"(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])")

@@ -52,10 +52,12 @@ def value_hit(obj: Obj, module: Module, raw: Any, value: Any, message: str, path
         return Hit(obj, message + reference_note(raw, value), path=path)
     where = obj.doc.locate((*obj.path, *path))
     call = argument.call
+    via = f"var.{argument.path[0]}" if call.kind == "tfvars" else f"module.{call.name}"
+    setter = call.doc.path if call.kind == "tfvars" else f"module.{call.name}"
     related = {"path": obj.doc.path, "line": where.line, "column": where.col,
-               "message": f"{obj.name}, which module.{call.name} configures with this value"}
+               "message": f"{obj.name}, which {setter} configures with this value"}
     return Hit(call, f"{message}{reference_note(argument.value, value)}: this value reaches "
-               f"{obj.name} ({obj.doc.path}) through module.{call.name}", path=argument.path,
+               f"{obj.name} ({obj.doc.path}) through {via}", path=argument.path,
                properties={"relatedLocations": [related]})
 
 
@@ -124,4 +126,9 @@ def hcl(value: Any) -> str:
 
 
 def reference_note(raw: Any, known: Any) -> str:
-    return f" ({raw} is {hcl(known)})" if is_expression(raw) else ""
+    """` (var.x is false)`: an expression as it is written in Terraform, and its value."""
+    if not is_expression(raw):
+        return ""
+    whole = raw[2:-1].strip() if raw.startswith("${") and raw.endswith("}") else None
+    written = whole if whole is not None and "${" not in whole and "}" not in whole else raw
+    return f" ({written} is {hcl(known)})"

@@ -9,6 +9,14 @@ defaults. A value that cannot be known statically (a resource attribute, a data
 source, a function) is `UNKNOWN`, and checks never report one. Registry and git
 sources are not fetched; a source outside the repository, a call cycle or a chain
 deeper than `MAX_CALL_DEPTH` is refused (`Call.refused` says why).
+
+A root module (a directory no call reaches) takes its variables as Terraform does:
+`terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars[.json]` in lexical
+order, each winning over the one before and over the defaults; and a var file given
+with `-var-file` (any other `.tfvars` in the repository that sets only variables the
+module declares) wins over those. A module with such var files is judged once per
+var file, as each environment applies it, and never with the auto-loaded values
+alone. A value a var file sets is an `Argument` of that file's `tfvars` object.
 """
 
 from __future__ import annotations
@@ -37,8 +45,9 @@ _REFERENCE = re.compile(r"^\$\{\s*(var|local)\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}$")
 
 @record(frozen=True)
 class Argument:
-    """What one module block passes for one variable: `value` as written at `path`
-    below the block `call`, to be resolved in `scope`, the caller's context."""
+    """What one module block (or a root module's var file, a `tfvars` object) passes
+    for one variable: `value` as written at `path` below the block `call`, to be
+    resolved in `scope`, the caller's context."""
 
     call: Obj
     path: Path
@@ -118,7 +127,7 @@ trees are 2-4 deep)."""
 MAX_CONTEXTS = 32
 """Contexts one directory is judged in, at most: a module called from many places
 (or through many paths) is judged with the first 32 callers' values."""
-SUPPORT = frozenset({"variable", "locals", "module"})
+SUPPORT = frozenset({"variable", "locals", "module", "tfvars"})
 """The kinds of object `contexts` reads: of the others only their directories count,
 and checks judge those others."""
 _META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
@@ -210,9 +219,11 @@ def _contexts(support: list[Obj], held: frozenset[str]) -> tuple[dict[str, list[
             elif len(found.get(child, ())) < MAX_CONTEXTS and not _disabled(call.obj, context):
                 visit(_called(alone[child], call.obj, context), (*chain, child))
 
+    var_files = _var_files(support)
     for directory in sorted(alone):
         if directory not in called:
-            visit(alone[directory], (directory,))
+            for root in _root_contexts(alone[directory], var_files):
+                visit(root, (directory,))
     pending = [d for d in sorted(alone) if d not in found]  # past the depth bound, or a cycle
     while pending:
         reached = {c.child for d in pending for c in calls.get(d, ())}
@@ -227,3 +238,54 @@ def _called(child: Module, call: Obj, scope: Module) -> Module:
     arguments = {name: Argument(call, (name,), value, scope)
                  for name, value in body.items() if name not in _META_ARGUMENTS}
     return Module(child.directory, child.variables, child.locals, arguments)
+
+
+# ---------------------------------------------------------------- variable files
+
+_AUTO_VAR_FILE = re.compile(r"(?:^|/)(?:terraform\.tfvars(?:\.json)?|[^/]+\.auto\.tfvars(?:\.json)?)$")
+
+
+def _var_files(support: list[Obj]) -> tuple[dict[str, list[Obj]], list[Obj], dict[str, set[str]]]:
+    """The auto-loaded var files of each directory in Terraform's order (later ones
+    win), the other var files, and each directory's declared variables."""
+    auto: dict[str, list[Obj]] = {}
+    given: list[Obj] = []
+    declared: dict[str, set[str]] = {}
+    for obj in support:
+        if obj.kind == "variable":
+            declared.setdefault(module_of(obj), set()).add(obj.name)
+        elif obj.kind == "tfvars" and isinstance(obj.value, dict):
+            if _AUTO_VAR_FILE.search(obj.doc.path):
+                auto.setdefault(module_of(obj), []).append(obj)
+            else:
+                given.append(obj)
+    for files in auto.values():
+        files.sort(key=_auto_order)
+    given.sort(key=lambda o: o.doc.path)
+    return auto, given, declared
+
+
+def _auto_order(obj: Obj) -> tuple[int, str]:
+    name = posixpath.basename(obj.doc.path)
+    return (0 if name == "terraform.tfvars" else 1 if name == "terraform.tfvars.json" else 2, name)
+
+
+def _root_contexts(
+    module: Module, var_files: tuple[dict[str, list[Obj]], list[Obj], dict[str, set[str]]]
+) -> list[Module]:
+    """The contexts a root module is applied in: with its auto-loaded var files, and
+    with each var file that could be given to it (else with those alone)."""
+    auto, given, declared = var_files
+    names = declared.get(module.directory, set())
+    base = _with_values(module, auto.get(module.directory, ()))
+    files = [f for f in given if names and f.value.keys() <= names]
+    return [_with_values(base, (f,)) for f in files[:MAX_CONTEXTS]] or [base]
+
+
+def _with_values(module: Module, files: Iterable[Obj]) -> Module:
+    arguments = dict(module.arguments)
+    plain = Module(module.directory)
+    for obj in files:
+        for name, value in obj.value.items():
+            arguments[name] = Argument(obj, (name,), value, plain)
+    return Module(module.directory, module.variables, module.locals, arguments)
