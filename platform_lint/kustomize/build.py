@@ -5,7 +5,9 @@ own kustomization), then components applied to what was accumulated, then
 generators, then the transformers: strategic merge patches and `patches`,
 namespace, name prefix and suffix, labels, annotations, `patchesJson6902`,
 replicas, images. Generated ConfigMaps and Secrets get their hash suffix at
-the end of the whole build and references to them follow.
+the end of the whole build, and then references follow every rename of the
+build (kustomize's back references: an overlay may name a base's object as the
+base wrote it, before the base's prefix).
 
 Bounds: at most `MAX_DEPTH` nested kustomizations, each built at most once per
 path on the way down (a cycle is refused where it closes), at most
@@ -28,11 +30,11 @@ from platform_lint.kustomize.transforms import (
     Resource,
     add_annotations,
     add_labels,
+    fix_references,
     rename,
     set_images,
     set_namespace,
     set_replicas,
-    update_references,
 )
 from platform_lint.model import Span
 from platform_lint.records import field, record
@@ -314,13 +316,11 @@ class _Builder:
     # --- the end of the whole build --------------------------------------------
 
     def finish(self, resources: list[Resource]) -> None:
-        renamed: dict[tuple[str, str], str] = {}
         for res in self.generated:
             if res in resources:
-                before = res.name
+                res.names.append(res.name)
                 generators.hashed(res.node)
-                renamed[(res.kind, before)] = res.name
-        update_references(resources, renamed)
+        fix_references(resources)
 
 
 def _items(k: Node, key: str) -> list[Node]:
