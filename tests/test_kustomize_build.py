@@ -225,3 +225,25 @@ def test_a_reference_two_objects_could_answer_goes_to_the_one_renamed_alike() ->
     for p in ("a", "b"):
         env_from = objs[f"{p}-web"]["spec"]["template"]["spec"]["containers"][0]["envFrom"]
         assert env_from == [{"configMapRef": {"name": f"{p}-settings"}}]
+
+
+def test_a_rollout_is_reached_only_when_configurations_teach_kustomize_its_fields() -> None:
+    rollout = DEPLOYMENT.replace("apps/v1\nkind: Deployment", "argoproj.io/v1alpha1\nkind: Rollout")
+    hpa = HPA.replace("apps/v1, kind: Deployment", "argoproj.io/v1alpha1, kind: Rollout")
+    files = {
+        "base/kustomization.yaml": "resources: [rollout.yaml]\n",
+        "base/rollout.yaml": rollout,
+        "overlay/kustomization.yaml": "resources: [../base, hpa.yaml]\nnamePrefix: prod-\n"
+                                      "commonLabels: {team: shop}\n",
+        "overlay/hpa.yaml": hpa,
+    }
+    objs = {o["kind"]: o for o in _objects(_build(files))}
+    assert objs["Rollout"]["metadata"]["labels"] == {"team": "shop"}
+    assert objs["Rollout"]["spec"]["template"]["metadata"]["labels"] == {"app": "web"}
+    assert objs["Rollout"]["spec"]["selector"]["matchLabels"] == {"app": "web"}
+    assert objs["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]["name"] == "web"
+    # a base's configurations are merged into the overlay's build
+    files["base/kustomization.yaml"] += "configurations: [rollout-transform.yaml]\n"
+    objs = {o["kind"]: o for o in _objects(_build(files))}
+    assert objs["Rollout"]["spec"]["template"]["metadata"]["labels"] == {"app": "web", "team": "shop"}
+    assert objs["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]["name"] == "prod-web"

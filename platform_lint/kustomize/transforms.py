@@ -20,6 +20,11 @@ _CLUSTER_SCOPED = frozenset({
 })
 _WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
                         "ReplicationController", "Rollout"})
+_TAUGHT = frozenset({"Rollout"})
+"""Kinds whose pod template, selector and references kustomize's built-in field specs do not
+name: a build reaches them only when `configurations:` teach it (Argo's rollout-transform.yaml).
+Otherwise commonLabels reach a Service's or budget's selector and not the Rollout's pods, and
+a prefix renames a Rollout and not an autoscaler's scaleTargetRef to it."""
 _SELECTS_BY_MATCH_LABELS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
                                       "Rollout", "PodDisruptionBudget"})
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
@@ -74,7 +79,7 @@ def rename(resources: Sequence[Resource], prefix: str, suffix: str, loc: Loc | N
                                       old.key_loc if old else loc)
 
 
-def fix_references(resources: Sequence[Resource]) -> None:
+def fix_references(resources: Sequence[Resource], *, taught: bool) -> None:
     """kustomize's last step: point references (an autoscaler's target, a pod's ConfigMaps,
     Secrets, ServiceAccount and claims) at the object that had the name they write at any
     time in the build, whichever kustomization renamed it: in the referrer's namespace,
@@ -90,6 +95,8 @@ def fix_references(resources: Sequence[Resource]) -> None:
             if found is None:
                 continue
             kind, name = found
+            if not taught and (kind in _TAUGHT or res.kind in _TAUGHT):
+                continue
             if isinstance(name.value, str) and kind in by_kind:
                 target = _referral(res, name.value, by_kind[kind])
                 if target is not None:
@@ -143,14 +150,14 @@ def _reference(path: tuple[str | int, ...], node: Node) -> tuple[str, Node] | No
 
 
 def add_labels(resources: Iterable[Resource], labels: Mapping[str, str], loc: Loc | None, *,
-               selectors: bool, templates: bool) -> None:
+               selectors: bool, templates: bool, taught: bool) -> None:
     """commonLabels (selectors and templates too) and `labels:` entries (as they ask)."""
     for res in resources:
         _put(_metadata(res, loc), "labels", labels, loc)
         if templates or selectors:
-            for template in _templates(res):
+            for template in _templates(res, taught):
                 _put(ensure_map(template, "metadata", loc), "labels", labels, loc)
-        if not selectors:
+        if not selectors or (res.kind in _TAUGHT and not taught):
             continue
         spec = res.node.get("spec")
         if res.kind == "Service" and spec is not None and isinstance(spec.value, dict):
@@ -161,15 +168,18 @@ def add_labels(resources: Iterable[Resource], labels: Mapping[str, str], loc: Lo
                 _put(ensure_map(spec, "selector", loc), "matchLabels", labels, loc)
 
 
-def add_annotations(resources: Iterable[Resource], annotations: Mapping[str, str], loc: Loc | None) -> None:
+def add_annotations(resources: Iterable[Resource], annotations: Mapping[str, str], loc: Loc | None, *,
+                    taught: bool) -> None:
     for res in resources:
         _put(_metadata(res, loc), "annotations", annotations, loc)
-        for template in _templates(res):
+        for template in _templates(res, taught):
             _put(ensure_map(template, "metadata", loc), "annotations", annotations, loc)
 
 
-def _templates(res: Resource) -> Iterator[Node]:
-    if res.kind in _WORKLOADS:
+def _templates(res: Resource, taught: bool) -> Iterator[Node]:
+    if res.kind in _TAUGHT and not taught:
+        found = None
+    elif res.kind in _WORKLOADS:
         found = res.node.get("spec", "template")
     elif res.kind == "CronJob":
         found = res.node.get("spec", "jobTemplate", "spec", "template")
