@@ -187,3 +187,63 @@ def test_hostile_trees_are_bounded_and_nothing_outside_is_read() -> None:
     chain = {f"k{i}/kustomization.yaml": f"resources: [../k{i + 1}]\n" for i in range(MAX_DEPTH + 5)}
     deep = build("k0/kustomization.yaml", chain["k0/kustomization.yaml"], chain.get)
     assert any("nest more than" in f.message for f in deep.faults)
+
+
+def test_references_follow_renames_made_in_a_base_at_the_end_of_the_build() -> None:
+    # kustomize fixes name references once, after every transformer and the hash suffixes,
+    # against every name an object has had: an overlay's objects may name a base's objects
+    # as the base wrote them, before the base's namePrefix.
+    files = {
+        "base/kustomization.yaml": "resources: [deployment.yaml]\nnamePrefix: shop-\n"
+                                   "configMapGenerator:\n  - {name: settings, literals: [A=1]}\n",
+        "base/deployment.yaml": DEPLOYMENT,
+        "overlay/kustomization.yaml": "resources: [../base, hpa.yaml]\nnameSuffix: -v2\n",
+        "overlay/hpa.yaml": HPA,
+    }
+    objs = {(o["kind"], o["metadata"]["name"]): o for o in _objects(_build(files))}
+    hpa = objs[("HorizontalPodAutoscaler", "web-v2")]
+    assert hpa["spec"]["scaleTargetRef"]["name"] == "shop-web-v2"
+    settings = next(name for kind, name in objs if kind == "ConfigMap")
+    assert settings.startswith("shop-settings-v2-")
+    env_from = objs[("Deployment", "shop-web-v2")]["spec"]["template"]["spec"]["containers"][0]["envFrom"]
+    assert env_from == [{"configMapRef": {"name": settings}}]
+
+
+def test_a_reference_two_objects_could_answer_goes_to_the_one_renamed_alike() -> None:
+    # Two bases each call a ConfigMap `settings` and rename it differently: each base's
+    # Deployment keeps its own (kustomize's tie-break: the same prefixes and suffixes).
+    base = "resources: [deployment.yaml]\nnamePrefix: {p}-\nconfigMapGenerator:\n" \
+           "  - {{name: settings, literals: [A={p}], options: {{disableNameSuffixHash: true}}}}\n"
+    files = {
+        "a/kustomization.yaml": base.format(p="a"),
+        "a/deployment.yaml": DEPLOYMENT,
+        "b/kustomization.yaml": base.format(p="b"),
+        "b/deployment.yaml": DEPLOYMENT,
+        "overlay/kustomization.yaml": "resources: [../a, ../b]\n",
+    }
+    objs = {o["metadata"]["name"]: o for o in _objects(_build(files)) if o["kind"] == "Deployment"}
+    for p in ("a", "b"):
+        env_from = objs[f"{p}-web"]["spec"]["template"]["spec"]["containers"][0]["envFrom"]
+        assert env_from == [{"configMapRef": {"name": f"{p}-settings"}}]
+
+
+def test_a_rollout_is_reached_only_when_configurations_teach_kustomize_its_fields() -> None:
+    rollout = DEPLOYMENT.replace("apps/v1\nkind: Deployment", "argoproj.io/v1alpha1\nkind: Rollout")
+    hpa = HPA.replace("apps/v1, kind: Deployment", "argoproj.io/v1alpha1, kind: Rollout")
+    files = {
+        "base/kustomization.yaml": "resources: [rollout.yaml]\n",
+        "base/rollout.yaml": rollout,
+        "overlay/kustomization.yaml": "resources: [../base, hpa.yaml]\nnamePrefix: prod-\n"
+                                      "commonLabels: {team: shop}\n",
+        "overlay/hpa.yaml": hpa,
+    }
+    objs = {o["kind"]: o for o in _objects(_build(files))}
+    assert objs["Rollout"]["metadata"]["labels"] == {"team": "shop"}
+    assert objs["Rollout"]["spec"]["template"]["metadata"]["labels"] == {"app": "web"}
+    assert objs["Rollout"]["spec"]["selector"]["matchLabels"] == {"app": "web"}
+    assert objs["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]["name"] == "web"
+    # a base's configurations are merged into the overlay's build
+    files["base/kustomization.yaml"] += "configurations: [rollout-transform.yaml]\n"
+    objs = {o["kind"]: o for o in _objects(_build(files))}
+    assert objs["Rollout"]["spec"]["template"]["metadata"]["labels"] == {"app": "web", "team": "shop"}
+    assert objs["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]["name"] == "prod-web"

@@ -5,7 +5,9 @@ own kustomization), then components applied to what was accumulated, then
 generators, then the transformers: strategic merge patches and `patches`,
 namespace, name prefix and suffix, labels, annotations, `patchesJson6902`,
 replicas, images. Generated ConfigMaps and Secrets get their hash suffix at
-the end of the whole build and references to them follow.
+the end of the whole build, and then references follow every rename of the
+build (kustomize's back references: an overlay may name a base's object as the
+base wrote it, before the base's prefix).
 
 Bounds: at most `MAX_DEPTH` nested kustomizations, each built at most once per
 path on the way down (a cycle is refused where it closes), at most
@@ -28,11 +30,11 @@ from platform_lint.kustomize.transforms import (
     Resource,
     add_annotations,
     add_labels,
+    fix_references,
     rename,
     set_images,
     set_namespace,
     set_replicas,
-    update_references,
 )
 from platform_lint.model import Span
 from platform_lint.records import field, record
@@ -82,6 +84,9 @@ class _Builder:
         self.read = read
         self.out = out
         self.generated: list[Resource] = []
+        self.configured = 0
+        """How many kustomizations built so far list `configurations:` (kustomize merges a
+        base's transformer configs into its includer's)."""
 
     def fault(self, loc: Loc | None, message: str, path: str) -> None:
         self.out.faults.append(Fault(loc or Loc(path, Span.point(1)), message))
@@ -107,6 +112,8 @@ class _Builder:
         k = from_yaml(doc.data, doc.spans, doc.key_spans, SpanMap(path))
         folder = posixpath.dirname(path)
         stack = (*stack, path)
+        before = self.configured
+        self.configured += bool(_items(k, "configurations"))
         resources = list(accumulated or [])
         for field_name in ("resources", "bases"):
             for item in _items(k, field_name):
@@ -114,7 +121,7 @@ class _Builder:
         for item in _items(k, "components"):
             resources = self.component(folder, item, stack, path, resources)
         self.generate(k, folder, path, resources)
-        self.transform(k, folder, path, resources)
+        self.transform(k, folder, path, resources, taught=self.configured > before)
         if len(resources) > MAX_OBJECTS:
             self.fault(k.loc, f"the build makes more than {MAX_OBJECTS} objects: not judged", path)
             raise _Stop
@@ -210,7 +217,7 @@ class _Builder:
 
     # --- transformers ----------------------------------------------------------
 
-    def transform(self, k: Node, folder: str, path: str, resources: list[Resource]) -> None:
+    def transform(self, k: Node, folder: str, path: str, resources: list[Resource], *, taught: bool) -> None:
         for item in _items(k, "patchesStrategicMerge"):
             self.patch(item, None, folder, path, resources)
         for item in _items(k, "patches"):
@@ -225,10 +232,10 @@ class _Builder:
         if written is not None:
             rename(resources, _text(prefix.value if prefix else None),
                    _text(suffix.value if suffix else None), written.loc)
-        self.labels(k, resources)
+        self.labels(k, resources, taught)
         annotations = k.get("commonAnnotations")
         if annotations is not None and isinstance(annotations.value, dict):
-            add_annotations(resources, _strings(annotations), annotations.loc)
+            add_annotations(resources, _strings(annotations), annotations.loc, taught=taught)
         for item in _items(k, "patchesJson6902"):
             if isinstance(item.value, dict):
                 self.patch(item.get("path") or item.get("patch"), item.get("target"), folder, path,
@@ -243,17 +250,17 @@ class _Builder:
         self.out.images.extend(entries)
         set_images(resources, entries)
 
-    def labels(self, k: Node, resources: list[Resource]) -> None:
+    def labels(self, k: Node, resources: list[Resource], taught: bool) -> None:
         common = k.get("commonLabels")
         if common is not None and isinstance(common.value, dict):
-            add_labels(resources, _strings(common), common.loc, selectors=True, templates=True)
+            add_labels(resources, _strings(common), common.loc, selectors=True, templates=True, taught=taught)
         for item in _items(k, "labels"):
             pairs = item.get("pairs")
             if pairs is None or not isinstance(pairs.value, dict):
                 continue
             selectors = item.plain("includeSelectors") is True
             add_labels(resources, _strings(pairs), pairs.loc, selectors=selectors,
-                       templates=selectors or item.plain("includeTemplates") is True)
+                       templates=selectors or item.plain("includeTemplates") is True, taught=taught)
 
     def patch(self, ref: Node | None, target: Node | None, folder: str, path: str,
               resources: list[Resource], *, inline: bool = False, json_only: bool = False) -> None:
@@ -314,13 +321,11 @@ class _Builder:
     # --- the end of the whole build --------------------------------------------
 
     def finish(self, resources: list[Resource]) -> None:
-        renamed: dict[tuple[str, str], str] = {}
         for res in self.generated:
             if res in resources:
-                before = res.name
+                res.names.append(res.name)
                 generators.hashed(res.node)
-                renamed[(res.kind, before)] = res.name
-        update_references(resources, renamed)
+        fix_references(resources, taught=self.configured > 0)
 
 
 def _items(k: Node, key: str) -> list[Node]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from platform_lint.kustomize.nodes import Loc, Node, ensure_map, walk
-from platform_lint.records import record
+from platform_lint.records import field, record
 
 _CLUSTER_SCOPED = frozenset({
     "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
@@ -20,6 +20,11 @@ _CLUSTER_SCOPED = frozenset({
 })
 _WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
                         "ReplicationController", "Rollout"})
+_TAUGHT = frozenset({"Rollout"})
+"""Kinds whose pod template, selector and references kustomize's built-in field specs do not
+name: a build reaches them only when `configurations:` teach it (Argo's rollout-transform.yaml).
+Otherwise commonLabels reach a Service's or budget's selector and not the Rollout's pods, and
+a prefix renames a Rollout and not an autoscaler's scaleTargetRef to it."""
 _SELECTS_BY_MATCH_LABELS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
                                       "Rollout", "PodDisruptionBudget"})
 _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
@@ -33,6 +38,10 @@ class Resource:
     original: str
     origin: str
     """The file it was read or generated from."""
+    names: list[str] = field(default_factory=list)
+    """Every name it had before the one it has (kustomize's previous ids)."""
+    affixes: list[tuple[str, str]] = field(default_factory=list)
+    """The (prefix, suffix) of each namePrefix/nameSuffix that renamed it."""
 
     @property
     def kind(self) -> str:
@@ -43,7 +52,7 @@ class Resource:
         return str(self.node.plain("metadata", "name") or "")
 
     def named(self, name: str) -> bool:
-        return name in (self.name, self.original)
+        return name in (self.name, self.original) or name in self.names
 
 
 def _metadata(res: Resource, loc: Loc | None) -> Node:
@@ -57,23 +66,28 @@ def set_namespace(resources: Iterable[Resource], namespace: str, loc: Loc | None
 
 
 def rename(resources: Sequence[Resource], prefix: str, suffix: str, loc: Loc | None) -> None:
-    """namePrefix / nameSuffix on every object but Namespaces and CRDs, and the references to them."""
-    renamed: dict[tuple[str, str], str] = {}
+    """namePrefix / nameSuffix on every object but Namespaces and CRDs; the references to
+    them follow at the end of the build (`fix_references`)."""
     for res in resources:
         if res.kind in ("Namespace", "CustomResourceDefinition") or not res.name:
             continue
-        new = f"{prefix}{res.name}{suffix}"
-        renamed[(res.kind, res.name)] = new
+        res.names.append(res.name)
+        res.affixes.append((prefix, suffix))
         metadata = _metadata(res, loc)
         old = metadata.value.get("name")
-        metadata.value["name"] = Node(new, old.loc if old else loc, old.key_loc if old else loc)
-    update_references(resources, renamed)
+        metadata.value["name"] = Node(f"{prefix}{res.name}{suffix}", old.loc if old else loc,
+                                      old.key_loc if old else loc)
 
 
-def update_references(resources: Iterable[Resource], renamed: Mapping[tuple[str, str], str]) -> None:
-    """Point references at renamed objects: an autoscaler's target, a pod's ConfigMaps,
-    Secrets, ServiceAccount and claims."""
-    if not renamed:
+def fix_references(resources: Sequence[Resource], *, taught: bool) -> None:
+    """kustomize's last step: point references (an autoscaler's target, a pod's ConfigMaps,
+    Secrets, ServiceAccount and claims) at the object that had the name they write at any
+    time in the build, whichever kustomization renamed it: in the referrer's namespace,
+    and among namesakes the one renamed alike; a reference still ambiguous is left."""
+    by_kind: dict[str, list[Resource]] = {}
+    for res in resources:
+        by_kind.setdefault(res.kind, []).append(res)
+    if not any(res.names for res in resources):
         return
     for res in resources:
         for path, node in list(walk(res.node)):
@@ -81,8 +95,31 @@ def update_references(resources: Iterable[Resource], renamed: Mapping[tuple[str,
             if found is None:
                 continue
             kind, name = found
-            if isinstance(name.value, str) and (kind, name.value) in renamed:
-                name.value = renamed[(kind, name.value)]
+            if not taught and (kind in _TAUGHT or res.kind in _TAUGHT):
+                continue
+            if isinstance(name.value, str) and kind in by_kind:
+                target = _referral(res, name.value, by_kind[kind])
+                if target is not None:
+                    name.value = target.name
+
+
+def _referral(referrer: Resource, name: str, candidates: Sequence[Resource]) -> Resource | None:
+    chosen = [c for c in candidates if c.named(name) and _same_namespace(referrer, c)]
+    if len(chosen) > 1:
+        chosen = [c for c in chosen if c.affixes == referrer.affixes]
+    if chosen and all(c.name == chosen[0].name for c in chosen):
+        return chosen[0]
+    return None
+
+
+def _same_namespace(referrer: Resource, candidate: Resource) -> bool:
+    if _CLUSTER_SCOPED & {referrer.kind, candidate.kind} or candidate.kind == "ServiceAccount":
+        return True
+    return _namespace(referrer) == _namespace(candidate)
+
+
+def _namespace(res: Resource) -> str:
+    return str(res.node.plain("metadata", "namespace") or "default")
 
 
 # The key holding a reference -> (the kind it names, the field of the name; None: the value itself).
@@ -113,14 +150,14 @@ def _reference(path: tuple[str | int, ...], node: Node) -> tuple[str, Node] | No
 
 
 def add_labels(resources: Iterable[Resource], labels: Mapping[str, str], loc: Loc | None, *,
-               selectors: bool, templates: bool) -> None:
+               selectors: bool, templates: bool, taught: bool) -> None:
     """commonLabels (selectors and templates too) and `labels:` entries (as they ask)."""
     for res in resources:
         _put(_metadata(res, loc), "labels", labels, loc)
         if templates or selectors:
-            for template in _templates(res):
+            for template in _templates(res, taught):
                 _put(ensure_map(template, "metadata", loc), "labels", labels, loc)
-        if not selectors:
+        if not selectors or (res.kind in _TAUGHT and not taught):
             continue
         spec = res.node.get("spec")
         if res.kind == "Service" and spec is not None and isinstance(spec.value, dict):
@@ -131,15 +168,18 @@ def add_labels(resources: Iterable[Resource], labels: Mapping[str, str], loc: Lo
                 _put(ensure_map(spec, "selector", loc), "matchLabels", labels, loc)
 
 
-def add_annotations(resources: Iterable[Resource], annotations: Mapping[str, str], loc: Loc | None) -> None:
+def add_annotations(resources: Iterable[Resource], annotations: Mapping[str, str], loc: Loc | None, *,
+                    taught: bool) -> None:
     for res in resources:
         _put(_metadata(res, loc), "annotations", annotations, loc)
-        for template in _templates(res):
+        for template in _templates(res, taught):
             _put(ensure_map(template, "metadata", loc), "annotations", annotations, loc)
 
 
-def _templates(res: Resource) -> Iterator[Node]:
-    if res.kind in _WORKLOADS:
+def _templates(res: Resource, taught: bool) -> Iterator[Node]:
+    if res.kind in _TAUGHT and not taught:
+        found = None
+    elif res.kind in _WORKLOADS:
         found = res.node.get("spec", "template")
     elif res.kind == "CronJob":
         found = res.node.get("spec", "jobTemplate", "spec", "template")
