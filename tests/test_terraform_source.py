@@ -277,3 +277,11 @@ def test_every_corpus_file_parses() -> None:
         parsed = parse(path.read_text(encoding="utf-8"), path.relative_to(CORPUS).as_posix())
         assert parsed.problems == [], path
         list(objects(parsed.documents[0]))
+
+
+def test_an_escape_of_no_character_is_the_replacement_character() -> None:
+    # a surrogate or a code point past U+10FFFF: Go writes U+FFFD; a lone surrogate reached
+    # the output and ended the run in 'internal error (UnicodeEncodeError)'
+    body = doc_of('resource "aws_s3_bucket" "b\\udcff" {\n  bucket = "x\\U00110000 \\u00e9"\n}\n').data
+    (name, bucket), = body["resource"]["aws_s3_bucket"].items()
+    assert name == "b\ufffd" and bucket["bucket"] == "x\ufffd \u00e9"

@@ -69,7 +69,8 @@ def unescape(text: str) -> str:
     def one(match: re.Match[str]) -> str:
         code = match.group(1)
         if code[0] in "uU" and len(code) > 1:
-            return chr(int(code[1:], 16))
+            point = int(code[1:], 16)  # a surrogate or past U+10FFFF is U+FFFD, as Go writes it
+            return chr(point) if point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd"
         return _ESCAPES.get(code, "\\" + code)
 
     return _UNESCAPE.sub(one, text).replace("$${", "${").replace("%%{", "%{")
