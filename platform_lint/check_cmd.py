@@ -364,7 +364,14 @@ def _terminal_width() -> int:
 
 
 def emit(text: str, output: str | None) -> None:
-    """The report to `output`, else to standard output as `click.echo` writes it there."""
+    """The report to `output`, else to standard output as `click.echo` writes it there.
+    A lone surrogate that a scanned file's text carried this far is written as its
+    escape (`\\udcff`): no report fails on it."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if output is not None:
         from platform_lint.errors import writing
 

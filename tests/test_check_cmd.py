@@ -192,3 +192,13 @@ def test_no_standard_output_at_all_is_no_crash(tmp_path: Path) -> None:
                           preexec_fn=lambda: os.close(1))
     assert done.returncode == 1
     assert done.stderr == ""
+
+
+def test_a_report_holding_a_lone_surrogate_is_written_with_its_escape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "report.txt"
+    check_cmd.emit("x.tf:1:1: note [r] bucket 'b\udcff'\n", str(report))
+    assert report.read_text(encoding="utf-8") == "x.tf:1:1: note [r] bucket 'b\\udcff'\n"
+    check_cmd.emit("caf\u00e9 \udcff\n", None)
+    assert capsys.readouterr().out == "caf\u00e9 \\udcff\n"
