@@ -72,6 +72,11 @@ def _escaped(escape: str, quote: str) -> bytes:
             raise ValueError("invalid syntax")
         return bytes([value])
     code = int(escape[1:], 16)
-    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+    if not valid_rune(code):
         raise ValueError("invalid syntax")
     return chr(code).encode("utf-8")
+
+
+def valid_rune(code: int) -> bool:
+    """Go's utf8.ValidRune: a character, not a surrogate half or past U+10FFFF."""
+    return code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF

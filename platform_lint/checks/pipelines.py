@@ -78,11 +78,9 @@ def big_bang_production_deploy(obj: Obj, params: Mapping[str, Any]) -> Iterator[
     for job, found in _production_deploys(pipeline, policy):
         if deploys.progressive(job) is not None:
             continue
-        if any(deploys.deploy(j) and deploys.is_pre_production(j, policy)
-               for j in pipeline.before(job)):
-            continue
-        if any(deploys.promoted_from(j, job) and deploys.deploy(j) and deploys.is_pre_production(j, policy)
-               for j in pipeline.jobs if j is not job):
+        earlier = {id(j) for j in pipeline.before(job)}  # or from another branch (promotion by branch)
+        if any((id(j) in earlier or deploys.promoted_from(j, job)) and deploys.deploy(j)
+               and deploys.is_pre_production(j, policy) for j in pipeline.jobs if j is not job):
             continue
         yield from _job_hit(obj, job, (
             f"job `{job.id}` deploys to production ({found.what}) all at once: make a job that "

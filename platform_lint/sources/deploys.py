@@ -235,7 +235,6 @@ def on_default_branch(job: Job, policy: Policy = _DEFAULT) -> bool:
     return bool(pattern.search(job.condition))
 
 
-
 _BRANCH_NAMED = re.compile(
     r"""(?:CI_COMMIT_BRANCH|CI_COMMIT_REF_NAME)\s*==\s*["']([^"']+)["']"""
     r"""|refs/heads/([\w./*-]+)"""

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from platform_lint.go_strings import valid_rune
 from platform_lint.model import Path, Span
 from platform_lint.sources.yaml_tree import Problem
 
@@ -70,7 +71,7 @@ def unescape(text: str) -> str:
         code = match.group(1)
         if code[0] in "uU" and len(code) > 1:
             point = int(code[1:], 16)  # a surrogate or past U+10FFFF is U+FFFD, as Go writes it
-            return chr(point) if point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd"
+            return chr(point) if valid_rune(point) else "\ufffd"
         return _ESCAPES.get(code, "\\" + code)
 
     return _UNESCAPE.sub(one, text).replace("$${", "${").replace("%%{", "%{")
